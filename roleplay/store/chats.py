@@ -1,0 +1,168 @@
+"""Chats and their messages in Redis.
+
+Ownership is enforced here, not by callers: the only way to obtain a ``Chat``
+is ``get_chat(reader_id, chat_id)``, which refuses chats of other readers with
+the same NotFound as a missing chat, and every other method takes that Chat.
+
+Keys: ``rp:chat:{id}`` (JSON), ``rp:chat:{id}:order`` (list of message ids),
+``rp:chat:{id}:msgs`` (hash id → JSON), ``rp:reader:{id}:chats`` (zset by
+update time), ``rp:inflight`` (zset of streaming replies by heartbeat).
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+
+from redis.asyncio import Redis
+
+from roleplay.errors import Conflict, NotFound
+from roleplay.models import Chat, Message, now
+
+
+class ChatStore:
+    def __init__(self, redis: Redis, *, lease_s: float = 120.0) -> None:
+        self._r = redis
+        self.lease_s = lease_s
+
+    async def create_chat(self, chat: Chat, messages: Sequence[Message] = ()) -> Chat:
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.set(f"rp:chat:{chat.id}", chat.model_dump_json())
+            pipe.zadd(f"rp:reader:{chat.reader_id}:chats", {chat.id: chat.updated_at})
+            for m in messages:
+                pipe.hset(f"rp:chat:{chat.id}:msgs", m.id, m.model_dump_json())
+                pipe.rpush(f"rp:chat:{chat.id}:order", m.id)
+            await pipe.execute()
+        return chat
+
+    async def get_chat(self, reader_id: str, chat_id: str) -> Chat:
+        raw = await self._r.get(f"rp:chat:{chat_id}")
+        chat = Chat.model_validate_json(raw) if raw else None
+        if chat is None or chat.reader_id != reader_id:
+            raise NotFound("No such chat for this reader. List your chats with GET /api/chats.")
+        return chat
+
+    async def list_chats(self, reader_id: str, limit: int = 100) -> list[Chat]:
+        ids = await self._r.zrevrange(f"rp:reader:{reader_id}:chats", 0, limit - 1)
+        if not ids:
+            return []
+        raws = await self._r.mget([f"rp:chat:{i}" for i in ids])
+        chats = [Chat.model_validate_json(r) for r in raws if r]
+        return [c for c in chats if c.reader_id == reader_id]
+
+    async def update_chat(self, chat: Chat) -> Chat:
+        chat = chat.model_copy(update={"updated_at": now()})
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.set(f"rp:chat:{chat.id}", chat.model_dump_json())
+            pipe.zadd(f"rp:reader:{chat.reader_id}:chats", {chat.id: chat.updated_at})
+            await pipe.execute()
+        return chat
+
+    async def delete_chat(self, chat: Chat) -> None:
+        await self._r.delete(
+            f"rp:chat:{chat.id}", f"rp:chat:{chat.id}:order", f"rp:chat:{chat.id}:msgs"
+        )
+        await self._r.zrem(f"rp:reader:{chat.reader_id}:chats", chat.id)
+
+    async def messages(self, chat: Chat, last: int | None = None) -> list[Message]:
+        start = -last if last else 0
+        ids = await self._r.lrange(f"rp:chat:{chat.id}:order", start, -1)
+        if not ids:
+            return []
+        raws = await self._r.hmget(f"rp:chat:{chat.id}:msgs", ids)
+        msgs = [Message.model_validate_json(r) for r in raws if r]
+        return [self._expire_stale(m) for m in msgs]
+
+    async def message(self, chat: Chat, message_id: str) -> Message:
+        raw = await self._r.hget(f"rp:chat:{chat.id}:msgs", message_id)
+        if raw is None:
+            raise NotFound(f"No message {message_id!r} in this chat.")
+        return self._expire_stale(Message.model_validate_json(raw))
+
+    async def count(self, chat: Chat) -> int:
+        return int(await self._r.llen(f"rp:chat:{chat.id}:order"))
+
+    async def append(self, chat: Chat, message: Message) -> Message:
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.hset(f"rp:chat:{chat.id}:msgs", message.id, message.model_dump_json())
+            pipe.rpush(f"rp:chat:{chat.id}:order", message.id)
+            pipe.zadd(f"rp:reader:{chat.reader_id}:chats", {chat.id: message.created_at})
+            if message.status == "streaming":
+                pipe.zadd("rp:inflight", {f"{chat.id}/{message.id}": time.time()})
+            await pipe.execute()
+        return message
+
+    async def save(self, chat: Chat, message: Message) -> Message:
+        """Write a message that already exists (edits, streaming progress, completion)."""
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.hset(f"rp:chat:{chat.id}:msgs", message.id, message.model_dump_json())
+            if message.status == "streaming":
+                pipe.zadd("rp:inflight", {f"{chat.id}/{message.id}": time.time()})
+            else:
+                pipe.zrem("rp:inflight", f"{chat.id}/{message.id}")
+            await pipe.execute()
+        return message
+
+    async def remove(self, chat: Chat, message_id: str) -> None:
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.lrem(f"rp:chat:{chat.id}:order", 0, message_id)
+            pipe.hdel(f"rp:chat:{chat.id}:msgs", message_id)
+            pipe.zrem("rp:inflight", f"{chat.id}/{message_id}")
+            removed, _, _ = await pipe.execute()
+        if not removed:
+            raise NotFound(f"No message {message_id!r} in this chat.")
+
+    async def truncate_after(self, chat: Chat, message_id: str) -> list[str]:
+        """Drop every message after ``message_id`` (used when editing history)."""
+        ids = await self._r.lrange(f"rp:chat:{chat.id}:order", 0, -1)
+        if message_id not in ids:
+            raise NotFound(f"No message {message_id!r} in this chat.")
+        later = ids[ids.index(message_id) + 1 :]
+        if later:
+            async with self._r.pipeline(transaction=True) as pipe:
+                pipe.ltrim(f"rp:chat:{chat.id}:order", 0, ids.index(message_id))
+                pipe.hdel(f"rp:chat:{chat.id}:msgs", *later)
+                await pipe.execute()
+        return later
+
+    @asynccontextmanager
+    async def turn_lock(self, chat: Chat) -> AsyncIterator[None]:
+        """One reply at a time per chat, across all workers."""
+        key, token = f"rp:chat:{chat.id}:lock", secrets.token_hex(8)
+        if not await self._r.set(key, token, nx=True, px=int(self.lease_s * 1000)):
+            raise Conflict("A reply is still being written in this chat; wait for it or cancel.")
+        try:
+            yield
+        finally:
+            # Release only our own lock (it may have expired and been taken).
+            await self._r.eval(_RELEASE, 1, key, token)  # type: ignore[misc]
+
+    async def sweep_stale(self) -> int:
+        """Mark replies whose writer died (no heartbeat within the lease) as incomplete."""
+        cutoff = time.time() - self.lease_s
+        stale = await self._r.zrangebyscore("rp:inflight", 0, cutoff)
+        for member in stale:
+            chat_id, _, msg_id = member.partition("/")
+            raw = await self._r.hget(f"rp:chat:{chat_id}:msgs", msg_id)
+            if raw:
+                msg = Message.model_validate_json(raw)
+                if msg.status == "streaming":
+                    msg = msg.model_copy(update={"status": "incomplete",
+                                                 "error": "interrupted: the server stopped"})
+                    await self._r.hset(f"rp:chat:{chat_id}:msgs", msg_id, msg.model_dump_json())
+            await self._r.zrem("rp:inflight", member)
+        return len(stale)
+
+    def _expire_stale(self, m: Message) -> Message:
+        if m.status == "streaming" and time.time() - m.updated_at > self.lease_s:
+            return m.model_copy(update={"status": "incomplete",
+                                        "error": "interrupted: the server stopped"})
+        return m
+
+
+_RELEASE = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""

@@ -1,0 +1,112 @@
+"""Stage 2: gather what the prompt needs, each part under its own token share.
+
+The card snapshot for the reader's chapter, lorebook entries triggered by the
+recent conversation (alias-aware and CJK-aware), and what the character
+remembers about this reader. Memory is best-effort: if the store fails, the
+turn goes on without it and says so in the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import structlog
+
+from characters.card import CharacterCard
+from characters.lorebook import activate
+from memory.base import Memory, MemoryScope, Recalled
+from roleplay.llm.base import CanonLine, CharacterRef
+from roleplay.models import Chat, Message
+from roleplay.tokens import Tokenizer
+from roleplay.turn.prompt import Budget, PromptCard, Turn
+
+log = structlog.get_logger("roleplay.context")
+
+
+@dataclass(slots=True)
+class Context:
+    card: PromptCard
+    character: CharacterRef
+    history: list[Turn]
+    lore: list[str] = field(default_factory=list)
+    memories: list[Recalled] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def prompt_card(card: CharacterCard, chapter: int | None) -> PromptCard:
+    snap = card.snapshot_for(chapter)
+    data = card.data
+    return PromptCard(
+        name=data.name,
+        description=snap.description,
+        personality=snap.personality,
+        scenario=snap.scenario,
+        system_prompt=data.system_prompt,
+        post_history_instructions=data.post_history_instructions,
+        examples=data.mes_example.replace("<START>", "").strip(),
+    )
+
+
+def character_ref(card_id: str, version: str, card: CharacterCard, chapter: int | None) -> CharacterRef:
+    """The canon lines the reader may hear: none from chapters beyond theirs."""
+    lines: list[CanonLine] = [
+        line
+        for line in card.canon_lines()
+        if chapter is None or line.chapter is None or line.chapter <= chapter
+    ]
+    return CharacterRef(card_id=card_id, name=card.data.name, version=f"{version}:{chapter}",
+                        lines=tuple(lines))
+
+
+class ContextGatherer:
+    def __init__(self, memory: Memory, tokenizer: Tokenizer) -> None:
+        self._memory = memory
+        self._tok = tokenizer
+
+    async def gather(
+        self,
+        *,
+        stored_id: str,
+        version: str,
+        card: CharacterCard,
+        chat: Chat,
+        history: Sequence[Message],
+        budget: Budget,
+    ) -> Context:
+        turns = [Turn(m.speaker, m.content) for m in history if m.content]
+        ctx = Context(
+            card=prompt_card(card, chat.chapter),
+            character=character_ref(stored_id, version, card, chat.chapter),
+            history=turns,
+        )
+        ctx.lore = self._lore(card, turns, budget.lore, ctx)
+        query = next((t.text for t in reversed(turns) if t.speaker == "user"), "")
+        ctx.memories = await self._recall(chat, query, budget.memory)
+        return ctx
+
+    def _lore(self, card: CharacterCard, turns: list[Turn], budget: int, ctx: Context) -> list[str]:
+        book = card.data.character_book
+        if book is None or not book.entries:
+            return []
+        aliases = {card.data.name: list(card.novel.aliases)}
+        result = activate(
+            book,
+            [t.text for t in turns],
+            count_tokens=self._tok.count,
+            budget_tokens=budget,
+            aliases=aliases,
+        )
+        ctx.notes.extend(f"lore dropped: {d.entry.name or d.entry.keys[:1]} ({d.reason})"
+                         for d in result.dropped)
+        return [e.content for e in result.entries]
+
+    async def _recall(self, chat: Chat, query: str, budget: int) -> list[Recalled]:
+        if not query:
+            return []
+        scope = MemoryScope(reader_id=chat.reader_id, card_id=chat.card_id, chapter=chat.chapter)
+        try:
+            return list(await self._memory.recall(scope, query, budget_tokens=budget))
+        except Exception as exc:  # memory is best-effort by design
+            log.warning("memory_recall_failed", error=repr(exc), chat_id=chat.id)
+            return []

@@ -1,0 +1,1 @@
+"""Moderation: screens every turn, the reader's input and the character's streamed output."""

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+from redis.asyncio import Redis
+
+from roleplay.errors import Conflict, NotFound
+from roleplay.models import Chat, Message, new_id
+from roleplay.store.chats import ChatStore
+
+
+def _chat(reader_id: str = "r_a") -> Chat:
+    return Chat(id=new_id("c"), reader_id=reader_id, card_id="card", character_name="甲",
+                user_name="乙")
+
+
+def _msg(chat: Chat, text: str, **kw: object) -> Message:
+    return Message(id=new_id("m"), chat_id=chat.id, speaker="user", name="乙", swipes=[text],
+                   **kw)  # type: ignore[arg-type]
+
+
+async def test_other_readers_cannot_open_a_chat(redis_client: Redis) -> None:
+    store = ChatStore(redis_client)
+    chat = await store.create_chat(_chat("r_a"), [])
+    assert (await store.get_chat("r_a", chat.id)).id == chat.id
+    with pytest.raises(NotFound):
+        await store.get_chat("r_b", chat.id)
+    assert await store.list_chats("r_b") == []
+
+
+async def test_messages_keep_order_and_support_edit_delete_truncate(redis_client: Redis) -> None:
+    store = ChatStore(redis_client)
+    chat = await store.create_chat(_chat())
+    msgs = [await store.append(chat, _msg(chat, f"第{i}句")) for i in range(4)]
+    assert [m.content for m in await store.messages(chat)] == ["第0句", "第1句", "第2句", "第3句"]
+    assert [m.content for m in await store.messages(chat, last=2)] == ["第2句", "第3句"]
+    await store.save(chat, msgs[1].with_content("改过"))
+    await store.remove(chat, msgs[0].id)
+    assert [m.content for m in await store.messages(chat)] == ["改过", "第2句", "第3句"]
+    assert await store.truncate_after(chat, msgs[1].id) == [msgs[2].id, msgs[3].id]
+    assert await store.count(chat) == 1
+    with pytest.raises(NotFound):
+        await store.remove(chat, msgs[0].id)
+
+
+async def test_one_reply_at_a_time_per_chat(redis_client: Redis) -> None:
+    store = ChatStore(redis_client)
+    chat = await store.create_chat(_chat())
+    async with store.turn_lock(chat):
+        with pytest.raises(Conflict, match="still being written"):
+            async with store.turn_lock(chat):
+                pass
+    async with store.turn_lock(chat):  # released after use
+        pass
+
+
+async def test_replies_of_a_dead_worker_become_incomplete(redis_client: Redis) -> None:
+    store = ChatStore(redis_client, lease_s=0.05)
+    chat = await store.create_chat(_chat())
+    reply = await store.append(chat, _msg(chat, "写到一半", status="streaming"))
+    time.sleep(0.1)
+    assert (await store.messages(chat))[0].status == "incomplete"  # seen as stale at once
+    assert await store.sweep_stale() == 1
+    stored = await store.message(chat, reply.id)
+    assert stored.status == "incomplete" and stored.content == "写到一半"

@@ -1,0 +1,173 @@
+"""The aiohttp application factory. Dependencies are explicit: pass fakes in tests,
+leave them out and the real ones are built from ``Settings`` (GUIDE §3.4)."""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import structlog
+from aiohttp import web
+from redis.asyncio import Redis
+
+from characters.store import CardStore
+from memory.base import Memory
+from memory.simple import NullMemory
+from roleplay.errors import StoreUnavailable
+from roleplay.llm.base import LLMBackend
+from roleplay.settings import Settings
+from roleplay.store.chats import ChatStore
+from roleplay.store.ratelimit import RateLimiter
+from roleplay.store.readers import ReaderStore
+from roleplay.store.redis_server import EmbeddedRedis
+from roleplay.tokens import get_tokenizer
+from roleplay.turn.consistency import ConsistencyChecker, MarkerChecker
+from roleplay.turn.service import ChatService, Services
+from safety.base import Moderator
+from safety.patterns import PatternModerator
+from web import pages, rest, ws
+from web.errors import error_middleware
+from web.middleware import request_id_middleware
+from web.runtime import RUNTIME, Runtime
+
+log = structlog.get_logger("web")
+
+
+@dataclass(slots=True)
+class Overrides:
+    redis: Redis | None = None
+    llm: LLMBackend | None = None
+    moderator: Moderator | None = None
+    memory: Memory | None = None
+    consistency: ConsistencyChecker | None = None
+
+
+def create_app(
+    settings: Settings,
+    *,
+    redis: Redis | None = None,
+    llm: LLMBackend | None = None,
+    moderator: Moderator | None = None,
+    memory: Memory | None = None,
+    consistency: ConsistencyChecker | None = None,
+) -> web.Application:
+    app = web.Application(
+        middlewares=[request_id_middleware, error_middleware],
+        client_max_size=settings.max_card_bytes,
+    )
+    overrides = Overrides(redis, llm, moderator, memory, consistency)
+    app.cleanup_ctx.append(lambda a: _runtime(a, settings, overrides))
+    app.on_shutdown.append(_shutdown)
+    rest.setup_routes(app)
+    ws.setup_routes(app)
+    pages.setup_routes(app)
+    return app
+
+
+async def _runtime(
+    app: web.Application, settings: Settings, o: Overrides
+) -> AsyncIterator[None]:
+    embedded: EmbeddedRedis | None = None
+    redis = o.redis
+    if redis is None:
+        url = settings.redis_url
+        if url is None:
+            embedded = EmbeddedRedis(settings.data_dir)
+            url = await asyncio.to_thread(embedded.start)
+        redis = Redis.from_url(url, decode_responses=True)
+    llm = o.llm or build_llm(settings)
+    try:
+        app[RUNTIME] = await _build(settings, o, redis, llm)
+        sweeper = asyncio.create_task(_sweep_forever(app[RUNTIME]))
+        yield
+        sweeper.cancel()
+        await app[RUNTIME].service.aclose()
+    finally:
+        if o.llm is None:
+            await llm.aclose()
+        if o.redis is None:
+            await redis.aclose()
+        if embedded is not None:
+            await asyncio.to_thread(embedded.stop)
+
+
+async def _build(settings: Settings, o: Overrides, redis: Redis, llm: LLMBackend) -> Runtime:
+    try:
+        await redis.ping()
+    except Exception as exc:
+        raise StoreUnavailable(f"Cannot reach Redis ({exc}); check REDIS_URL or unset it to "
+                               "use the embedded server.") from exc
+    chats = ChatStore(redis, lease_s=settings.llm_timeout_s + 60)
+    cards = CardStore(redis)
+    services = Services(
+        chats=chats,
+        cards=cards,
+        llm=llm,
+        moderator=o.moderator or PatternModerator(),
+        memory=o.memory or NullMemory(),
+        consistency=o.consistency or MarkerChecker(),
+        limiter=RateLimiter(redis, per_minute=settings.turns_per_minute),
+        tokenizer=get_tokenizer(settings.tokenizer),
+    )
+    seeded = await cards.seed()
+    swept = await chats.sweep_stale()
+    log.info("runtime_ready", backend=llm.name, seeded_cards=seeded, stale_replies=swept)
+    readers = ReaderStore(redis)
+    runtime = Runtime(settings, ChatService(services, settings), readers, cards, redis, llm)
+    runtime.admin_token_file = await _admin_token(readers, settings.data_dir)
+    return runtime
+
+
+async def _admin_token(readers: ReaderStore, data_dir: Path) -> Path:
+    """The first start creates an admin and leaves its token in a private file."""
+    path = data_dir / "admin-token"
+    _, token = await readers.ensure_admin()
+    if token is not None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.write_text(token + "\n")
+    return path
+
+
+async def _sweep_forever(runtime: Runtime) -> None:
+    while True:
+        await asyncio.sleep(30)
+        try:
+            await runtime.service.s.chats.sweep_stale()
+        except Exception as exc:  # keep sweeping; Redis may come back
+            log.warning("sweep_failed", error=repr(exc))
+
+
+async def _shutdown(app: web.Application) -> None:
+    """Let replies in flight finish for a moment, then stop them (stored as incomplete)."""
+    runtime = app[RUNTIME]
+    if runtime.turns:
+        _, pending = await asyncio.wait(runtime.turns, timeout=5)
+        for task in pending:
+            task.cancel()
+        if pending:
+            await asyncio.wait(pending, timeout=5)
+    for sock in list(runtime.sockets):
+        await sock.close(code=1001, message=b"server shutdown")
+
+
+def build_llm(settings: Settings) -> LLMBackend:
+    if settings.resolved_backend == "openai":
+        from roleplay.llm.openai_backend import OpenAIBackend
+
+        if not settings.openai_base_url:
+            raise StoreUnavailable("llm_backend=openai needs OPENAI_BASE_URL.")
+        return OpenAIBackend(
+            base_url=settings.openai_base_url,
+            api_key=settings.openai_api_key,
+            model=settings.llm_model,
+            timeout_s=settings.llm_timeout_s,
+            max_retries=settings.llm_max_retries,
+        )
+    from memory.embeddings import E5Embedder
+    from roleplay.llm.canon import CanonBackend
+
+    return CanonBackend(E5Embedder(num_threads=settings.embed_threads), chunk_delay_s=0.02)

@@ -1,0 +1,37 @@
+"""What every handler can reach: the runtime built by the app factory, under one AppKey."""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aiohttp import web
+from redis.asyncio import Redis
+
+from characters.store import CardStore
+from roleplay.llm.base import LLMBackend
+from roleplay.settings import Settings
+from roleplay.store.readers import ReaderStore
+from roleplay.turn.service import ChatService
+
+
+@dataclass(slots=True)
+class Runtime:
+    """Everything the handlers use, built once per app in the cleanup context."""
+
+    settings: Settings
+    service: ChatService
+    readers: ReaderStore
+    cards: CardStore
+    redis: Redis
+    llm: LLMBackend
+    sockets: weakref.WeakSet[web.WebSocketResponse] = field(default_factory=weakref.WeakSet)
+    turns: set[asyncio.Task[None]] = field(default_factory=set)
+    admin_token_file: Path | None = None
+
+
+RUNTIME = web.AppKey("runtime", Runtime)
+
+

@@ -1,0 +1,224 @@
+// Reader client: plain JS, every piece of text goes in via textContent (never innerHTML).
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const state = { token: localStorage.getItem("rp_token"), ws: null, chat: null, pending: new Map(), seq: 0 };
+
+function el(tag, cls, text) {
+  const node = document.createElement(tag);
+  if (cls) node.className = cls;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function show(section) {
+  for (const id of ["signin", "picker", "chat"]) $(id).hidden = id !== section;
+}
+
+function setStatus(text, isError) {
+  $("status").textContent = text || "";
+  $("status").classList.toggle("error", !!isError);
+}
+
+async function api(method, path, body) {
+  const headers = { "Content-Type": "application/json" };
+  if (state.token) headers.Authorization = "Bearer " + state.token;
+  const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (resp.status === 204) return null;
+  const data = await resp.json().catch(() => ({}));
+  if (!resp.ok) {
+    if (resp.status === 401) { localStorage.removeItem("rp_token"); state.token = null; }
+    throw new Error((data.error && data.error.message) || ("HTTP " + resp.status));
+  }
+  return data;
+}
+
+// ---- sign in --------------------------------------------------------------
+
+async function start() {
+  if (state.token) {
+    try {
+      const me = await api("GET", "/api/me");
+      $("who").textContent = me.reader.name;
+      return showPicker();
+    } catch (e) { /* token gone: sign in again */ }
+  }
+  show("signin");
+  $("signin-name").focus();
+}
+
+$("signin-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  try {
+    const data = await api("POST", "/api/readers", { name: $("signin-name").value });
+    state.token = data.token;
+    localStorage.setItem("rp_token", data.token);
+    $("who").textContent = data.reader.name;
+    await showPicker();
+  } catch (e) { alert(e.message); }
+});
+
+// ---- picker ---------------------------------------------------------------
+
+async function showPicker() {
+  show("picker");
+  const [{ cards }, { chats }] = await Promise.all([api("GET", "/api/cards"), api("GET", "/api/chats")]);
+  const list = $("cards");
+  list.replaceChildren();
+  for (const card of cards) {
+    const item = el("li", "card");
+    const button = el("button", "card-pick");
+    button.type = "button";
+    button.dataset.cardId = card.id;
+    const img = el("img");
+    img.src = "/api/cards/" + encodeURIComponent(card.id) + "/avatar";
+    img.alt = "";
+    button.append(img, el("strong", "card-name", card.name), el("span", "card-work", card.work || ""),
+                  el("p", "card-greeting", card.greeting));
+    button.addEventListener("click", () => newChat(card));
+    item.append(button);
+    list.append(item);
+  }
+  const chatList = $("chats");
+  chatList.replaceChildren();
+  $("chats-title").hidden = chats.length === 0;
+  for (const chat of chats) {
+    const item = el("li");
+    const button = el("button", "chat-open", chat.character_name + " · " + new Date(chat.updated_at * 1000).toLocaleString());
+    button.type = "button";
+    button.addEventListener("click", () => openChat(chat.id));
+    item.append(button);
+    chatList.append(item);
+  }
+}
+
+async function newChat(card) {
+  const data = await api("POST", "/api/chats", { card_id: card.id });
+  enterChat(data.chat, data.messages);
+}
+
+async function openChat(chatId) {
+  const data = await api("GET", "/api/chats/" + encodeURIComponent(chatId));
+  enterChat(data.chat, data.messages);
+}
+
+$("back").addEventListener("click", () => { state.chat = null; showPicker(); });
+
+// ---- chat -----------------------------------------------------------------
+
+function enterChat(chat, messages) {
+  state.chat = chat;
+  show("chat");
+  $("chat-name").textContent = chat.character_name;
+  $("chapter").value = chat.chapter === null ? "" : chat.chapter;
+  $("messages").replaceChildren();
+  for (const m of messages) renderMessage(m);
+  setStatus("");
+  connect();
+  $("input").focus();
+}
+
+function renderMessage(m) {
+  let item = document.querySelector(`li[data-id="${CSS.escape(m.id)}"]`);
+  if (!item) {
+    item = el("li", "msg");
+    item.dataset.id = m.id;
+    item.append(el("span", "who"), el("div", "text"), el("div", "tools"));
+    $("messages").append(item);
+  }
+  item.className = "msg " + m.speaker + " " + m.status;
+  item.querySelector(".who").textContent = m.name;
+  item.querySelector(".text").textContent = m.content;
+  const tools = item.querySelector(".tools");
+  tools.replaceChildren();
+  if (m.swipes.length > 1) {
+    const prev = el("button", "swipe-prev", "‹"), next = el("button", "swipe-next", "›");
+    prev.disabled = m.swipe_index === 0;
+    next.disabled = m.swipe_index >= m.swipes.length - 1;
+    prev.addEventListener("click", () => pickSwipe(m, m.swipe_index - 1));
+    next.addEventListener("click", () => pickSwipe(m, m.swipe_index + 1));
+    tools.append(prev, el("span", "swipe-pos", (m.swipe_index + 1) + "/" + m.swipes.length), next);
+  }
+  if (m.status === "incomplete" || m.status === "blocked") tools.append(el("span", "note", m.status === "blocked" ? "withheld" : "incomplete"));
+  if (m.speaker === "character") {
+    const regen = el("button", "regen", "↻");
+    regen.title = "Write another version";
+    regen.addEventListener("click", () => sendFrame({ type: "regenerate" }));
+    tools.append(regen);
+  }
+  item.scrollIntoView({ block: "end" });
+  return item;
+}
+
+async function pickSwipe(m, index) {
+  const data = await api("PATCH", `/api/chats/${encodeURIComponent(state.chat.id)}/messages/${encodeURIComponent(m.id)}`, { swipe_index: index });
+  renderMessage(data.message);
+}
+
+$("chapter").addEventListener("change", async () => {
+  const value = $("chapter").value === "" ? null : Number($("chapter").value);
+  try {
+    const data = await api("PATCH", "/api/chats/" + encodeURIComponent(state.chat.id), { chapter: value });
+    state.chat = data.chat;
+    setStatus(value === null ? "No chapter limit." : "No spoilers after chapter " + value + ".");
+  } catch (e) { setStatus(e.message, true); }
+});
+
+function connect() {
+  if (state.ws && state.ws.readyState <= 1) return;
+  const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws");
+  state.ws = ws;
+  ws.addEventListener("open", () => ws.send(JSON.stringify({ type: "auth", token: state.token })));
+  ws.addEventListener("message", (ev) => onFrame(JSON.parse(ev.data)));
+  ws.addEventListener("close", () => {
+    state.ws = null;
+    if (state.chat) { setStatus("Disconnected; reconnecting…"); setTimeout(connect, 1500); }
+  });
+}
+
+function sendFrame(frame) {
+  if (!state.ws || state.ws.readyState !== 1) { setStatus("Not connected yet; try again in a moment.", true); return; }
+  const id = "r" + (++state.seq);
+  state.ws.send(JSON.stringify({ ...frame, id, chat_id: state.chat.id }));
+  $("send").disabled = true;
+  setStatus("…");
+  return id;
+}
+
+function onFrame(f) {
+  if (f.type === "ready") { setStatus(""); return; }
+  if (f.type === "accepted") { renderMessage(f.message); return; }
+  if (f.type === "start") { state.pending.set(f.id, renderMessage(f.message)); setStatus(state.chat.character_name + " is replying…"); return; }
+  if (f.type === "chunk") {
+    const item = state.pending.get(f.id);
+    if (item) item.querySelector(".text").textContent += f.text;
+    if (item) item.scrollIntoView({ block: "end" });
+    return;
+  }
+  if (f.type === "done") {
+    state.pending.delete(f.id);
+    renderMessage(f.message);
+    $("send").disabled = false;
+    setStatus("");
+    return;
+  }
+  if (f.type === "error") {
+    if (f.id) state.pending.delete(f.id);
+    $("send").disabled = false;
+    setStatus(f.message, true);
+    if (f.code === "unauthorized") { localStorage.removeItem("rp_token"); state.token = null; start(); }
+  }
+}
+
+$("composer").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  const text = $("input").value.trim();
+  if (!text) return;
+  if (sendFrame({ type: "send", text })) $("input").value = "";
+});
+
+$("input").addEventListener("keydown", (ev) => {
+  if (ev.key === "Enter" && !ev.shiftKey && !ev.isComposing) { ev.preventDefault(); $("composer").requestSubmit(); }
+});
+
+start();
