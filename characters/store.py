@@ -89,9 +89,10 @@ class CardStore:
         return stored
 
     async def get(self, card_id: str) -> StoredCard:
-        version = await self._r.get(f"rp:card:{card_id}:version")
-        if version is None:
+        raw_version = await self._r.get(f"rp:card:{card_id}:version")
+        if raw_version is None:
             raise NotFound(f"No character card {card_id!r}. List cards with GET /api/cards.")
+        version = str(raw_version)
         cached = self._cache.get(card_id)
         if cached and cached.version == version:
             return cached
@@ -106,8 +107,8 @@ class CardStore:
         raw = await self._r.get(f"rp:card:{card_id}:image")
         return base64.b64decode(raw) if raw else None
 
-    async def list(self) -> list[CardSummary]:
-        ids = sorted(await self._r.smembers("rp:cards"))
+    async def summaries(self) -> list[CardSummary]:
+        ids = sorted(str(i) for i in await self._r.smembers("rp:cards"))
         out = []
         for card_id in ids:
             stored = await self.get(card_id)

@@ -78,7 +78,7 @@ class HashEmbedder:
                 digest = hashlib.blake2b(token.encode(), digest_size=4).digest()
                 out[row, int.from_bytes(digest, "little") % self.dim] += 1.0
         norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1, norms)
+        return (out / np.where(norms == 0, 1, norms)).astype(np.float32)
 
 
 def _grams(text: str) -> list[str]:

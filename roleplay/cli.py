@@ -30,7 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="run the chat server and print its URL")
     serve.add_argument("--host", help="interface to listen on (default 127.0.0.1)")
     serve.add_argument("--port", type=int, help="port (default 8080)")
-    serve.add_argument("--data-dir", type=Path, help="where Redis data and keys live (default .data)")
+    serve.add_argument(
+        "--data-dir", type=Path, help="where Redis data and keys live (default .data)"
+    )
 
     card = sub.add_parser("card", help="validate or convert character cards")
     card_sub = card.add_subparsers(dest="card_command", required=True, metavar="ACTION")
@@ -39,8 +41,12 @@ def build_parser() -> argparse.ArgumentParser:
     convert = card_sub.add_parser("convert", help="convert IN to OUT; formats by extension")
     convert.add_argument("input", type=Path)
     convert.add_argument("output", type=Path, help="a .json or .png path")
-    convert.add_argument("--spec", choices=["v1", "v2", "v3"], default="v3",
-                         help="card spec to write (default v3; PNG always carries V2 and V3)")
+    convert.add_argument(
+        "--spec",
+        choices=["v1", "v2", "v3"],
+        default="v3",
+        help="card spec to write (default v3; PNG always carries V2 and V3)",
+    )
 
     chat = sub.add_parser("chat", help="chat in the terminal with a running server")
     chat.add_argument("--url", default="http://127.0.0.1:8080", help="server URL")
@@ -75,8 +81,11 @@ def main(argv: list[str] | None = None) -> int:
 def serve(args: argparse.Namespace) -> int:
     from roleplay.settings import Settings
 
-    overrides = {k: v for k, v in {"host": args.host, "port": args.port,
-                                   "data_dir": args.data_dir}.items() if v is not None}
+    overrides = {
+        k: v
+        for k, v in {"host": args.host, "port": args.port, "data_dir": args.data_dir}.items()
+        if v is not None
+    }
     settings = Settings(**overrides)
     asyncio.run(_serve(settings))
     return 0
@@ -98,11 +107,16 @@ async def _serve(settings: object) -> None:
     try:
         await web.TCPSite(runner, settings.host, settings.port).start()
         runtime = app[RUNTIME]
-        mode = ("canon mode: replies are the character's own lines"
-                if runtime.llm.name == "canon" else f"LLM: {settings.llm_model} via "
-                f"{settings.openai_base_url}")
-        print(f"\n  Open {settings.url} in your browser.\n  {mode}\n"
-              f"  Admin token: {runtime.admin_token_file}\n  Stop with Ctrl+C.\n", flush=True)
+        mode = (
+            "canon mode: replies are the character's own lines"
+            if runtime.llm.name == "canon"
+            else f"LLM: {settings.llm_model} via {settings.openai_base_url}"
+        )
+        print(
+            f"\n  Open {settings.url} in your browser.\n  {mode}\n"
+            f"  Admin token: {runtime.admin_token_file}\n  Stop with Ctrl+C.\n",
+            flush=True,
+        )
         await _until_signal()
     finally:
         await runner.cleanup()

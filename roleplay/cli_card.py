@@ -12,8 +12,10 @@ def run_card(args: argparse.Namespace) -> int:
     if args.card_command == "validate":
         card = read_card_file(args.file)
         book = card.data.character_book
-        print(f"ok: {args.file}: {card.data.name!r}, {len(card.canon_lines())} canon lines, "
-              f"lorebook entries: {len(book.entries) if book else 0}")
+        print(
+            f"ok: {args.file}: {card.data.name!r}, {len(card.canon_lines())} canon lines, "
+            f"lorebook entries: {len(book.entries) if book else 0}"
+        )
         return 0
     card = read_card_file(args.input)
     write_card_file(card, args.output, spec=args.spec)

@@ -30,8 +30,10 @@ async def _call(http: aiohttp.ClientSession, method: str, url: str, **kw: Any) -
                 raise ServerError(err.get("message") or f"HTTP {resp.status} from {url}")
             return data
     except aiohttp.ClientConnectionError as exc:
-        raise ServerError(f"Cannot reach the server at {url} ({exc}); is `roleplay serve` "
-                          "running? Pass --url if it runs elsewhere.") from exc
+        raise ServerError(
+            f"Cannot reach the server at {url} ({exc}); is `roleplay serve` "
+            "running? Pass --url if it runs elsewhere."
+        ) from exc
 
 
 async def _token(http: aiohttp.ClientSession, args: argparse.Namespace) -> str:
@@ -48,8 +50,9 @@ async def _token(http: aiohttp.ClientSession, args: argparse.Namespace) -> str:
     return str(data["token"])
 
 
-async def _chat_id(http: aiohttp.ClientSession, args: argparse.Namespace, auth: dict[str, str],
-                   quiet: bool) -> str:
+async def _chat_id(
+    http: aiohttp.ClientSession, args: argparse.Namespace, auth: dict[str, str], quiet: bool
+) -> str:
     if args.chat_id:
         return str(args.chat_id)
     card_id = args.card
@@ -58,8 +61,13 @@ async def _chat_id(http: aiohttp.ClientSession, args: argparse.Namespace, auth: 
         if not cards:
             raise InvalidInput("The server has no character cards yet.")
         card_id = cards[0]["id"]
-    data = await _call(http, "POST", f"{args.url}/api/chats", headers=auth,
-                       json={"card_id": card_id, "chapter": args.chapter})
+    data = await _call(
+        http,
+        "POST",
+        f"{args.url}/api/chats",
+        headers=auth,
+        json={"card_id": card_id, "chapter": args.chapter},
+    )
     if not quiet:
         chat = data["chat"]
         print(f"[chat {chat['id']} with {chat['character_name']}]")
@@ -95,8 +103,9 @@ async def _interactive(ws: aiohttp.ClientWebSocketResponse, chat_id: str) -> int
         await _exchange(ws, chat_id, frame)
 
 
-async def _exchange(ws: aiohttp.ClientWebSocketResponse, chat_id: str,
-                    frame: dict[str, Any]) -> int:
+async def _exchange(
+    ws: aiohttp.ClientWebSocketResponse, chat_id: str, frame: dict[str, Any]
+) -> int:
     """Send one frame and print the streamed reply; 0 on success, 1 on an error frame."""
     await ws.send_json({**frame, "id": "cli", "chat_id": chat_id})
     async for msg in ws:

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from roleplay.errors import InvalidInput
-from roleplay.models import Chat, Message, Reader, new_id, now
+from roleplay.models import Chat, Message, Reader, Speaker, new_id, now
 
 if TYPE_CHECKING:
     from roleplay.turn.service import ChatService
@@ -21,23 +21,37 @@ def _date(ts: float) -> str:
 
 
 def export_jsonl(chat: Chat, messages: Sequence[Message]) -> str:
-    header = {"user_name": chat.user_name, "character_name": chat.character_name,
-              "create_date": _date(chat.created_at),
-              "chat_metadata": {"novel_roleplay": {"card_id": chat.card_id,
-                                                   "chapter": chat.chapter}}}
+    header = {
+        "user_name": chat.user_name,
+        "character_name": chat.character_name,
+        "create_date": _date(chat.created_at),
+        "chat_metadata": {"novel_roleplay": {"card_id": chat.card_id, "chapter": chat.chapter}},
+    }
     lines = [json.dumps(header, ensure_ascii=False)]
     for m in messages:
-        lines.append(json.dumps({
-            "name": m.name, "is_user": m.speaker == "user", "is_system": m.speaker == "system",
-            "send_date": _date(m.created_at), "mes": m.content, "swipes": m.swipes,
-            "swipe_id": m.swipe_index, "swipe_info": [],
-            "extra": {"novel_roleplay": {"status": m.status}} if m.status != "complete" else {},
-        }, ensure_ascii=False))
+        lines.append(
+            json.dumps(
+                {
+                    "name": m.name,
+                    "is_user": m.speaker == "user",
+                    "is_system": m.speaker == "system",
+                    "send_date": _date(m.created_at),
+                    "mes": m.content,
+                    "swipes": m.swipes,
+                    "swipe_id": m.swipe_index,
+                    "swipe_info": [],
+                    "extra": {"novel_roleplay": {"status": m.status}}
+                    if m.status != "complete"
+                    else {},
+                },
+                ensure_ascii=False,
+            )
+        )
     return "\n".join(lines) + "\n"
 
 
 def parse_jsonl(text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    rows = []
+    rows: list[tuple[int, Any]] = []
     for n, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -46,8 +60,9 @@ def parse_jsonl(text: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise InvalidInput(f"Line {n} is not valid JSON ({exc.msg}); "
-                               "is this a SillyTavern .jsonl chat?") from exc
+            raise InvalidInput(
+                f"Line {n} is not valid JSON ({exc.msg}); is this a SillyTavern .jsonl chat?"
+            ) from exc
         if not isinstance(row, dict):
             raise InvalidInput(f"Line {n} should be a JSON object.")
         rows.append((n, row))
@@ -68,11 +83,19 @@ def _to_message(chat: Chat, row: dict[str, Any]) -> Message:
         swipes = [row["mes"]]
     index = row.get("swipe_id", 0)
     index = index if isinstance(index, int) and 0 <= index < len(swipes) else 0
-    speaker = "user" if row.get("is_user") else "system" if row.get("is_system") else "character"
+    speaker: Speaker = (
+        "user" if row.get("is_user") else "system" if row.get("is_system") else "character"
+    )
     default = chat.user_name if speaker == "user" else chat.character_name
-    return Message(id=new_id("m"), chat_id=chat.id, speaker=speaker,
-                   name=str(row.get("name") or default)[:64], swipes=swipes, swipe_index=index,
-                   created_at=now())
+    return Message(
+        id=new_id("m"),
+        chat_id=chat.id,
+        speaker=speaker,
+        name=str(row.get("name") or default)[:64],
+        swipes=swipes,
+        swipe_index=index,
+        created_at=now(),
+    )
 
 
 async def import_jsonl(
@@ -80,10 +103,14 @@ async def import_jsonl(
 ) -> tuple[Chat, list[Message]]:
     header, rows = parse_jsonl(text)
     stored = await service.s.cards.get(card_id)
-    chat = Chat(id=new_id("c"), reader_id=reader.id, card_id=card_id,
-                character_name=stored.card.data.name,
-                user_name=str(header.get("user_name") or reader.name)[:64],
-                title=f"{stored.card.data.name} (imported)")
+    chat = Chat(
+        id=new_id("c"),
+        reader_id=reader.id,
+        card_id=card_id,
+        character_name=stored.card.data.name,
+        user_name=str(header.get("user_name") or reader.name)[:64],
+        title=f"{stored.card.data.name} (imported)",
+    )
     messages = [_to_message(chat, row) for row in rows]
     await service.s.chats.create_chat(chat, messages)
     return chat, messages

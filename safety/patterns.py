@@ -13,9 +13,11 @@ import unicodedata
 from safety.base import ALLOW, Policy, Role, Verdict
 
 _JAILBREAK = [
-    r"ignore (all |any )?(your |the )?(previous|prior|above|earlier) (instructions|rules|prompts?)",
+    r"ignore (all |any )?(your |the )?(previous|prior|above|earlier) "
+    r"(instructions|rules|prompts?)",
     r"disregard (all |your )?(previous |prior )?(instructions|rules)",
-    r"(print|show|reveal|repeat|output) (me )?(your|the) (system|hidden|initial) (prompt|instructions)",
+    r"(print|show|reveal|repeat|output) (me )?(your|the) (system|hidden|initial) "
+    r"(prompt|instructions)",
     r"you are now (dan|an? unrestricted|jailbroken)",
     r"\bdo anything now\b",
     r"developer mode (enabled|on)",

@@ -4,9 +4,8 @@ leave them out and the real ones are built from ``Settings`` (GUIDE §3.4)."""
 from __future__ import annotations
 
 import asyncio
-import weakref
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import structlog
@@ -67,9 +66,7 @@ def create_app(
     return app
 
 
-async def _runtime(
-    app: web.Application, settings: Settings, o: Overrides
-) -> AsyncIterator[None]:
+async def _runtime(app: web.Application, settings: Settings, o: Overrides) -> AsyncIterator[None]:
     embedded: EmbeddedRedis | None = None
     redis = o.redis
     if redis is None:
@@ -98,8 +95,9 @@ async def _build(settings: Settings, o: Overrides, redis: Redis, llm: LLMBackend
     try:
         await redis.ping()
     except Exception as exc:
-        raise StoreUnavailable(f"Cannot reach Redis ({exc}); check REDIS_URL or unset it to "
-                               "use the embedded server.") from exc
+        raise StoreUnavailable(
+            f"Cannot reach Redis ({exc}); check REDIS_URL or unset it to use the embedded server."
+        ) from exc
     chats = ChatStore(redis, lease_s=settings.llm_timeout_s + 60)
     cards = CardStore(redis)
     services = Services(

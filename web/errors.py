@@ -29,7 +29,7 @@ STATUS: dict[type[errors.RoleplayError], int] = {
 def status_for(exc: errors.RoleplayError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS:
-            return STATUS[cls]  # type: ignore[index]
+            return STATUS[cls]
     return 500
 
 
@@ -58,19 +58,28 @@ async def error_middleware(request: web.Request, handler: Handler) -> web.Stream
         if isinstance(exc, errors.RateLimited):
             extra["retry_after"] = exc.retry_after
             headers["Retry-After"] = str(int(exc.retry_after) + 1)
-        return web.json_response(error_body(exc.code, exc.message, **extra),
-                                 status=status_for(exc), headers=headers)
+        return web.json_response(
+            error_body(exc.code, exc.message, **extra), status=status_for(exc), headers=headers
+        )
     except ValidationError as exc:
         return web.json_response(error_body("invalid_input", validation_message(exc)), status=400)
     except json.JSONDecodeError as exc:
         return web.json_response(
-            error_body("invalid_input", f"The body is not valid JSON ({exc.msg} at line "
-                                        f"{exc.lineno} column {exc.colno})."), status=400)
+            error_body(
+                "invalid_input",
+                f"The body is not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno}).",
+            ),
+            status=400,
+        )
     except web.HTTPException:
         raise
     except Exception:
         log.exception("unhandled_error", path=request.path)
         return web.json_response(
-            error_body("internal", "Something went wrong on our side; it has been logged. "
-                                   "Try again, and report it if it keeps happening."),
-            status=500)
+            error_body(
+                "internal",
+                "Something went wrong on our side; it has been logged. "
+                "Try again, and report it if it keeps happening.",
+            ),
+            status=500,
+        )

@@ -10,8 +10,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from web.runtime import RUNTIME
 
 HERE = Path(__file__).parent
-_env = Environment(loader=FileSystemLoader(HERE / "templates"),
-                   autoescape=select_autoescape(["html"]))
+_env = Environment(
+    loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"])
+)
 
 
 def setup_routes(app: web.Application) -> None:
@@ -23,14 +24,19 @@ def setup_routes(app: web.Application) -> None:
 async def index(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     html = _env.get_template("index.html").render(
-        canon_mode=runtime.llm.name == "canon", backend=runtime.llm.name,
+        canon_mode=runtime.llm.name == "canon",
+        backend=runtime.llm.name,
         max_chars=runtime.settings.max_message_chars,
     )
-    return web.Response(text=html, content_type="text/html", headers={
-        "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
-                                   "connect-src 'self' ws: wss:; style-src 'self'",
-        "X-Content-Type-Options": "nosniff",
-    })
+    return web.Response(
+        text=html,
+        content_type="text/html",
+        headers={
+            "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+            "connect-src 'self' ws: wss:; style-src 'self'",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
 
 
 async def avatar(request: web.Request) -> web.Response:
@@ -39,5 +45,6 @@ async def avatar(request: web.Request) -> web.Response:
     runtime = request.app[RUNTIME]
     stored = await runtime.cards.get(request.match_info["card_id"])
     image = await runtime.cards.image(stored.id) or placeholder_png(stored.card.data.name)
-    return web.Response(body=image, content_type="image/png",
-                        headers={"Cache-Control": "max-age=300"})
+    return web.Response(
+        body=image, content_type="image/png", headers={"Cache-Control": "max-age=300"}
+    )

@@ -180,4 +180,13 @@ CLOSE_TOO_BIG = 1009
 CLOSE_UNAUTHORIZED = 4401
 CLOSE_FLOOD = 4429
 
-__all__ = ["Chat", "ClientFrame", "ServerFrame", "client_frames", "server_frames"]
+__all__ = [
+    "Chat",
+    "ClientFrame",
+    "Message",
+    "Reader",
+    "ServerFrame",
+    "TokenUsage",
+    "client_frames",
+    "server_frames",
+]

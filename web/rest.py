@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from aiohttp import web
 from pydantic import BaseModel, Field
 
-from characters.cardfile import dump_card, load_card
 from characters.card import export_card_json
+from characters.cardfile import dump_card, load_card
 from roleplay import sillytavern
 from roleplay.errors import Forbidden, InvalidInput, Unauthorized
 from roleplay.models import Reader, Role
@@ -29,8 +30,10 @@ def rt(request: web.Request) -> Runtime:
 async def current_reader(request: web.Request) -> Reader:
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
-        raise Unauthorized("Sign in first: send 'Authorization: Bearer <token>' "
-                           "(POST /api/readers gives a token; bots use an API key).")
+        raise Unauthorized(
+            "Sign in first: send 'Authorization: Bearer <token>' "
+            "(POST /api/readers gives a token; bots use an API key)."
+        )
     reader, _ = await rt(request).readers.authenticate(header.removeprefix("Bearer ").strip())
     return reader
 
@@ -51,7 +54,7 @@ def dump(model: BaseModel | list[Any]) -> Any:
 async def body(request: web.Request, model: type[BaseModel]) -> Any:
     if not request.can_read_body:
         raise InvalidInput("This request needs a JSON body.")
-    return model.model_validate_json(await request.read())
+    return model.model_validate(json.loads(await request.read()))
 
 
 # -- health, readers, keys ---------------------------------------------------
@@ -128,14 +131,15 @@ async def revoke_key(request: web.Request) -> web.Response:
 
 @routes.get("/api/cards")
 async def list_cards(request: web.Request) -> web.Response:
-    return web.json_response({"cards": dump(await rt(request).cards.list())})
+    return web.json_response({"cards": dump(await rt(request).cards.summaries())})
 
 
 @routes.get("/api/cards/{card_id}")
 async def get_card(request: web.Request) -> web.Response:
     stored = await rt(request).cards.get(request.match_info["card_id"])
-    return web.json_response({"id": stored.id, "version": stored.version,
-                              "card": export_card_json(stored.card, "v3")})
+    return web.json_response(
+        {"id": stored.id, "version": stored.version, "card": export_card_json(stored.card, "v3")}
+    )
 
 
 @routes.get("/api/cards/{card_id}/export")
@@ -148,8 +152,11 @@ async def export_card(request: web.Request) -> web.Response:
         raise InvalidInput("Use format=png|json and spec=v1|v2|v3.")
     data = dump_card(stored.card, fmt, spec, image=await cards.image(stored.id))  # type: ignore[arg-type]
     mime = "image/png" if fmt == "png" else "application/json"
-    return web.Response(body=data, content_type=mime, headers={
-        "Content-Disposition": f'attachment; filename="{stored.id}.{fmt}"'})
+    return web.Response(
+        body=data,
+        content_type=mime,
+        headers={"Content-Disposition": f'attachment; filename="{stored.id}.{fmt}"'},
+    )
 
 
 @routes.post("/api/cards")
@@ -205,7 +212,8 @@ async def create_chat(request: web.Request) -> web.Response:
     reader = await current_reader(request)
     req = await body(request, NewChat)
     chat, messages = await rt(request).service.start_chat(
-        reader, req.card_id, user_name=req.user_name, chapter=req.chapter)
+        reader, req.card_id, user_name=req.user_name, chapter=req.chapter
+    )
     return web.json_response({"chat": dump(chat), "messages": dump(messages)}, status=201)
 
 
@@ -220,8 +228,7 @@ async def get_chat(request: web.Request) -> web.Response:
 async def patch_chat(request: web.Request) -> web.Response:
     reader = await current_reader(request)
     req = await body(request, ChatPatch)
-    chat = await rt(request).service.set_chapter(reader, request.match_info["chat_id"],
-                                                 req.chapter)
+    chat = await rt(request).service.set_chapter(reader, request.match_info["chat_id"], req.chapter)
     return web.json_response({"chat": dump(chat)})
 
 
@@ -246,8 +253,14 @@ async def send_message(request: web.Request) -> web.Response:
         elif isinstance(event, Finished):
             finished = event
     assert accepted is not None and finished is not None
-    return web.json_response({"message": dump(accepted), "reply": dump(finished.message),
-                              "usage": dump(finished.usage), "notes": finished.notes})
+    return web.json_response(
+        {
+            "message": dump(accepted),
+            "reply": dump(finished.message),
+            "usage": dump(finished.usage),
+            "notes": finished.notes,
+        }
+    )
 
 
 @routes.patch("/api/chats/{chat_id}/messages/{message_id}")
@@ -258,10 +271,9 @@ async def patch_message(request: web.Request) -> web.Response:
     if req.text is not None:
         msg = await service.edit(reader, ids["chat_id"], ids["message_id"], req.text)
     elif req.swipe_index is not None:
-        msg = await service.select_swipe(reader, ids["chat_id"], ids["message_id"],
-                                         req.swipe_index)
+        msg = await service.select_swipe(reader, ids["chat_id"], ids["message_id"], req.swipe_index)
     else:
-        raise InvalidInput("Send {\"text\": …} to edit or {\"swipe_index\": n} to pick a swipe.")
+        raise InvalidInput('Send {"text": …} to edit or {"swipe_index": n} to pick a swipe.')
     return web.json_response({"message": dump(msg)})
 
 
@@ -277,9 +289,11 @@ async def delete_message(request: web.Request) -> web.Response:
 async def export_chat(request: web.Request) -> web.Response:
     reader = await current_reader(request)
     chat, messages = await rt(request).service.open_chat(reader, request.match_info["chat_id"])
-    return web.Response(text=sillytavern.export_jsonl(chat, messages),
-                        content_type="application/jsonl", headers={
-                            "Content-Disposition": f'attachment; filename="{chat.id}.jsonl"'})
+    return web.Response(
+        text=sillytavern.export_jsonl(chat, messages),
+        content_type="application/jsonl",
+        headers={"Content-Disposition": f'attachment; filename="{chat.id}.jsonl"'},
+    )
 
 
 @routes.post("/api/chats/import")

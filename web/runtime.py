@@ -33,5 +33,3 @@ class Runtime:
 
 
 RUNTIME = web.AppKey("runtime", Runtime)
-
-

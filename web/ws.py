@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 
 import structlog
@@ -44,8 +44,9 @@ async def websocket(request: web.Request) -> web.WebSocketResponse:
             if msg.type == WSMsgType.TEXT:
                 await conn.receive(msg.data)
             elif msg.type == WSMsgType.BINARY:
-                await conn.error(None, "invalid_frame", "Binary frames are not supported; "
-                                                        "send JSON text frames.")
+                await conn.error(
+                    None, "invalid_frame", "Binary frames are not supported; send JSON text frames."
+                )
             if conn.closing:
                 break
     finally:
@@ -66,8 +67,13 @@ class Connection:
 
     async def start(self, authorization: str) -> None:
         s = self.runtime.settings
-        await self.send(p.Hello(max_frame_bytes=s.ws_max_frame_bytes, backend=self.runtime.llm.name,
-                                canon_mode=self.runtime.llm.name == "canon"))
+        await self.send(
+            p.Hello(
+                max_frame_bytes=s.ws_max_frame_bytes,
+                backend=self.runtime.llm.name,
+                canon_mode=self.runtime.llm.name == "canon",
+            )
+        )
         if authorization.startswith("Bearer "):
             await self._auth(authorization.removeprefix("Bearer ").strip())
 
@@ -94,8 +100,11 @@ class Connection:
             await self.ws.close(code=p.CLOSE_FLOOD, message=b"too many frames")
             return
         if flood == "reject":
-            await self.error(None, "flood", "Too many frames; slow down (the limit is "
-                             f"{self._bucket.rate:g} per second).")
+            await self.error(
+                None,
+                "flood",
+                f"Too many frames; slow down (the limit is {self._bucket.rate:g} per second).",
+            )
             return
         try:
             frame = p.client_frames.validate_json(data)
@@ -116,7 +125,7 @@ class Connection:
             return
         reader = self.reader
         if reader is None:
-            raise Unauthorized("Authenticate first: send {\"type\": \"auth\", \"token\": …}.")
+            raise Unauthorized('Authenticate first: send {"type": "auth", "token": …}.')
         service = self.runtime.service
         if isinstance(frame, p.Send):
             self._spawn(frame.id, service.turn(reader, frame.chat_id, frame.text))
@@ -143,7 +152,7 @@ class Connection:
         self._log = self._log.bind(reader_id=self.reader.id)
         await self.send(p.Ready(reader=self.reader))
 
-    def _spawn(self, rid: str | None, events: AsyncIterator[ev.TurnEvent]) -> None:
+    def _spawn(self, rid: str | None, events: AsyncGenerator[ev.TurnEvent, None]) -> None:
         rid = rid or secrets.token_hex(6)
         if rid in self.turns:
             raise _busy(f"Request id {rid!r} is already running; use a new id.")
@@ -152,33 +161,54 @@ class Connection:
         task = asyncio.create_task(self._run(rid, events))
         self.turns[rid] = task
         self.runtime.turns.add(task)
-        task.add_done_callback(lambda t: (self.turns.pop(rid, None),
-                                          self.runtime.turns.discard(t)))
+        task.add_done_callback(lambda t: self._forget(rid, t))
 
-    async def _run(self, rid: str, events: AsyncIterator[ev.TurnEvent]) -> None:
+    def _forget(self, rid: str, task: asyncio.Task[None]) -> None:
+        self.turns.pop(rid, None)
+        self.runtime.turns.discard(task)
+
+    async def _run(self, rid: str, events: AsyncGenerator[ev.TurnEvent, None]) -> None:
         structlog.contextvars.bind_contextvars(turn_id=rid)
         started: str | None = None
         try:
-            async with aclosing(events) as stream:  # type: ignore[type-var]
+            async with aclosing(events) as stream:
                 async for event in stream:
                     if isinstance(event, ev.Started):
                         started = event.message.id
                     await self.send(_frame(rid, event))
         except LLMError as exc:
-            await self.error(rid, exc.code, exc.message + " The reply was saved as incomplete; "
-                             "regenerate to try again.", message_id=started)
+            await self.error(
+                rid,
+                exc.code,
+                exc.message + " The reply was saved as incomplete; regenerate to try again.",
+                message_id=started,
+            )
         except RoleplayError as exc:
-            extra = {"retry_after": exc.detail["retry_after"]} if isinstance(exc.detail, dict) \
-                and "retry_after" in exc.detail else {}
+            extra = (
+                {"retry_after": exc.detail["retry_after"]}
+                if isinstance(exc.detail, dict) and "retry_after" in exc.detail
+                else {}
+            )
             await self.error(rid, exc.code, exc.message, message_id=started, **extra)
         except asyncio.CancelledError:
-            await asyncio.shield(self.error(rid, "cancelled", "The reply was stopped and saved "
-                                            "as incomplete.", message_id=started))
+            await asyncio.shield(
+                self.error(
+                    rid,
+                    "cancelled",
+                    "The reply was stopped and saved as incomplete.",
+                    message_id=started,
+                )
+            )
             raise
         except Exception:
             self._log.exception("turn_failed", turn_id=rid)
-            await self.error(rid, "internal", "Something went wrong on our side; it has been "
-                             "logged. The reply was saved as incomplete.", message_id=started)
+            await self.error(
+                rid,
+                "internal",
+                "Something went wrong on our side; it has been "
+                "logged. The reply was saved as incomplete.",
+                message_id=started,
+            )
 
 
 def _frame(rid: str, event: ev.TurnEvent) -> BaseModel:
@@ -188,19 +218,22 @@ def _frame(rid: str, event: ev.TurnEvent) -> BaseModel:
         return p.Accepted(id=rid, message=event.message)
     if isinstance(event, ev.Started):
         return p.Start(id=rid, chat_id=event.message.chat_id, message=event.message)
-    return p.Done(id=rid, message=event.message, usage=event.usage, timing=event.timing,
-                  notes=event.notes)
+    return p.Done(
+        id=rid, message=event.message, usage=event.usage, timing=event.timing, notes=event.notes
+    )
 
 
 def _frame_problem(exc: ValidationError) -> str:
     for err in exc.errors():
         if err["type"] == "union_tag_invalid":
-            return (f"Unknown frame type {err['input'].get('type')!r}; expected one of "
-                    "auth, send, regenerate, continue, edit, cancel, ping.")
+            return (
+                f"Unknown frame type {err['input'].get('type')!r}; expected one of "
+                "auth, send, regenerate, continue, edit, cancel, ping."
+            )
         if err["type"] == "union_tag_not_found":
-            return "Every frame needs a \"type\" field (auth, send, regenerate, …)."
-        if err["type"] in ("json_invalid", "model_type"):
-            return "Frames must be JSON objects, e.g. {\"type\": \"ping\"}."
+            return 'Every frame needs a "type" field (auth, send, regenerate, …).'
+        if err["type"] in ("json_invalid", "model_type", "dict_type"):
+            return 'Frames must be JSON objects, e.g. {"type": "ping"}.'
     return "Bad frame: " + validation_message(exc)
 
 

@@ -65,7 +65,9 @@ class ScriptedLLM:
         for i, token in enumerate(tokens):
             if fail and i >= fail.after_tokens:
                 raise fail.error
-            await _sleep_until(start + self.ttft_s + (i / self.tokens_per_s if self.tokens_per_s else 0))
+            await _sleep_until(
+                start + self.ttft_s + (i / self.tokens_per_s if self.tokens_per_s else 0)
+            )
             yield LLMChunk(text=token)
         if fail:
             raise fail.error

@@ -48,7 +48,7 @@ class ChatStore:
         ids = await self._r.zrevrange(f"rp:reader:{reader_id}:chats", 0, limit - 1)
         if not ids:
             return []
-        raws = await self._r.mget([f"rp:chat:{i}" for i in ids])
+        raws = await self._r.mget([f"rp:chat:{i!s}" for i in ids])
         chats = [Chat.model_validate_json(r) for r in raws if r]
         return [c for c in chats if c.reader_id == reader_id]
 
@@ -116,7 +116,7 @@ class ChatStore:
 
     async def truncate_after(self, chat: Chat, message_id: str) -> list[str]:
         """Drop every message after ``message_id`` (used when editing history)."""
-        ids = await self._r.lrange(f"rp:chat:{chat.id}:order", 0, -1)
+        ids = [str(i) for i in await self._r.lrange(f"rp:chat:{chat.id}:order", 0, -1)]
         if message_id not in ids:
             raise NotFound(f"No message {message_id!r} in this chat.")
         later = ids[ids.index(message_id) + 1 :]
@@ -137,28 +137,30 @@ class ChatStore:
             yield
         finally:
             # Release only our own lock (it may have expired and been taken).
-            await self._r.eval(_RELEASE, 1, key, token)  # type: ignore[misc]
+            await self._r.eval(_RELEASE, 1, key, token)
 
     async def sweep_stale(self) -> int:
         """Mark replies whose writer died (no heartbeat within the lease) as incomplete."""
         cutoff = time.time() - self.lease_s
         stale = await self._r.zrangebyscore("rp:inflight", 0, cutoff)
-        for member in stale:
+        for member in map(str, stale):
             chat_id, _, msg_id = member.partition("/")
             raw = await self._r.hget(f"rp:chat:{chat_id}:msgs", msg_id)
             if raw:
                 msg = Message.model_validate_json(raw)
                 if msg.status == "streaming":
-                    msg = msg.model_copy(update={"status": "incomplete",
-                                                 "error": "interrupted: the server stopped"})
+                    msg = msg.model_copy(
+                        update={"status": "incomplete", "error": "interrupted: the server stopped"}
+                    )
                     await self._r.hset(f"rp:chat:{chat_id}:msgs", msg_id, msg.model_dump_json())
             await self._r.zrem("rp:inflight", member)
         return len(stale)
 
     def _expire_stale(self, m: Message) -> Message:
         if m.status == "streaming" and time.time() - m.updated_at > self.lease_s:
-            return m.model_copy(update={"status": "incomplete",
-                                        "error": "interrupted: the server stopped"})
+            return m.model_copy(
+                update={"status": "incomplete", "error": "interrupted: the server stopped"}
+            )
         return m
 
 

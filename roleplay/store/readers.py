@@ -73,15 +73,20 @@ class ReaderStore:
         digest = _digest(token)
         async with self._r.pipeline(transaction=True) as pipe:
             pipe.set(f"rp:auth:{digest}", cred.model_dump_json())
-            pipe.hset(f"rp:reader:{reader_id}:keys", info.id, json.dumps([digest, info.label,
-                                                                          info.created_at]))
+            pipe.hset(
+                f"rp:reader:{reader_id}:keys",
+                info.id,
+                json.dumps([digest, info.label, info.created_at]),
+            )
             await pipe.execute()
         return token, info
 
     async def list_api_keys(self, reader_id: str) -> list[ApiKeyInfo]:
         raw = await self._r.hgetall(f"rp:reader:{reader_id}:keys")
-        keys = [ApiKeyInfo(id=k, label=v[1], created_at=v[2])
-                for k, v in ((k, json.loads(v)) for k, v in raw.items())]
+        keys = [
+            ApiKeyInfo(id=str(k), label=v[1], created_at=v[2])
+            for k, v in ((k, json.loads(v)) for k, v in raw.items())
+        ]
         return sorted(keys, key=lambda k: k.created_at)
 
     async def revoke_api_key(self, reader_id: str, key_id: str) -> None:
@@ -107,7 +112,7 @@ class ReaderStore:
         """The first start creates an admin; returns its token once (None if it existed)."""
         existing = await self._r.get("rp:admin_id")
         if existing:
-            return await self.get(existing), None
+            return await self.get(str(existing)), None
         admin = await self.create("admin", "admin")
         await self._r.set("rp:admin_id", admin.id)
         return admin, await self.issue_session(admin.id)

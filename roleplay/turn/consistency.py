@@ -54,4 +54,6 @@ class MarkerChecker:
         hits = [m.group(0) for m in _OUT_OF_CHARACTER.finditer(reply)]
         if not hits:
             return ConsistencyReport(ok=True)
-        return ConsistencyReport(ok=False, problems=[f"out-of-character phrase {h!r}" for h in hits])
+        return ConsistencyReport(
+            ok=False, problems=[f"out-of-character phrase {h!r}" for h in hits]
+        )

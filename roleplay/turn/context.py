@@ -48,15 +48,18 @@ def prompt_card(card: CharacterCard, chapter: int | None) -> PromptCard:
     )
 
 
-def character_ref(card_id: str, version: str, card: CharacterCard, chapter: int | None) -> CharacterRef:
+def character_ref(
+    card_id: str, version: str, card: CharacterCard, chapter: int | None
+) -> CharacterRef:
     """The canon lines the reader may hear: none from chapters beyond theirs."""
     lines: list[CanonLine] = [
         line
         for line in card.canon_lines()
         if chapter is None or line.chapter is None or line.chapter <= chapter
     ]
-    return CharacterRef(card_id=card_id, name=card.data.name, version=f"{version}:{chapter}",
-                        lines=tuple(lines))
+    return CharacterRef(
+        card_id=card_id, name=card.data.name, version=f"{version}:{chapter}", lines=tuple(lines)
+    )
 
 
 class ContextGatherer:
@@ -97,8 +100,9 @@ class ContextGatherer:
             budget_tokens=budget,
             aliases=aliases,
         )
-        ctx.notes.extend(f"lore dropped: {d.entry.name or d.entry.keys[:1]} ({d.reason})"
-                         for d in result.dropped)
+        ctx.notes.extend(
+            f"lore dropped: {d.entry.name or d.entry.keys[:1]} ({d.reason})" for d in result.dropped
+        )
         return [e.content for e in result.entries]
 
     async def _recall(self, chat: Chat, query: str, budget: int) -> list[Recalled]:

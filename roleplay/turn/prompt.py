@@ -117,9 +117,7 @@ class PromptBuilder:
         personality = self._cut(fill(card.personality), int(share * 0.15), "personality", prompt)
         scenario = self._cut(fill(card.scenario), int(share * 0.1), "scenario", prompt)
         examples = self._cut(fill(card.examples), int(share * 0.15), "examples", prompt)
-        lore_kept = self._take(
-            [fill(x) for x in lore], budget.lore, "lore", prompt
-        )
+        lore_kept = self._take([fill(x) for x in lore], budget.lore, "lore", prompt)
         memories_kept = self._take(list(memories), budget.memory, "memory", prompt)
         return self._system.render(
             char=card.name,
@@ -154,9 +152,7 @@ class PromptBuilder:
         prompt.tokens[section] = used
         return kept
 
-    def _fit_history(
-        self, history: Sequence[Turn], room: int, prompt: Prompt
-    ) -> list[ChatMessage]:
+    def _fit_history(self, history: Sequence[Turn], room: int, prompt: Prompt) -> list[ChatMessage]:
         """Newest turns first until the room runs out; the newest always goes in."""
         kept: list[ChatMessage] = []
         used = 0

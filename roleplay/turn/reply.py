@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
@@ -64,7 +64,7 @@ class ReplyWriter:
 
     async def write(
         self, chat: Chat, job: ReplyJob, ctx: Context, policy: Policy, budget: Budget
-    ) -> AsyncIterator[TurnEvent]:
+    ) -> AsyncGenerator[TurnEvent, None]:
         started = time.monotonic()
         request = self._request(chat, job, ctx, budget)
         yield Started(job.message)
@@ -90,32 +90,56 @@ class ReplyWriter:
             final = await self._save_incomplete(chat, job, progress, "interrupted")
             raise
         finally:
-            log.info("reply_done", status=final.status, chars=len(progress.released),
-                     ms=round((time.monotonic() - started) * 1000, 1))
+            log.info(
+                "reply_done",
+                status=final.status,
+                chars=len(progress.released),
+                ms=round((time.monotonic() - started) * 1000, 1),
+            )
 
     def _request(self, chat: Chat, job: ReplyJob, ctx: Context, budget: Budget) -> LLMRequest:
         prompt = self.builder.build(
-            ctx.card, user=chat.user_name, budget=budget, history=ctx.history,
-            lore=ctx.lore, memories=[m.text for m in ctx.memories], chapter=chat.chapter,
+            ctx.card,
+            user=chat.user_name,
+            budget=budget,
+            history=ctx.history,
+            lore=ctx.lore,
+            memories=[m.text for m in ctx.memories],
+            chapter=chat.chapter,
         )
         messages = list(prompt.messages)
         if job.mode == "continue":
-            messages.append(ChatMessage("system", f"Continue {chat.character_name}'s last reply "
-                                                  "from where it stopped, without repeating it."))
+            messages.append(
+                ChatMessage(
+                    "system",
+                    f"Continue {chat.character_name}'s last reply "
+                    "from where it stopped, without repeating it.",
+                )
+            )
         ctx.notes.extend(prompt.dropped)
-        return LLMRequest(messages=messages, max_tokens=self.settings.max_reply_tokens,
-                          temperature=self.settings.temperature, character=ctx.character)
+        return LLMRequest(
+            messages=messages,
+            max_tokens=self.settings.max_reply_tokens,
+            temperature=self.settings.temperature,
+            character=ctx.character,
+        )
 
     async def _stream(
-        self, chat: Chat, job: ReplyJob, request: LLMRequest, gate: StreamGate,
+        self,
+        chat: Chat,
+        job: ReplyJob,
+        request: LLMRequest,
+        gate: StreamGate,
         progress: _Progress,
-    ) -> AsyncIterator[TurnEvent]:
+    ) -> AsyncGenerator[TurnEvent, None]:
         stream = self.s.llm.stream(request)
         try:
             async for chunk in stream:
                 if chunk.usage is not None:
-                    progress.usage = TokenUsage(prompt_tokens=chunk.usage.prompt_tokens,
-                                                completion_tokens=chunk.usage.completion_tokens)
+                    progress.usage = TokenUsage(
+                        prompt_tokens=chunk.usage.prompt_tokens,
+                        completion_tokens=chunk.usage.completion_tokens,
+                    )
                 if not chunk.text:
                     continue
                 if progress.first_token_at is None:
@@ -138,8 +162,12 @@ class ReplyWriter:
             return []
         t = time.monotonic()
         first = not progress.released or progress.released == job.prefix
-        if not (force or first or len(progress.pending) >= self.settings.stream_flush_chars
-                or t - progress.sent_at >= FLUSH_EVERY_S):
+        if not (
+            force
+            or first
+            or len(progress.pending) >= self.settings.stream_flush_chars
+            or t - progress.sent_at >= FLUSH_EVERY_S
+        ):
             return []
         text, progress.pending = progress.pending, ""
         progress.released += text
@@ -160,23 +188,27 @@ class ReplyWriter:
             # Replace what was shown: the client renders the final message from Finished.
             progress.pending = ""
             msg = job.message.with_content(BLOCKED_TEXT).model_copy(
-                update={"status": "blocked", "error": f"withheld: {progress.blocked.reason}"})
+                update={"status": "blocked", "error": f"withheld: {progress.blocked.reason}"}
+            )
             return await self.s.chats.save(chat, msg), notes
         report = await self.s.consistency.check(
-            gate.text, PersonaContext(chat.character_name, chat.chapter))
+            gate.text, PersonaContext(chat.character_name, chat.chapter)
+        )
         meta = dict(job.message.meta)
         if not report.ok:
             meta["consistency"] = report.problems
             notes.extend(report.problems)
         msg = job.message.with_content(job.prefix + gate.text).model_copy(
-            update={"status": "complete", "usage": progress.usage, "meta": meta, "error": None})
+            update={"status": "complete", "usage": progress.usage, "meta": meta, "error": None}
+        )
         return await self.s.chats.save(chat, msg), notes
 
     async def _save_incomplete(
         self, chat: Chat, job: ReplyJob, progress: _Progress, reason: str
     ) -> Message:
         msg = job.message.with_content(progress.released + progress.pending).model_copy(
-            update={"status": "incomplete", "error": reason, "updated_at": now()})
+            update={"status": "incomplete", "error": reason, "updated_at": now()}
+        )
         # Shielded so a second cancellation cannot lose the record of what happened.
         return await asyncio.shield(self.s.chats.save(chat, msg))
 
@@ -184,5 +216,7 @@ class ReplyWriter:
     def _timing(started: float, progress: _Progress) -> dict[str, float]:
         end = time.monotonic()
         first = progress.first_token_at or end
-        return {"ttft_ms": round((first - started) * 1000, 2),
-                "total_ms": round((end - started) * 1000, 2)}
+        return {
+            "ttft_ms": round((first - started) * 1000, 2),
+            "total_ms": round((end - started) * 1000, 2),
+        }

@@ -9,7 +9,7 @@ as "incomplete", ready to regenerate. Nothing reaches the reader unscreened.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass
 
@@ -18,17 +18,17 @@ import structlog
 from characters.store import CardStore, StoredCard
 from memory.base import Memory, MemoryScope, TurnRecord
 from roleplay.errors import Blocked, InvalidInput, NotFound
+from roleplay.llm.base import LLMBackend
 from roleplay.models import Chat, Message, Reader, new_id, now
 from roleplay.settings import Settings
 from roleplay.store.chats import ChatStore
 from roleplay.store.ratelimit import RateLimiter
 from roleplay.tokens import Tokenizer
+from roleplay.turn.consistency import ConsistencyChecker
 from roleplay.turn.context import ContextGatherer
 from roleplay.turn.events import Accepted, TurnEvent
 from roleplay.turn.prompt import Budget, PromptBuilder, fill_macros
-from roleplay.turn.reply import ReplyWriter, ReplyJob
-from roleplay.llm.base import LLMBackend
-from roleplay.turn.consistency import ConsistencyChecker
+from roleplay.turn.reply import ReplyJob, ReplyWriter
 from safety.base import Moderator, Policy
 
 log = structlog.get_logger("roleplay.turn")
@@ -69,21 +69,41 @@ class ChatService:
     # -- chats -------------------------------------------------------------
 
     async def start_chat(
-        self, reader: Reader, card_id: str, *, user_name: str | None = None,
+        self,
+        reader: Reader,
+        card_id: str,
+        *,
+        user_name: str | None = None,
         chapter: int | None = None,
     ) -> tuple[Chat, list[Message]]:
         stored = await self.s.cards.get(card_id)
         data = stored.card.data
         user = (user_name or reader.name).strip()[:64] or reader.name
-        chat = Chat(id=new_id("c"), reader_id=reader.id, card_id=card_id,
-                    character_name=data.name, user_name=user, chapter=_chapter(chapter),
-                    title=data.name)
-        greetings = [fill_macros(g, char=data.name, user=user)
-                     for g in [data.first_mes, *data.alternate_greetings] if g.strip()]
+        chat = Chat(
+            id=new_id("c"),
+            reader_id=reader.id,
+            card_id=card_id,
+            character_name=data.name,
+            user_name=user,
+            chapter=_chapter(chapter),
+            title=data.name,
+        )
+        greetings = [
+            fill_macros(g, char=data.name, user=user)
+            for g in [data.first_mes, *data.alternate_greetings]
+            if g.strip()
+        ]
         messages = []
         if greetings:
-            messages.append(Message(id=new_id("m"), chat_id=chat.id, speaker="character",
-                                    name=data.name, swipes=greetings))
+            messages.append(
+                Message(
+                    id=new_id("m"),
+                    chat_id=chat.id,
+                    speaker="character",
+                    name=data.name,
+                    swipes=greetings,
+                )
+            )
         await self.s.chats.create_chat(chat, messages)
         return chat, messages
 
@@ -93,49 +113,67 @@ class ChatService:
 
     async def set_chapter(self, reader: Reader, chat_id: str, chapter: int | None) -> Chat:
         chat = await self.s.chats.get_chat(reader.id, chat_id)
-        return await self.s.chats.update_chat(chat.model_copy(update={"chapter": _chapter(chapter)}))
+        return await self.s.chats.update_chat(
+            chat.model_copy(update={"chapter": _chapter(chapter)})
+        )
 
     # -- turns -------------------------------------------------------------
 
-    async def turn(self, reader: Reader, chat_id: str, text: str) -> AsyncIterator[TurnEvent]:
+    async def turn(
+        self, reader: Reader, chat_id: str, text: str
+    ) -> AsyncGenerator[TurnEvent, None]:
         text = self._check_text(text)
         await self.s.limiter.hit(reader.id)
         chat = await self.s.chats.get_chat(reader.id, chat_id)
         stored = await self.s.cards.get(chat.card_id)
         verdict = await self.s.moderator.screen(text, role="user", policy=_policy(reader, chat))
         if not verdict.allowed:
-            raise Blocked(f"Your message was not sent: it {verdict.reason}. Please rephrase.",
-                          detail={"categories": verdict.categories})
+            raise Blocked(
+                f"Your message was not sent: it {verdict.reason}. Please rephrase.",
+                detail={"categories": verdict.categories},
+            )
         async with self.s.chats.turn_lock(chat):
-            user_msg = Message(id=new_id("m"), chat_id=chat.id, speaker="user",
-                               name=chat.user_name, swipes=[text])
+            user_msg = Message(
+                id=new_id("m"), chat_id=chat.id, speaker="user", name=chat.user_name, swipes=[text]
+            )
             await self.s.chats.append(chat, user_msg)
             yield Accepted(user_msg)
-            reply = Message(id=new_id("m"), chat_id=chat.id, speaker="character",
-                            name=chat.character_name, swipes=[""], status="streaming")
+            reply = Message(
+                id=new_id("m"),
+                chat_id=chat.id,
+                speaker="character",
+                name=chat.character_name,
+                swipes=[""],
+                status="streaming",
+            )
             await self.s.chats.append(chat, reply)
             job = ReplyJob(reply, "new")
             async with aclosing(self._run(reader, chat, stored, job)) as events:
                 async for event in events:
                     yield event
 
-    async def regenerate(self, reader: Reader, chat_id: str) -> AsyncIterator[TurnEvent]:
+    async def regenerate(self, reader: Reader, chat_id: str) -> AsyncGenerator[TurnEvent, None]:
         """A new swipe for the last character reply (the old ones stay selectable)."""
         await self.s.limiter.hit(reader.id)
         chat = await self.s.chats.get_chat(reader.id, chat_id)
         stored = await self.s.cards.get(chat.card_id)
         async with self.s.chats.turn_lock(chat):
             last = await self._last_reply(chat)
-            reply = last.model_copy(update={"swipes": [*last.swipes, ""],
-                                            "swipe_index": len(last.swipes),
-                                            "status": "streaming", "error": None})
+            reply = last.model_copy(
+                update={
+                    "swipes": [*last.swipes, ""],
+                    "swipe_index": len(last.swipes),
+                    "status": "streaming",
+                    "error": None,
+                }
+            )
             await self.s.chats.save(chat, reply)
             job = ReplyJob(reply, "regenerate")
             async with aclosing(self._run(reader, chat, stored, job)) as events:
                 async for event in events:
                     yield event
 
-    async def continue_reply(self, reader: Reader, chat_id: str) -> AsyncIterator[TurnEvent]:
+    async def continue_reply(self, reader: Reader, chat_id: str) -> AsyncGenerator[TurnEvent, None]:
         """Extend the last character reply (e.g. one that was cut off)."""
         await self.s.limiter.hit(reader.id)
         chat = await self.s.chats.get_chat(reader.id, chat_id)
@@ -151,13 +189,18 @@ class ChatService:
 
     async def _run(
         self, reader: Reader, chat: Chat, stored: StoredCard, job: ReplyJob
-    ) -> AsyncIterator[TurnEvent]:
+    ) -> AsyncGenerator[TurnEvent, None]:
         structlog.contextvars.bind_contextvars(chat_id=chat.id, message_id=job.message.id)
         history = await self.s.chats.messages(chat, last=HISTORY_WINDOW)
         history = [m for m in history if m.id != job.message.id or job.mode == "continue"]
-        ctx = await self._context.gather(stored_id=stored.id, version=stored.version,
-                                         card=stored.card, chat=chat, history=history,
-                                         budget=self.budget)
+        ctx = await self._context.gather(
+            stored_id=stored.id,
+            version=stored.version,
+            card=stored.card,
+            chat=chat,
+            history=history,
+            budget=self.budget,
+        )
         finished = None
         writer = self._writer.write(chat, job, ctx, _policy(reader, chat), self.budget)
         async with aclosing(writer) as events:
@@ -170,8 +213,10 @@ class ChatService:
     async def _last_reply(self, chat: Chat) -> Message:
         tail = await self.s.chats.messages(chat, last=1)
         if not tail or tail[0].speaker != "character":
-            raise InvalidInput("There is no character reply at the end of this chat to redo; "
-                               "send a message instead.")
+            raise InvalidInput(
+                "There is no character reply at the end of this chat to redo; "
+                "send a message instead."
+            )
         return tail[0]
 
     # -- editing -----------------------------------------------------------
@@ -182,21 +227,25 @@ class ChatService:
         msg = await self.s.chats.message(chat, message_id)
         if msg.status == "streaming":
             raise InvalidInput("That reply is still streaming; wait for it to finish.")
-        updated = msg.with_content(text).model_copy(update={"status": "complete", "error": None,
-                                                            "meta": {**msg.meta, "edited": True}})
+        updated = msg.with_content(text).model_copy(
+            update={"status": "complete", "error": None, "meta": {**msg.meta, "edited": True}}
+        )
         return await self.s.chats.save(chat, updated)
 
     async def delete_message(self, reader: Reader, chat_id: str, message_id: str) -> None:
         chat = await self.s.chats.get_chat(reader.id, chat_id)
         await self.s.chats.remove(chat, message_id)
 
-    async def select_swipe(self, reader: Reader, chat_id: str, message_id: str,
-                           index: int) -> Message:
+    async def select_swipe(
+        self, reader: Reader, chat_id: str, message_id: str, index: int
+    ) -> Message:
         chat = await self.s.chats.get_chat(reader.id, chat_id)
         msg = await self.s.chats.message(chat, message_id)
         if not 0 <= index < len(msg.swipes):
-            raise InvalidInput(f"Swipe {index} does not exist; this message has "
-                               f"{len(msg.swipes)} (0–{len(msg.swipes) - 1}).")
+            raise InvalidInput(
+                f"Swipe {index} does not exist; this message has "
+                f"{len(msg.swipes)} (0–{len(msg.swipes) - 1})."
+            )
         return await self.s.chats.save(chat, msg.model_copy(update={"swipe_index": index}))
 
     def _check_text(self, text: str) -> str:
@@ -204,14 +253,17 @@ class ChatService:
         if not text:
             raise InvalidInput("The message is empty; type something to say.")
         if len(text) > self.settings.max_message_chars:
-            raise InvalidInput(f"The message is {len(text)} characters; the limit is "
-                               f"{self.settings.max_message_chars}. Split it into shorter ones.")
+            raise InvalidInput(
+                f"The message is {len(text)} characters; the limit is "
+                f"{self.settings.max_message_chars}. Split it into shorter ones."
+            )
         return text
 
     # -- stage 8 -----------------------------------------------------------
 
-    def _remember(self, chat: Chat, history: list[Message], reply_id: str,
-                  finished: TurnEvent) -> None:
+    def _remember(
+        self, chat: Chat, history: list[Message], reply_id: str, finished: TurnEvent
+    ) -> None:
         from roleplay.turn.events import Finished
 
         if not isinstance(finished, Finished) or finished.message.status != "complete":
@@ -219,9 +271,16 @@ class ChatService:
         user = next((m for m in reversed(history) if m.speaker == "user"), None)
         if user is None:
             return
-        record = TurnRecord(chat_id=chat.id, user_message_id=user.id, reply_message_id=reply_id,
-                            user_name=chat.user_name, character_name=chat.character_name,
-                            user_text=user.content, reply_text=finished.message.content, at=now())
+        record = TurnRecord(
+            chat_id=chat.id,
+            user_message_id=user.id,
+            reply_message_id=reply_id,
+            user_name=chat.user_name,
+            character_name=chat.character_name,
+            user_text=user.content,
+            reply_text=finished.message.content,
+            at=now(),
+        )
         scope = MemoryScope(reader_id=chat.reader_id, card_id=chat.card_id, chapter=chat.chapter)
         task = asyncio.create_task(self._remember_safely(scope, record))
         self._background.add(task)

@@ -11,13 +11,13 @@ from roleplay.store.chats import ChatStore
 
 
 def _chat(reader_id: str = "r_a") -> Chat:
-    return Chat(id=new_id("c"), reader_id=reader_id, card_id="card", character_name="甲",
-                user_name="乙")
+    return Chat(
+        id=new_id("c"), reader_id=reader_id, card_id="card", character_name="甲", user_name="乙"
+    )
 
 
 def _msg(chat: Chat, text: str, **kw: object) -> Message:
-    return Message(id=new_id("m"), chat_id=chat.id, speaker="user", name="乙", swipes=[text],
-                   **kw)  # type: ignore[arg-type]
+    return Message(id=new_id("m"), chat_id=chat.id, speaker="user", name="乙", swipes=[text], **kw)  # type: ignore[arg-type]
 
 
 async def test_other_readers_cannot_open_a_chat(redis_client: Redis) -> None:

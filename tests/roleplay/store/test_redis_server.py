@@ -11,6 +11,7 @@ def test_embedded_redis_persists_across_restarts(tmp_path: Path) -> None:
     with EmbeddedRedis(tmp_path) as server:
         redis.Redis.from_url(server.url).set("k", "kept")
     assert (tmp_path / "redis" / "appendonly.aof").exists() or any(
-        (tmp_path / "redis").glob("appendonly*"))
+        (tmp_path / "redis").glob("appendonly*")
+    )
     with EmbeddedRedis(tmp_path) as server:
         assert redis.Redis.from_url(server.url).get("k") == b"kept"
