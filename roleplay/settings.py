@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     redis_url: str | None = Field(
         default=None, validation_alias=AliasChoices("REDIS_URL", "ROLEPLAY_REDIS_URL")
     )
+    redis_max_connections: int = 64
 
     # Language model. "auto" = openai when an endpoint is configured, else canon.
     llm_backend: Literal["auto", "openai", "canon"] = "auto"
@@ -57,6 +58,7 @@ class Settings(BaseSettings):
     ws_frames_per_second: float = 20.0
     max_card_bytes: int = 32 * 1024 * 1024
     stream_flush_chars: int = 24
+    stream_holdback_chars: int = 12
 
     embed_threads: int = 2
     log_level: str = "INFO"

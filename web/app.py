@@ -10,7 +10,7 @@ from pathlib import Path
 
 import structlog
 from aiohttp import web
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 
 from characters.store import CardStore
 from memory.base import Memory
@@ -74,7 +74,11 @@ async def _runtime(app: web.Application, settings: Settings, o: Overrides) -> As
         if url is None:
             embedded = EmbeddedRedis(settings.data_dir)
             url = await asyncio.to_thread(embedded.start)
-        redis = Redis.from_url(url, decode_responses=True)
+        # A blocking pool: a burst of requests waits for a connection instead of failing.
+        pool = BlockingConnectionPool.from_url(
+            url, decode_responses=True, max_connections=settings.redis_max_connections, timeout=10
+        )
+        redis = Redis(connection_pool=pool)
     llm = o.llm or build_llm(settings)
     try:
         app[RUNTIME] = await _build(settings, o, redis, llm)

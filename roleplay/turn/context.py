@@ -103,7 +103,7 @@ class ContextGatherer:
         ctx.notes.extend(
             f"lore dropped: {d.entry.name or d.entry.keys[:1]} ({d.reason})" for d in result.dropped
         )
-        return [e.content for e in result.entries]
+        return [e.body for e in result.entries]
 
     async def _recall(self, chat: Chat, query: str, budget: int) -> list[Recalled]:
         if not query:

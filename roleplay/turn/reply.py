@@ -68,7 +68,9 @@ class ReplyWriter:
         started = time.monotonic()
         request = self._request(chat, job, ctx, budget)
         yield Started(job.message)
-        gate = StreamGate(self.s.moderator, policy)
+        gate = StreamGate(
+            self.s.moderator, policy, holdback_chars=self.settings.stream_holdback_chars
+        )
         progress = _Progress(released=job.prefix)
         final = job.message
         try:
