@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import secrets
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from characters.card import CharacterCard, export_card_json, parse_card_json
 from roleplay.errors import InvalidInput, NotFound
 
 SAMPLES = Path(__file__).parent / "samples"
+REVALIDATE_S = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +70,7 @@ class CardStore:
     def __init__(self, redis: Redis) -> None:
         self._r = redis
         self._cache: dict[str, StoredCard] = {}
+        self._checked: dict[str, float] = {}
 
     async def put(
         self, card: CharacterCard, *, card_id: str | None = None, image: bytes | None = None
@@ -89,11 +92,16 @@ class CardStore:
         return stored
 
     async def get(self, card_id: str) -> StoredCard:
+        cached = self._cache.get(card_id)
+        # Trust a recently checked copy: editors' changes reach every worker within
+        # REVALIDATE_S, and a turn saves a round trip.
+        if cached and time.monotonic() - self._checked.get(card_id, 0.0) < REVALIDATE_S:
+            return cached
         raw_version = await self._r.get(f"rp:card:{card_id}:version")
         if raw_version is None:
             raise NotFound(f"No character card {card_id!r}. List cards with GET /api/cards.")
         version = str(raw_version)
-        cached = self._cache.get(card_id)
+        self._checked[card_id] = time.monotonic()
         if cached and cached.version == version:
             return cached
         body = await self._r.get(f"rp:card:{card_id}")
@@ -122,6 +130,7 @@ class CardStore:
             f"rp:card:{card_id}", f"rp:card:{card_id}:version", f"rp:card:{card_id}:image"
         )
         self._cache.pop(card_id, None)
+        self._checked.pop(card_id, None)
         if not removed:
             raise NotFound(f"No character card {card_id!r}.")
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import signal
 import sys
 from pathlib import Path
 
@@ -79,55 +78,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
+    from roleplay.server import run_server
     from roleplay.settings import Settings
 
-    overrides = {
-        k: v
-        for k, v in {"host": args.host, "port": args.port, "data_dir": args.data_dir}.items()
-        if v is not None
-    }
-    settings = Settings(**overrides)
-    asyncio.run(_serve(settings))
+    given = {"host": args.host, "port": args.port, "data_dir": args.data_dir}
+    run_server(Settings(**{k: v for k, v in given.items() if v is not None}))
     return 0
-
-
-async def _serve(settings: object) -> None:
-    from aiohttp import web
-
-    from roleplay.logs import configure_logging
-    from roleplay.settings import Settings
-    from web.app import create_app
-    from web.runtime import RUNTIME
-
-    assert isinstance(settings, Settings)
-    configure_logging(settings.log_level, settings.log_format)
-    app = create_app(settings)
-    runner = web.AppRunner(app, handle_signals=False, access_log=None)
-    await runner.setup()
-    try:
-        await web.TCPSite(runner, settings.host, settings.port).start()
-        runtime = app[RUNTIME]
-        mode = (
-            "canon mode: replies are the character's own lines"
-            if runtime.llm.name == "canon"
-            else f"LLM: {settings.llm_model} via {settings.openai_base_url}"
-        )
-        print(
-            f"\n  Open {settings.url} in your browser.\n  {mode}\n"
-            f"  Admin token: {runtime.admin_token_file}\n  Stop with Ctrl+C.\n",
-            flush=True,
-        )
-        await _until_signal()
-    finally:
-        await runner.cleanup()
-
-
-async def _until_signal() -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    await stop.wait()
 
 
 if __name__ == "__main__":

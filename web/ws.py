@@ -34,7 +34,11 @@ def setup_routes(app: web.Application) -> None:
 
 async def websocket(request: web.Request) -> web.WebSocketResponse:
     runtime = request.app[RUNTIME]
-    ws = web.WebSocketResponse(heartbeat=30, max_msg_size=runtime.settings.ws_max_frame_bytes)
+    # No permessage-deflate: frames are small chat text and compressing each one costs
+    # more CPU than the bytes it saves.
+    ws = web.WebSocketResponse(
+        heartbeat=30, max_msg_size=runtime.settings.ws_max_frame_bytes, compress=False
+    )
     await ws.prepare(request)
     conn = Connection(ws, runtime)
     runtime.sockets.add(ws)

@@ -13,13 +13,22 @@ from __future__ import annotations
 
 import secrets
 import time
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
 from roleplay.errors import Conflict, NotFound
 from roleplay.models import Chat, Message, now
+
+
+@dataclass(slots=True)
+class Lease:
+    """Proof that this task holds a chat's turn lock (see ``begin_turn``)."""
+
+    chat: Chat
+    token: str
+    held: bool = True
 
 
 class ChatStore:
@@ -127,17 +136,46 @@ class ChatStore:
                 await pipe.execute()
         return later
 
-    @asynccontextmanager
-    async def turn_lock(self, chat: Chat) -> AsyncIterator[None]:
-        """One reply at a time per chat, across all workers."""
-        key, token = f"rp:chat:{chat.id}:lock", secrets.token_hex(8)
-        if not await self._r.set(key, token, nx=True, px=int(self.lease_s * 1000)):
+    async def begin_turn(
+        self, chat: Chat, *, append: Sequence[Message] = (), last: int = 80
+    ) -> tuple[Lease, list[Message]]:
+        """Take the chat's turn lock, append messages, and read the recent history.
+
+        One round trip (a Lua script, atomic): a turn's fixed Redis cost is what limits
+        how many turns a worker carries, so the lock, the writes and the read go together.
+        """
+        token = secrets.token_hex(8)
+        args: list[str | int | float] = [token, int(self.lease_s * 1000), last, time.time()]
+        for m in append:
+            args += [m.id, m.model_dump_json(), int(m.status == "streaming"), m.created_at]
+        keys = [
+            f"rp:chat:{chat.id}:lock",
+            f"rp:chat:{chat.id}:order",
+            f"rp:chat:{chat.id}:msgs",
+            f"rp:reader:{chat.reader_id}:chats",
+            "rp:inflight",
+        ]
+        raws = await self._r.eval(_BEGIN, len(keys), *keys, chat.id, *args)
+        if raws is None:
             raise Conflict("A reply is still being written in this chat; wait for it or cancel.")
-        try:
-            yield
-        finally:
-            # Release only our own lock (it may have expired and been taken).
-            await self._r.eval(_RELEASE, 1, key, token)
+        history = [self._expire_stale(Message.model_validate_json(r)) for r in raws if r]
+        return Lease(chat, token), history
+
+    async def finish_turn(self, lease: Lease, message: Message) -> Message:
+        """Store the reply's final state and release the lock, in one round trip."""
+        chat = lease.chat
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.hset(f"rp:chat:{chat.id}:msgs", message.id, message.model_dump_json())
+            pipe.zrem("rp:inflight", f"{chat.id}/{message.id}")
+            pipe.eval(_RELEASE, 1, f"rp:chat:{chat.id}:lock", lease.token)
+            await pipe.execute()
+        lease.held = False
+        return message
+
+    async def release(self, lease: Lease) -> None:
+        if lease.held:
+            lease.held = False
+            await self._r.eval(_RELEASE, 1, f"rp:chat:{lease.chat.id}:lock", lease.token)
 
     async def sweep_stale(self) -> int:
         """Mark replies whose writer died (no heartbeat within the lease) as incomplete."""
@@ -163,6 +201,23 @@ class ChatStore:
             )
         return m
 
+
+# KEYS: lock, order, msgs, reader's chats, inflight.
+# ARGV: chat id, token, lease ms, last n, now, then per message: id, json, streaming?, time.
+_BEGIN = """
+if not redis.call('set', KEYS[1], ARGV[2], 'NX', 'PX', ARGV[3]) then return nil end
+local i = 6
+while i <= #ARGV do
+  redis.call('hset', KEYS[3], ARGV[i], ARGV[i + 1])
+  redis.call('rpush', KEYS[2], ARGV[i])
+  redis.call('zadd', KEYS[4], ARGV[i + 3], ARGV[1])
+  if ARGV[i + 2] == '1' then redis.call('zadd', KEYS[5], ARGV[5], ARGV[1] .. '/' .. ARGV[i]) end
+  i = i + 4
+end
+local ids = redis.call('lrange', KEYS[2], -tonumber(ARGV[4]), -1)
+if #ids == 0 then return {} end
+return redis.call('hmget', KEYS[3], unpack(ids))
+"""
 
 _RELEASE = """
 if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end

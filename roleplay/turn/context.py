@@ -15,6 +15,7 @@ import structlog
 
 from characters.card import CharacterCard
 from characters.lorebook import activate
+from characters.store import StoredCard
 from memory.base import Memory, MemoryScope, Recalled
 from roleplay.llm.base import CanonLine, CharacterRef
 from roleplay.models import Chat, Message
@@ -32,6 +33,13 @@ class Context:
     lore: list[str] = field(default_factory=list)
     memories: list[Recalled] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class _CardView:
+    card: PromptCard
+    character: CharacterRef
+    aliases: dict[str, list[str]]
 
 
 def prompt_card(card: CharacterCard, chapter: int | None) -> PromptCard:
@@ -66,33 +74,46 @@ class ContextGatherer:
     def __init__(self, memory: Memory, tokenizer: Tokenizer) -> None:
         self._memory = memory
         self._tok = tokenizer
+        self._views: dict[tuple[str, str, int | None], _CardView] = {}
 
     async def gather(
-        self,
-        *,
-        stored_id: str,
-        version: str,
-        card: CharacterCard,
-        chat: Chat,
-        history: Sequence[Message],
-        budget: Budget,
+        self, stored: StoredCard, chat: Chat, history: Sequence[Message], budget: Budget
     ) -> Context:
         turns = [Turn(m.speaker, m.content) for m in history if m.content]
-        ctx = Context(
-            card=prompt_card(card, chat.chapter),
-            character=character_ref(stored_id, version, card, chat.chapter),
-            history=turns,
-        )
-        ctx.lore = self._lore(card, turns, budget.lore, ctx)
+        view = self._view(stored, chat.chapter)
+        ctx = Context(card=view.card, character=view.character, history=turns)
+        ctx.lore = self._lore(stored.card, view.aliases, turns, budget.lore, ctx)
         query = next((t.text for t in reversed(turns) if t.speaker == "user"), "")
         ctx.memories = await self._recall(chat, query, budget.memory)
         return ctx
 
-    def _lore(self, card: CharacterCard, turns: list[Turn], budget: int, ctx: Context) -> list[str]:
+    def _view(self, stored: StoredCard, chapter: int | None) -> _CardView:
+        """What a card looks like at a chapter; computed once per card version and chapter."""
+        key = (stored.id, stored.version, chapter)
+        view = self._views.get(key)
+        if view is None:
+            card = stored.card
+            view = _CardView(
+                card=prompt_card(card, chapter),
+                character=character_ref(stored.id, stored.version, card, chapter),
+                aliases={card.data.name: list(card.novel.aliases)},
+            )
+            if len(self._views) >= 512:
+                self._views.pop(next(iter(self._views)))
+            self._views[key] = view
+        return view
+
+    def _lore(
+        self,
+        card: CharacterCard,
+        aliases: dict[str, list[str]],
+        turns: list[Turn],
+        budget: int,
+        ctx: Context,
+    ) -> list[str]:
         book = card.data.character_book
         if book is None or not book.entries:
             return []
-        aliases = {card.data.name: list(card.novel.aliases)}
         result = activate(
             book,
             [t.text for t in turns],

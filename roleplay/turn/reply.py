@@ -20,6 +20,7 @@ from roleplay.errors import LLMError
 from roleplay.llm.base import ChatMessage, LLMRequest
 from roleplay.models import Chat, Message, TokenUsage, now
 from roleplay.settings import Settings
+from roleplay.store.chats import Lease
 from roleplay.turn.consistency import PersonaContext
 from roleplay.turn.context import Context
 from roleplay.turn.events import Delta, Finished, Started, TurnEvent
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 log = structlog.get_logger("roleplay.reply")
 SAVE_EVERY_S = 1.0
-FLUSH_EVERY_S = 0.04
+FLUSH_EVERY_S = 0.08
 BLOCKED_TEXT = "（这段回复未通过内容审核，已隐藏。 / This reply was withheld by moderation.）"
 
 
@@ -40,6 +41,7 @@ BLOCKED_TEXT = "（这段回复未通过内容审核，已隐藏。 / This reply
 class ReplyJob:
     message: Message
     mode: Literal["new", "regenerate", "continue"]
+    lease: Lease
     prefix: str = ""
 
 
@@ -192,7 +194,7 @@ class ReplyWriter:
             msg = job.message.with_content(BLOCKED_TEXT).model_copy(
                 update={"status": "blocked", "error": f"withheld: {progress.blocked.reason}"}
             )
-            return await self.s.chats.save(chat, msg), notes
+            return await self.s.chats.finish_turn(job.lease, msg), notes
         report = await self.s.consistency.check(
             gate.text, PersonaContext(chat.character_name, chat.chapter)
         )
@@ -203,7 +205,7 @@ class ReplyWriter:
         msg = job.message.with_content(job.prefix + gate.text).model_copy(
             update={"status": "complete", "usage": progress.usage, "meta": meta, "error": None}
         )
-        return await self.s.chats.save(chat, msg), notes
+        return await self.s.chats.finish_turn(job.lease, msg), notes
 
     async def _save_incomplete(
         self, chat: Chat, job: ReplyJob, progress: _Progress, reason: str
@@ -212,7 +214,7 @@ class ReplyWriter:
             update={"status": "incomplete", "error": reason, "updated_at": now()}
         )
         # Shielded so a second cancellation cannot lose the record of what happened.
-        return await asyncio.shield(self.s.chats.save(chat, msg))
+        return await asyncio.shield(self.s.chats.finish_turn(job.lease, msg))
 
     @staticmethod
     def _timing(started: float, progress: _Progress) -> dict[str, float]:

@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from dataclasses import dataclass
+from typing import Literal
 
 import structlog
 
@@ -32,7 +33,7 @@ from roleplay.turn.reply import ReplyJob, ReplyWriter
 from safety.base import Moderator, Policy
 
 log = structlog.get_logger("roleplay.turn")
-HISTORY_WINDOW = 80
+HISTORY_WINDOW = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,84 +124,87 @@ class ChatService:
         self, reader: Reader, chat_id: str, text: str
     ) -> AsyncGenerator[TurnEvent, None]:
         text = self._check_text(text)
-        await self.s.limiter.hit(reader.id)
-        chat = await self.s.chats.get_chat(reader.id, chat_id)
-        stored = await self.s.cards.get(chat.card_id)
+        chat, stored = await self._prepare(reader, chat_id)
         verdict = await self.s.moderator.screen(text, role="user", policy=_policy(reader, chat))
         if not verdict.allowed:
             raise Blocked(
                 f"Your message was not sent: it {verdict.reason}. Please rephrase.",
                 detail={"categories": verdict.categories},
             )
-        async with self.s.chats.turn_lock(chat):
-            user_msg = Message(
-                id=new_id("m"), chat_id=chat.id, speaker="user", name=chat.user_name, swipes=[text]
-            )
-            await self.s.chats.append(chat, user_msg)
+        user_msg = Message(
+            id=new_id("m"), chat_id=chat.id, speaker="user", name=chat.user_name, swipes=[text]
+        )
+        reply = Message(
+            id=new_id("m"),
+            chat_id=chat.id,
+            speaker="character",
+            name=chat.character_name,
+            swipes=[""],
+            status="streaming",
+        )
+        # The reader's message is stored (with the empty reply) before the LLM is called.
+        lease, history = await self.s.chats.begin_turn(
+            chat, append=[user_msg, reply], last=HISTORY_WINDOW
+        )
+        try:
             yield Accepted(user_msg)
-            reply = Message(
-                id=new_id("m"),
-                chat_id=chat.id,
-                speaker="character",
-                name=chat.character_name,
-                swipes=[""],
-                status="streaming",
-            )
-            await self.s.chats.append(chat, reply)
-            job = ReplyJob(reply, "new")
-            async with aclosing(self._run(reader, chat, stored, job)) as events:
+            job = ReplyJob(reply, "new", lease)
+            async with aclosing(self._run(reader, chat, stored, job, history)) as events:
                 async for event in events:
                     yield event
+        finally:
+            await self.s.chats.release(lease)
 
     async def regenerate(self, reader: Reader, chat_id: str) -> AsyncGenerator[TurnEvent, None]:
         """A new swipe for the last character reply (the old ones stay selectable)."""
-        await self.s.limiter.hit(reader.id)
-        chat = await self.s.chats.get_chat(reader.id, chat_id)
-        stored = await self.s.cards.get(chat.card_id)
-        async with self.s.chats.turn_lock(chat):
-            last = await self._last_reply(chat)
-            reply = last.model_copy(
-                update={
-                    "swipes": [*last.swipes, ""],
-                    "swipe_index": len(last.swipes),
-                    "status": "streaming",
-                    "error": None,
-                }
-            )
-            await self.s.chats.save(chat, reply)
-            job = ReplyJob(reply, "regenerate")
-            async with aclosing(self._run(reader, chat, stored, job)) as events:
-                async for event in events:
-                    yield event
+        async with aclosing(self._redo(reader, chat_id, "regenerate")) as events:
+            async for event in events:
+                yield event
 
     async def continue_reply(self, reader: Reader, chat_id: str) -> AsyncGenerator[TurnEvent, None]:
         """Extend the last character reply (e.g. one that was cut off)."""
-        await self.s.limiter.hit(reader.id)
-        chat = await self.s.chats.get_chat(reader.id, chat_id)
-        stored = await self.s.cards.get(chat.card_id)
-        async with self.s.chats.turn_lock(chat):
-            last = await self._last_reply(chat)
-            reply = last.model_copy(update={"status": "streaming", "error": None})
+        async with aclosing(self._redo(reader, chat_id, "continue")) as events:
+            async for event in events:
+                yield event
+
+    async def _redo(
+        self, reader: Reader, chat_id: str, mode: Literal["regenerate", "continue"]
+    ) -> AsyncGenerator[TurnEvent, None]:
+        chat, stored = await self._prepare(reader, chat_id)
+        lease, history = await self.s.chats.begin_turn(chat, last=HISTORY_WINDOW)
+        try:
+            last = _last_reply(history)
+            if mode == "regenerate":
+                update = {"swipes": [*last.swipes, ""], "swipe_index": len(last.swipes)}
+            else:
+                update = {}
+            reply = last.model_copy(update={**update, "status": "streaming", "error": None})
             await self.s.chats.save(chat, reply)
-            job = ReplyJob(reply, "continue", prefix=last.content)
-            async with aclosing(self._run(reader, chat, stored, job)) as events:
+            prefix = last.content if mode == "continue" else ""
+            job = ReplyJob(reply, mode, lease, prefix=prefix)
+            async with aclosing(self._run(reader, chat, stored, job, history)) as events:
                 async for event in events:
                     yield event
+        finally:
+            await self.s.chats.release(lease)
+
+    async def _prepare(self, reader: Reader, chat_id: str) -> tuple[Chat, StoredCard]:
+        await self.s.limiter.hit(reader.id)
+        chat = await self.s.chats.get_chat(reader.id, chat_id)
+        return chat, await self.s.cards.get(chat.card_id)
 
     async def _run(
-        self, reader: Reader, chat: Chat, stored: StoredCard, job: ReplyJob
+        self,
+        reader: Reader,
+        chat: Chat,
+        stored: StoredCard,
+        job: ReplyJob,
+        history: list[Message],
     ) -> AsyncGenerator[TurnEvent, None]:
         structlog.contextvars.bind_contextvars(chat_id=chat.id, message_id=job.message.id)
-        history = await self.s.chats.messages(chat, last=HISTORY_WINDOW)
-        history = [m for m in history if m.id != job.message.id or job.mode == "continue"]
-        ctx = await self._context.gather(
-            stored_id=stored.id,
-            version=stored.version,
-            card=stored.card,
-            chat=chat,
-            history=history,
-            budget=self.budget,
-        )
+        if job.mode != "continue":
+            history = [m for m in history if m.id != job.message.id]
+        ctx = await self._context.gather(stored, chat, history, self.budget)
         finished = None
         writer = self._writer.write(chat, job, ctx, _policy(reader, chat), self.budget)
         async with aclosing(writer) as events:
@@ -209,15 +213,6 @@ class ChatService:
                 yield event
         if finished is not None and job.mode != "continue":
             self._remember(chat, history, job.message.id, finished)
-
-    async def _last_reply(self, chat: Chat) -> Message:
-        tail = await self.s.chats.messages(chat, last=1)
-        if not tail or tail[0].speaker != "character":
-            raise InvalidInput(
-                "There is no character reply at the end of this chat to redo; "
-                "send a message instead."
-            )
-        return tail[0]
 
     # -- editing -----------------------------------------------------------
 
@@ -295,6 +290,14 @@ class ChatService:
     async def aclose(self, timeout_s: float = 5.0) -> None:
         if self._background:
             await asyncio.wait(self._background, timeout=timeout_s)
+
+
+def _last_reply(history: list[Message]) -> Message:
+    if not history or history[-1].speaker != "character":
+        raise InvalidInput(
+            "There is no character reply at the end of this chat to redo; send a message instead."
+        )
+    return history[-1]
 
 
 def _policy(reader: Reader, chat: Chat) -> Policy:

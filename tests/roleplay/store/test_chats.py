@@ -47,12 +47,17 @@ async def test_messages_keep_order_and_support_edit_delete_truncate(redis_client
 async def test_one_reply_at_a_time_per_chat(redis_client: Redis) -> None:
     store = ChatStore(redis_client)
     chat = await store.create_chat(_chat())
-    async with store.turn_lock(chat):
-        with pytest.raises(Conflict, match="still being written"):
-            async with store.turn_lock(chat):
-                pass
-    async with store.turn_lock(chat):  # released after use
-        pass
+    first = _msg(chat, "你好")
+    lease, history = await store.begin_turn(chat, append=[first])
+    assert [m.id for m in history] == [first.id]
+    with pytest.raises(Conflict, match="still being written"):
+        await store.begin_turn(chat, append=[_msg(chat, "插队")])
+    assert [m.content for m in await store.messages(chat)] == ["你好"]  # nothing half-written
+    await store.finish_turn(lease, first.with_content("你好呀"))
+    lease2, history = await store.begin_turn(chat, last=1)  # released after finishing
+    assert [m.content for m in history] == ["你好呀"]
+    await store.release(lease2)
+    await store.release(lease2)  # idempotent
 
 
 async def test_replies_of_a_dead_worker_become_incomplete(redis_client: Redis) -> None:
