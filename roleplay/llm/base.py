@@ -46,6 +46,7 @@ class LLMRequest:
     temperature: float = 0.8
     stop: Sequence[str] = ()
     character: CharacterRef | None = None
+    user_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,10 +6,9 @@ novel), picked by how well they answer the reader's last message; see
 ``canon_index`` for the scoring. It never writes a new sentence, so it cannot drift
 out of character or say anything the source does not.
 
-The reader's name is not part of ``LLMRequest``, so ``{{user}}`` in a chosen line
-becomes "你" or "you" (by the line's script) and ``{{char}}`` the character's name.
-An engine that knows the reader's name fills the lines with ``fill_user`` before it
-builds the ``CharacterRef``; the backend then never sees a macro.
+``{{user}}`` in a chosen line becomes ``LLMRequest.user_name`` (or "你"/"you" by the
+line's script when the request has none) and ``{{char}}`` the character's name. Lines
+are indexed with their macros, so one index serves every reader of a card.
 
 ``temperature`` is ignored: the same message gets the same line, and it is the
 already-said penalty that moves a conversation on instead of chance.
@@ -128,7 +127,7 @@ class CanonBackend:
             second = order[1]
             if scores[second] >= scores[best] - PAIR_MARGIN and not index.greeting[second]:
                 chosen.append(second)
-        texts = [_speak(index.lines[i], character.name) for i in chosen]
+        texts = [_speak(index.lines[i], character.name, request.user_name) for i in chosen]
         glue = "" if all(is_chinese(t) for t in texts) else " "
         return _Pick(glue.join(texts), tuple(chosen), float(scores[best]))
 
@@ -192,8 +191,8 @@ class CanonBackend:
         yield LLMChunk(usage=usage, finish_reason=finish, extra=extra)
 
 
-def _speak(line: CanonLine, char_name: str) -> str:
-    return fill_user(line.text, you_for(line.text), char_name).strip()
+def _speak(line: CanonLine, char_name: str, user_name: str = "") -> str:
+    return fill_user(line.text, user_name or you_for(line.text), char_name).strip()
 
 
 def _no_lines(character: CharacterRef, request: LLMRequest) -> str:

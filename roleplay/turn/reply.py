@@ -126,6 +126,7 @@ class ReplyWriter:
             max_tokens=self.settings.max_reply_tokens,
             temperature=self.settings.temperature,
             character=ctx.character,
+            user_name=chat.user_name,
         )
 
     async def _stream(
