@@ -147,11 +147,14 @@ async def _shutdown(app: web.Application) -> None:
     """Let replies in flight finish for a moment, then stop them (stored as incomplete)."""
     runtime = app[RUNTIME]
     if runtime.turns:
-        _, pending = await asyncio.wait(runtime.turns, timeout=5)
+        grace = runtime.settings.shutdown_grace_s
+        log.info("shutdown_waiting_for_turns", turns=len(runtime.turns), grace_s=grace)
+        _, pending = await asyncio.wait(set(runtime.turns), timeout=grace)
         for task in pending:
             task.cancel()
         if pending:
             await asyncio.wait(pending, timeout=5)
+            log.info("shutdown_stopped_turns", turns=len(pending))
     for sock in list(runtime.sockets):
         await sock.close(code=1001, message=b"server shutdown")
 
