@@ -2,7 +2,9 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { token: localStorage.getItem("rp_token"), ws: null, chat: null, pending: new Map(), seq: 0 };
+// pending: request id -> the bubble being streamed; inflight: request id -> its chat id.
+const state = { token: localStorage.getItem("rp_token"), ws: null, ready: false, chat: null,
+                pending: new Map(), inflight: new Map(), seq: 0 };
 
 function el(tag, cls, text) {
   const node = document.createElement(tag);
@@ -13,6 +15,20 @@ function el(tag, cls, text) {
 
 function show(section) {
   for (const id of ["signin", "picker", "chat"]) $(id).hidden = id !== section;
+}
+
+// A reply being written in the open chat blocks sending (the server would refuse with
+// "conflict"); so does a socket that is not authenticated yet.
+function busy() {
+  return !!state.chat && [...state.inflight.values()].includes(state.chat.id);
+}
+
+function updateComposer() {
+  $("send").disabled = !state.ready || busy();
+}
+
+function isOpen(chatId) {
+  return !!state.chat && state.chat.id === chatId;
 }
 
 function setStatus(text, isError) {
@@ -113,12 +129,14 @@ function enterChat(chat, messages) {
   $("chapter").value = chat.chapter === null ? "" : chat.chapter;
   $("messages").replaceChildren();
   for (const m of messages) renderMessage(m);
-  setStatus("");
+  setStatus(busy() ? chat.character_name + " is replying…" : "");
+  updateComposer();
   connect();
   $("input").focus();
 }
 
 function renderMessage(m) {
+  if (!isOpen(m.chat_id)) return null;  // a frame about a chat the reader has left
   let item = document.querySelector(`li[data-id="${CSS.escape(m.id)}"]`);
   if (!item) {
     item = el("li", "msg");
@@ -166,29 +184,40 @@ $("chapter").addEventListener("change", async () => {
 
 function connect() {
   if (state.ws && state.ws.readyState <= 1) return;
+  if (!state.ready) setStatus("Connecting…");
   const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/ws");
   state.ws = ws;
   ws.addEventListener("open", () => ws.send(JSON.stringify({ type: "auth", token: state.token })));
   ws.addEventListener("message", (ev) => onFrame(JSON.parse(ev.data)));
   ws.addEventListener("close", () => {
     state.ws = null;
+    state.ready = false;
+    state.pending.clear();
+    state.inflight.clear();  // the server stops (and stores as incomplete) this socket's replies
+    updateComposer();
     if (state.chat) { setStatus("Disconnected; reconnecting…"); setTimeout(connect, 1500); }
   });
 }
 
 function sendFrame(frame) {
-  if (!state.ws || state.ws.readyState !== 1) { setStatus("Not connected yet; try again in a moment.", true); return; }
+  if (!state.ws || state.ws.readyState !== 1 || !state.ready) { setStatus("Not connected yet; try again in a moment.", true); return; }
+  if (busy()) { setStatus(state.chat.character_name + " is still replying; wait for it to finish.", true); return; }
   const id = "r" + (++state.seq);
   state.ws.send(JSON.stringify({ ...frame, id, chat_id: state.chat.id }));
-  $("send").disabled = true;
+  state.inflight.set(id, state.chat.id);
+  updateComposer();
   setStatus("…");
   return id;
 }
 
 function onFrame(f) {
-  if (f.type === "ready") { setStatus(""); return; }
+  if (f.type === "ready") { state.ready = true; updateComposer(); setStatus(""); return; }
   if (f.type === "accepted") { renderMessage(f.message); return; }
-  if (f.type === "start") { state.pending.set(f.id, renderMessage(f.message)); setStatus(state.chat.character_name + " is replying…"); return; }
+  if (f.type === "start") {
+    const item = renderMessage(f.message);
+    if (item) { state.pending.set(f.id, item); setStatus(state.chat.character_name + " is replying…"); }
+    return;
+  }
   if (f.type === "chunk") {
     const item = state.pending.get(f.id);
     if (item) item.querySelector(".text").textContent += f.text;
@@ -197,16 +226,20 @@ function onFrame(f) {
   }
   if (f.type === "done") {
     state.pending.delete(f.id);
-    renderMessage(f.message);
-    $("send").disabled = false;
-    setStatus("");
+    state.inflight.delete(f.id);
+    if (renderMessage(f.message)) setStatus("");
+    updateComposer();
     return;
   }
   if (f.type === "error") {
-    if (f.id) state.pending.delete(f.id);
-    $("send").disabled = false;
-    setStatus(f.message, true);
-    if (f.code === "unauthorized") { localStorage.removeItem("rp_token"); state.token = null; start(); }
+    const chatId = f.id ? state.inflight.get(f.id) : undefined;
+    if (f.id) { state.pending.delete(f.id); state.inflight.delete(f.id); }
+    updateComposer();
+    if (chatId === undefined || isOpen(chatId)) setStatus(f.message, true);
+    // A reply cut off by an error is stored as incomplete: show it that way at once.
+    const cut = f.message_id && document.querySelector(`li[data-id="${CSS.escape(f.message_id)}"]`);
+    if (cut) { cut.classList.remove("streaming"); cut.classList.add("incomplete"); }
+    if (f.code === "unauthorized") { localStorage.removeItem("rp_token"); state.token = null; state.chat = null; start(); }
   }
 }
 
@@ -214,6 +247,8 @@ $("composer").addEventListener("submit", (ev) => {
   ev.preventDefault();
   const text = $("input").value.trim();
   if (!text) return;
+  // Enter calls requestSubmit(), which ignores the disabled Send button: sendFrame checks
+  // again and returns nothing when it cannot send, and then the text stays in the box.
   if (sendFrame({ type: "send", text })) $("input").value = "";
 });
 
