@@ -37,6 +37,8 @@ class CharacterRef:
     name: str
     version: str
     lines: Sequence[CanonLine] = ()
+    # The reader's chapter: lines from later chapters must not be spoken (spoilers).
+    chapter_limit: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -92,7 +92,7 @@ class CanonBackend:
         character = request.character
         if character is None:
             raise LLMError("The canon backend needs the character (request.character) to speak.")
-        if not character.lines:
+        if not _speakable(character):
             async for chunk in self._emit(_no_lines(character, request), "no_lines", request, {}):
                 yield chunk
             return
@@ -120,6 +120,11 @@ class CanonBackend:
         index = await self._index(character)
         turn = await self._turn(index, request.messages)
         scores = index.score(turn, self._weights)
+        if character.chapter_limit is not None:
+            # Spoilers: lines from chapters the reader has not reached are never picked.
+            limit = character.chapter_limit
+            late = [i for i, ln in enumerate(index.lines) if (ln.chapter or 0) > limit]
+            scores[late] = -np.inf
         order = [int(i) for i in np.argsort(-scores, kind="stable")]
         best = order[0]
         chosen = [best]
@@ -189,6 +194,13 @@ class CanonBackend:
             yield LLMChunk(text=token)
         usage = Usage(prompt_tokens=0, completion_tokens=len(tokens))
         yield LLMChunk(usage=usage, finish_reason=finish, extra=extra)
+
+
+def _speakable(character: CharacterRef) -> bool:
+    limit = character.chapter_limit
+    return any(
+        limit is None or line.chapter is None or line.chapter <= limit for line in character.lines
+    )
 
 
 def _speak(line: CanonLine, char_name: str, user_name: str = "") -> str:

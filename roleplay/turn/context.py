@@ -59,14 +59,17 @@ def prompt_card(card: CharacterCard, chapter: int | None) -> PromptCard:
 def character_ref(
     card_id: str, version: str, card: CharacterCard, chapter: int | None
 ) -> CharacterRef:
-    """The canon lines the reader may hear: none from chapters beyond theirs."""
-    lines: list[CanonLine] = [
-        line
-        for line in card.canon_lines()
-        if chapter is None or line.chapter is None or line.chapter <= chapter
-    ]
+    """All the card's lines, with the reader's chapter as the limit on which may be spoken.
+
+    The lines stay the same for every reader so the canon backend keeps one index per card.
+    """
+    lines: list[CanonLine] = card.canon_lines()
     return CharacterRef(
-        card_id=card_id, name=card.data.name, version=f"{version}:{chapter}", lines=tuple(lines)
+        card_id=card_id,
+        name=card.data.name,
+        version=version,
+        lines=tuple(lines),
+        chapter_limit=chapter,
     )
 
 

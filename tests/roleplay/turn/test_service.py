@@ -5,26 +5,20 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 from redis.asyncio import Redis
 
-from characters.store import CardStore
 from memory.simple import InMemoryMemory
 from roleplay.errors import InvalidInput
 from roleplay.llm.scripted import ScriptedLLM
 from roleplay.models import Reader
 from roleplay.settings import Settings
-from roleplay.store.chats import ChatStore
-from roleplay.store.ratelimit import RateLimiter
 from roleplay.store.readers import ReaderStore
 from roleplay.tokens import get_tokenizer
-from roleplay.turn.consistency import MarkerChecker
 from roleplay.turn.events import Accepted, Delta, Finished, Started, TurnEvent
 from roleplay.turn.service import ChatService, Services
 from safety.base import ALLOW, Policy, Role, Verdict
-from safety.patterns import PatternModerator
 
 
 class BlockWord:
@@ -39,24 +33,6 @@ class BlockWord:
                 allowed=False, categories={"violence/graphic": True}, reason="graphic detail"
             )
         return ALLOW
-
-
-@pytest.fixture
-async def parts(redis_client: Redis, tmp_path: Path) -> tuple[Services, Settings]:
-    settings = Settings(data_dir=tmp_path)
-    cards = CardStore(redis_client)
-    await cards.seed()
-    services = Services(
-        chats=ChatStore(redis_client),
-        cards=cards,
-        llm=ScriptedLLM(default="好。"),
-        moderator=PatternModerator(),
-        memory=InMemoryMemory(),
-        consistency=MarkerChecker(),
-        limiter=RateLimiter(redis_client, per_minute=100),
-        tokenizer=get_tokenizer(),
-    )
-    return services, settings
 
 
 async def _reader(redis_client: Redis, name: str = "读者") -> Reader:
