@@ -162,10 +162,16 @@ class ChatStore:
         return Lease(chat, token), history
 
     async def finish_turn(self, lease: Lease, message: Message) -> Message:
-        """Store the reply's final state and release the lock, in one round trip."""
+        """Store the reply's final state, announce it and release the lock, in one round trip.
+
+        The announcement on ``rp:chat:{id}:events`` lets other workers (another tab, a bot
+        connected elsewhere) follow the chat without polling.
+        """
         chat = lease.chat
+        body = message.model_dump_json()
         async with self._r.pipeline(transaction=True) as pipe:
-            pipe.hset(f"rp:chat:{chat.id}:msgs", message.id, message.model_dump_json())
+            pipe.hset(f"rp:chat:{chat.id}:msgs", message.id, body)
+            pipe.publish(f"rp:chat:{chat.id}:events", body)
             pipe.zrem("rp:inflight", f"{chat.id}/{message.id}")
             pipe.eval(_RELEASE, 1, f"rp:chat:{chat.id}:lock", lease.token)
             await pipe.execute()

@@ -69,3 +69,17 @@ async def test_replies_of_a_dead_worker_become_incomplete(redis_client: Redis) -
     assert await store.sweep_stale() == 1
     stored = await store.message(chat, reply.id)
     assert stored.status == "incomplete" and stored.content == "写到一半"
+
+
+async def test_finishing_a_turn_announces_the_message(redis_client: Redis) -> None:
+    store = ChatStore(redis_client)
+    chat = await store.create_chat(_chat())
+    pubsub = redis_client.pubsub()
+    await pubsub.subscribe(f"rp:chat:{chat.id}:events")
+    await pubsub.get_message(timeout=1)  # the subscribe confirmation
+    reply = _msg(chat, "写好了")
+    lease, _ = await store.begin_turn(chat, append=[reply])
+    await store.finish_turn(lease, reply)
+    event = await pubsub.get_message(ignore_subscribe_messages=True, timeout=2)
+    assert event is not None and Message.model_validate_json(event["data"]).id == reply.id
+    await pubsub.aclose()
