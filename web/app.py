@@ -4,6 +4,7 @@ leave them out and the real ones are built from ``Settings`` (GUIDE §3.4)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -85,6 +86,8 @@ async def _runtime(app: web.Application, settings: Settings, o: Overrides) -> As
         sweeper = asyncio.create_task(_sweep_forever(app[RUNTIME]))
         yield
         sweeper.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sweeper
         await app[RUNTIME].service.aclose()
     finally:
         if o.llm is None:
@@ -102,7 +105,7 @@ async def _build(settings: Settings, o: Overrides, redis: Redis, llm: LLMBackend
         raise StoreUnavailable(
             f"Cannot reach Redis ({exc}); check REDIS_URL or unset it to use the embedded server."
         ) from exc
-    chats = ChatStore(redis, lease_s=settings.llm_timeout_s + 60)
+    chats = ChatStore(redis)
     cards = CardStore(redis)
     services = Services(
         chats=chats,
@@ -136,7 +139,7 @@ async def _admin_token(readers: ReaderStore, data_dir: Path) -> Path:
 
 async def _sweep_forever(runtime: Runtime) -> None:
     while True:
-        await asyncio.sleep(30)
+        await asyncio.sleep(runtime.service.s.chats.lease_s / 2)
         try:
             await runtime.service.s.chats.sweep_stale()
         except Exception as exc:  # keep sweeping; Redis may come back

@@ -32,7 +32,7 @@ class Lease:
 
 
 class ChatStore:
-    def __init__(self, redis: Redis, *, lease_s: float = 120.0) -> None:
+    def __init__(self, redis: Redis, *, lease_s: float = 15.0) -> None:
         self._r = redis
         self.lease_s = lease_s
 
@@ -82,13 +82,13 @@ class ChatStore:
             return []
         raws = await self._r.hmget(f"rp:chat:{chat.id}:msgs", ids)
         msgs = [Message.model_validate_json(r) for r in raws if r]
-        return [self._expire_stale(m) for m in msgs]
+        return msgs
 
     async def message(self, chat: Chat, message_id: str) -> Message:
         raw = await self._r.hget(f"rp:chat:{chat.id}:msgs", message_id)
         if raw is None:
             raise NotFound(f"No message {message_id!r} in this chat.")
-        return self._expire_stale(Message.model_validate_json(raw))
+        return Message.model_validate_json(raw)
 
     async def count(self, chat: Chat) -> int:
         return int(await self._r.llen(f"rp:chat:{chat.id}:order"))
@@ -158,7 +158,7 @@ class ChatStore:
         raws = await self._r.eval(_BEGIN, len(keys), *keys, chat.id, *args)
         if raws is None:
             raise Conflict("A reply is still being written in this chat; wait for it or cancel.")
-        history = [self._expire_stale(Message.model_validate_json(r)) for r in raws if r]
+        history = [Message.model_validate_json(r) for r in raws if r]
         return Lease(chat, token), history
 
     async def finish_turn(self, lease: Lease, message: Message) -> Message:
@@ -177,6 +177,18 @@ class ChatStore:
             await pipe.execute()
         lease.held = False
         return message
+
+    async def heartbeat(self, lease: Lease, message_id: str) -> None:
+        """Keep the lock and the reply's "still streaming" mark alive while the model works.
+
+        Both expire ``lease_s`` after the last beat, so a crashed worker frees the chat and
+        its reply is swept to incomplete within seconds, not minutes.
+        """
+        chat = lease.chat
+        async with self._r.pipeline(transaction=False) as pipe:
+            pipe.eval(_EXTEND, 1, f"rp:chat:{chat.id}:lock", lease.token, int(self.lease_s * 1000))
+            pipe.zadd("rp:inflight", {f"{chat.id}/{message_id}": time.time()})
+            await pipe.execute()
 
     async def release(self, lease: Lease) -> None:
         if lease.held:
@@ -200,13 +212,6 @@ class ChatStore:
             await self._r.zrem("rp:inflight", member)
         return len(stale)
 
-    def _expire_stale(self, m: Message) -> Message:
-        if m.status == "streaming" and time.time() - m.updated_at > self.lease_s:
-            return m.model_copy(
-                update={"status": "incomplete", "error": "interrupted: the server stopped"}
-            )
-        return m
-
 
 # KEYS: lock, order, msgs, reader's chats, inflight.
 # ARGV: chat id, token, lease ms, last n, now, then per message: id, json, streaming?, time.
@@ -223,6 +228,11 @@ end
 local ids = redis.call('lrange', KEYS[2], -tonumber(ARGV[4]), -1)
 if #ids == 0 then return {} end
 return redis.call('hmget', KEYS[3], unpack(ids))
+"""
+
+_EXTEND = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
+return 0
 """
 
 _RELEASE = """

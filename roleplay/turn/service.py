@@ -207,12 +207,25 @@ class ChatService:
         ctx = await self._context.gather(stored, chat, history, self.budget)
         finished = None
         writer = self._writer.write(chat, job, ctx, _policy(reader, chat), self.budget)
-        async with aclosing(writer) as events:
-            async for event in events:
-                finished = event
-                yield event
+        beat = asyncio.create_task(self._heartbeat(job))
+        try:
+            async with aclosing(writer) as events:
+                async for event in events:
+                    finished = event
+                    yield event
+        finally:
+            beat.cancel()
         if finished is not None and job.mode != "continue":
             self._remember(chat, history, job.message.id, finished)
+
+    async def _heartbeat(self, job: ReplyJob) -> None:
+        chats = self.s.chats
+        while True:
+            await asyncio.sleep(chats.lease_s / 3)
+            try:
+                await chats.heartbeat(job.lease, job.message.id)
+            except Exception as exc:  # a missed beat only risks an early sweep; keep going
+                log.warning("heartbeat_failed", error=repr(exc))
 
     # -- editing -----------------------------------------------------------
 

@@ -65,7 +65,6 @@ async def test_replies_of_a_dead_worker_become_incomplete(redis_client: Redis) -
     chat = await store.create_chat(_chat())
     reply = await store.append(chat, _msg(chat, "写到一半", status="streaming"))
     time.sleep(0.1)
-    assert (await store.messages(chat))[0].status == "incomplete"  # seen as stale at once
     assert await store.sweep_stale() == 1
     stored = await store.message(chat, reply.id)
     assert stored.status == "incomplete" and stored.content == "写到一半"
@@ -83,3 +82,23 @@ async def test_finishing_a_turn_announces_the_message(redis_client: Redis) -> No
     event = await pubsub.get_message(ignore_subscribe_messages=True, timeout=2)
     assert event is not None and Message.model_validate_json(event["data"]).id == reply.id
     await pubsub.aclose()
+
+
+async def test_heartbeats_keep_a_turn_alive_and_a_dead_one_frees_the_chat(
+    redis_client: Redis,
+) -> None:
+    store = ChatStore(redis_client, lease_s=0.3)
+    chat = await store.create_chat(_chat())
+    reply = _msg(chat, "", status="streaming")
+    lease, _ = await store.begin_turn(chat, append=[reply])
+    for _ in range(4):  # 0.6 s in all, twice the lease: alive only thanks to the beats
+        time.sleep(0.15)
+        await store.heartbeat(lease, reply.id)
+    assert await store.sweep_stale() == 0
+    with pytest.raises(Conflict):
+        await store.begin_turn(chat)
+    time.sleep(0.4)  # the worker "died": no more beats
+    assert await store.sweep_stale() == 1
+    lease2, history = await store.begin_turn(chat)  # the chat is free again
+    assert history[-1].status == "incomplete"
+    await store.release(lease2)
