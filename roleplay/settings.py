@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     stream_holdback_chars: int = 12
 
     shutdown_grace_s: float = 5.0
+    turn_lease_s: float = 15.0
     embed_threads: int = 2
     log_level: str = "INFO"
     log_format: Literal["json", "console"] = "json"

@@ -74,7 +74,9 @@ async def _runtime(app: web.Application, settings: Settings, o: Overrides) -> As
         url = settings.redis_url
         if url is None:
             embedded = EmbeddedRedis(settings.data_dir)
-            url = await asyncio.to_thread(embedded.start)
+            # Started from the loop's own thread on purpose: the server is tied to the
+            # starting thread's life (PR_SET_PDEATHSIG), and start-up may block briefly.
+            url = embedded.start()
         # A blocking pool: a burst of requests waits for a connection instead of failing.
         pool = BlockingConnectionPool.from_url(
             url, decode_responses=True, max_connections=settings.redis_max_connections, timeout=10
@@ -105,7 +107,7 @@ async def _build(settings: Settings, o: Overrides, redis: Redis, llm: LLMBackend
         raise StoreUnavailable(
             f"Cannot reach Redis ({exc}); check REDIS_URL or unset it to use the embedded server."
         ) from exc
-    chats = ChatStore(redis)
+    chats = ChatStore(redis, lease_s=settings.turn_lease_s)
     cards = CardStore(redis)
     services = Services(
         chats=chats,

@@ -7,8 +7,12 @@ stopped with SIGTERM, on which redis flushes the AOF before exiting.
 
 from __future__ import annotations
 
+import ctypes
+import os
 import shutil
+import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -42,11 +46,30 @@ class EmbeddedRedis:
         self._proc: subprocess.Popen[bytes] | None = None
 
     @property
+    def pidfile(self) -> Path:
+        return self.dir / "redis.pid"
+
+    def _stop_orphan(self) -> None:
+        """A server left by a process that was killed outright: shut it down (it is ours)."""
+        try:
+            pid = int(self.pidfile.read_text().strip())
+            os.kill(pid, signal.SIGTERM)
+        except (OSError, ValueError):
+            return
+        for _ in range(100):
+            try:
+                os.kill(pid, 0)
+            except OSError:
+                return
+            time.sleep(0.05)
+
+    @property
     def url(self) -> str:
         return f"unix://{self.socket}"
 
     def start(self, timeout_s: float = 10.0) -> str:
         self.dir.mkdir(parents=True, exist_ok=True)
+        self._stop_orphan()
         self.socket.unlink(missing_ok=True)
         args = [
             find_redis_server(),
@@ -58,8 +81,11 @@ class EmbeddedRedis:
             "--appendfsync", "everysec",
             "--save", "",
             "--logfile", str(self.dir / "redis.log"),
+            "--pidfile", str(self.pidfile),
         ]  # fmt: skip
-        self._proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self._proc = subprocess.Popen(
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_die_with_parent
+        )
         self._wait_ready(timeout_s)
         return self.url
 
@@ -102,3 +128,10 @@ class EmbeddedRedis:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _die_with_parent() -> None:
+    """Linux: the private redis-server gets SIGTERM (and flushes its AOF) if we die."""
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
