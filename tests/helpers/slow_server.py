@@ -1,4 +1,7 @@
-"""A real server process with a slow scripted LLM, for crash tests: ``python -m tests.helpers.slow_server PORT DIR``."""
+"""A real server with a slow scripted LLM, for crash tests.
+
+    python -m tests.helpers.slow_server PORT DIR
+"""
 
 from __future__ import annotations
 
