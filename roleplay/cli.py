@@ -15,6 +15,8 @@ DESCRIPTION = """Role-play chat with characters from novels.
   roleplay chat                  chat in the terminal with a running server
   roleplay card validate FILE    check a character card (PNG or JSON, V1/V2/V3)
   roleplay card convert IN OUT   convert a card between JSON and PNG, V1/V2/V3
+  roleplay extract NOVEL.txt     build a roster, quotes, cards and a lorebook from a novel
+  roleplay moderate --in F --out F   screen a JSONL batch with the moderation layer
 
 Settings come from the environment (ROLEPLAY_*, REDIS_URL, OPENAI_BASE_URL,
 OPENAI_API_KEY) or a .env file; see README.md."""
@@ -55,6 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--chat", dest="chat_id", help="continue this chat id")
     chat.add_argument("--chapter", type=int, help="how far you have read (no spoilers after it)")
     chat.add_argument("--message", "-m", help="send one message, print the reply, exit")
+
+    from characters.extract import cli as extract_cli
+    from safety import cli as moderate_cli
+
+    extract_cli.add_parser(sub)
+    moderate_cli.add_parser(sub)
     return parser
 
 
@@ -67,6 +75,14 @@ def main(argv: list[str] | None = None) -> int:
             from roleplay.cli_card import run_card
 
             return run_card(args)
+        if args.command == "extract":
+            from characters.extract import cli as extract_cli
+
+            return extract_cli.run(args)
+        if args.command == "moderate":
+            from safety import cli as moderate_cli
+
+            return moderate_cli.run(args)
         from roleplay.cli_chat import run_chat
 
         return asyncio.run(run_chat(args))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -29,14 +30,22 @@ class Policy:
     minor: bool = False
     work_id: str | None = None
     card_id: str | None = None
+    # Not rules, but where a flag came from: copied into the audit log and review queue.
+    chat_id: str | None = None
+    reader_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Verdict:
+    """``categories``: flagged under the policy; ``scores``: calibrated 0–1, where 0.5 is
+    the trained decision point. ``followup``: a deeper check still running (see
+    ``safety.moderator``), to be handed to ``StreamGate(after=...)``."""
+
     allowed: bool
     categories: dict[str, bool] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)
     reason: str = ""
+    followup: asyncio.Future[Verdict] | None = field(default=None, compare=False, repr=False)
 
     @property
     def flagged(self) -> bool:

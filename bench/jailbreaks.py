@@ -1,0 +1,115 @@
+"""Jailbreak screening: attack prompts flagged vs benign role-play turns flagged.
+
+    python bench/jailbreaks.py --data ../shared/data/jailbreakbench
+
+Screens every distinct prompt in ``--data`` (JailbreakBench artifact JSON files, any
+depth) as reader input, our held-out attack styles (``tests/safety/data/attacks_heldout.txt``:
+role-play and hypothetical framing, encodings, injection, persona hijack, data
+extraction — none of it used in training), and our benign role-play turns
+(``tests/safety/data/benign_*.txt``, zh + en, dark canon fiction included; the
+``fresh`` set was written after development and never used for tuning).
+Last line: ``{"flagged", "benign_false_positive", "heldout_flagged", ...}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from safety.base import Policy, Role  # noqa: E402
+from safety.embedder import precompute  # noqa: E402
+from safety.moderator import LayeredModerator  # noqa: E402
+
+HERE = Path(__file__).resolve().parents[1] / "tests" / "safety" / "data"
+
+
+def artifact_prompts(folder: Path) -> list[tuple[str, str]]:
+    """(source, prompt) for every distinct non-empty prompt in the artifact files."""
+    seen: dict[str, str] = {}
+    for path in sorted(folder.rglob("*.json")):
+        try:
+            doc: Any = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError):
+            continue
+        items = doc.get("jailbreaks") if isinstance(doc, dict) else None
+        method = (doc.get("parameters") or {}).get("method", path.parent.name) if items else ""
+        for item in items or []:
+            prompt = item.get("prompt") if isinstance(item, dict) else None
+            if isinstance(prompt, str) and prompt.strip():
+                seen.setdefault(prompt, str(method))
+    return [(m, p) for p, m in seen.items()]
+
+
+def ours(name: str) -> list[tuple[str, str]]:
+    rows = []
+    for line in (HERE / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            tag, _, text = line.partition("|")
+            rows.append((tag, text))
+    return rows
+
+
+async def screen(mod: LayeredModerator, texts: list[str], roles: list[Role]) -> list[bool]:
+    verdicts = await mod.screen_many(texts, roles, Policy(rating="teen"))
+    return [not v.allowed for v in verdicts]
+
+
+def rate(flags: list[bool], tags: list[str]) -> dict[str, float]:
+    groups: dict[str, list[bool]] = defaultdict(list)
+    for f, t in zip(flags, tags, strict=True):
+        groups[t].append(f)
+    return {t: round(sum(v) / len(v), 4) for t, v in sorted(groups.items())}
+
+
+async def run(data: Path, cache: Path | None, threads: int, show: bool) -> dict[str, Any]:
+    attacks = artifact_prompts(data) if data.is_dir() else []
+    held = ours("attacks_heldout.txt")
+    dev_benign = ours("benign_roleplay.txt")
+    fresh = ours("benign_fresh.txt")
+    benign = dev_benign + fresh
+    everything = [p for _, p in attacks] + [t for _, t in held] + [t for _, t in benign]
+    mod = LayeredModerator(embedder=precompute(everything, cache, threads))
+    a = await screen(mod, [p for _, p in attacks], ["user"] * len(attacks))
+    h = await screen(mod, [t for _, t in held], ["user"] * len(held))
+    b_roles: list[Role] = ["assistant" if r == "assistant" else "user" for r, _ in benign]
+    b = await screen(mod, [t for _, t in benign], b_roles)
+    if show:
+        for (tag, text), f in zip(held, h, strict=True):
+            if not f:
+                print(f"missed [{tag}]: {text[:100]}", file=sys.stderr)
+        for (role, text), f in zip(benign, b, strict=True):
+            if f:
+                print(f"false positive [{role}]: {text[:100]}", file=sys.stderr)
+    return {
+        "flagged": round(sum(a) / len(a), 4) if a else None,
+        "benign_false_positive": round(sum(b) / len(b), 4),
+        "heldout_flagged": round(sum(h) / len(h), 4),
+        "benign_fresh_false_positive": round(sum(b[len(dev_benign) :]) / len(fresh), 4),
+        "by_source": rate(a, [m for m, _ in attacks]) if a else {},
+        "heldout_by_style": rate(h, [t for t, _ in held]),
+        "n": {"attacks": len(a), "heldout": len(h), "benign": len(b)},
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data", type=Path, required=True, help="the jailbreakbench/ folder")
+    ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "roleplay-safety")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--show", action="store_true", help="print misses and false positives")
+    args = ap.parse_args()
+    if not args.data.is_dir():
+        print(f"{args.data} not found: scoring our own sets only", file=sys.stderr)
+    print(json.dumps(asyncio.run(run(args.data, args.cache, args.threads, args.show))))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,133 @@
+"""Latency the safety layer adds per turn, at 200 concurrent turns.
+
+    python bench/safety_latency.py [--data ../shared/data] [--turns 400] [--concurrency 200]
+
+Each simulated turn screens a reader message (``screen``, deep check overlapped
+with a simulated LLM time-to-first-token), then streams a reply through
+``StreamGate`` in small pieces at LLM pace and finishes it. ``added_ms`` per turn is
+all the time the turn spends inside the safety layer: the input screen, every
+``feed`` (including any wait for the input's deep check before the first release)
+and ``finish``. The texts are our own role-play turns (``tests/safety/data``);
+``--data`` is accepted for symmetry with the other benchmarks and, when it has
+``novels/``, replies are cut from the canon novels as well.
+Last line: ``{"added_ms": {"p50", "p99"}, "holdback_chars": ..., ...}``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import re
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from safety.base import Policy  # noqa: E402
+from safety.embedder import E5Embedder  # noqa: E402
+from safety.lexicon import Lexicon  # noqa: E402
+from safety.moderator import LayeredModerator  # noqa: E402
+from safety.stream import StreamGate  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[1] / "tests" / "safety" / "data"
+
+
+def texts(data: Path | None) -> tuple[list[str], list[str]]:
+    users, replies = [], []
+    for line in (DATA / "benign_roleplay.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            role, _, text = line.partition("|")
+            (users if role == "user" else replies).append(text)
+    for line in (DATA / "attacks_heldout.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            users.append(line.partition("|")[2])
+    if data is not None and (data / "novels").is_dir():
+        for path in sorted((data / "novels").glob("*/*.txt"))[:4]:
+            body = re.sub(r"\s+", " ", path.read_text(encoding="utf-8-sig", errors="replace"))
+            replies.extend(body[i : i + 300] for i in range(5000, 65000, 3000))
+    return users, replies
+
+
+async def turn(
+    mod: LayeredModerator, user: str, reply: str, rng: random.Random, ttft_s: float, tick_s: float
+) -> dict[str, Any]:
+    policy = Policy(rating="teen")
+    t = time.perf_counter()
+    verdict = await mod.screen(user, role="user", policy=policy)
+    added = time.perf_counter() - t
+    if not verdict.allowed:
+        return {"added": added, "held": [], "blocked_input": True}
+    gate = StreamGate(mod, policy, after=verdict.followup)
+    await asyncio.sleep(ttft_s)  # context gathering + the LLM's first token
+    i = 0
+    while i < len(reply):
+        n = rng.randint(1, 4)
+        t = time.perf_counter()
+        release = await gate.feed(reply[i : i + n])
+        added += time.perf_counter() - t
+        if not release.verdict.allowed:
+            return {"added": added, "held": gate.held, "blocked_output": True}
+        i += n
+        await asyncio.sleep(tick_s)
+    t = time.perf_counter()
+    await gate.finish()
+    added += time.perf_counter() - t
+    return {"added": added, "held": gate.held}
+
+
+async def run(args: argparse.Namespace) -> dict[str, Any]:
+    users, replies = texts(args.data if args.data and args.data.is_dir() else None)
+    mod = LayeredModerator(embedder=E5Embedder(threads=1, max_batch=32), deep_input="overlap")
+    mod.hot("warm up")
+    await mod.embedder.embed(["warm up"])
+    rng = random.Random(0)
+    jobs = [(rng.choice(users), rng.choice(replies)) for _ in range(args.turns)]
+    sem = asyncio.Semaphore(args.concurrency)
+
+    async def one(u: str, r: str, k: int) -> dict[str, Any]:
+        async with sem:
+            return await turn(mod, u, r, random.Random(k), args.ttft, args.tick)
+
+    t0 = time.monotonic()
+    results = await asyncio.gather(*(one(u, r, k) for k, (u, r) in enumerate(jobs)))
+    wall = time.monotonic() - t0
+    added = np.array([r["added"] for r in results]) * 1000
+    held = np.array([h for r in results for h in r["held"]] or [0])
+    return {
+        "added_ms": {
+            "p50": round(float(np.percentile(added, 50)), 2),
+            "p99": round(float(np.percentile(added, 99)), 2),
+            "max": round(float(added.max()), 2),
+        },
+        "holdback_chars": Lexicon.load().max_key,
+        "held_chars": {
+            "mean": round(float(held.mean()), 2),
+            "p99": round(float(np.percentile(held, 99)), 1),
+        },
+        "turns": len(results),
+        "concurrency": args.concurrency,
+        "blocked_inputs": sum(bool(r.get("blocked_input")) for r in results),
+        "wall_s": round(wall, 1),
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--data", type=Path, default=None)
+    ap.add_argument("--turns", type=int, default=400)
+    ap.add_argument("--concurrency", type=int, default=200)
+    ap.add_argument("--ttft", type=float, default=0.5, help="simulated LLM time to first token")
+    ap.add_argument("--tick", type=float, default=0.04, help="simulated seconds between pieces")
+    args = ap.parse_args()
+    print(json.dumps(asyncio.run(run(args))))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,164 @@
+"""Grouping English name forms into people: full names, first names, surnames, titles.
+
+Merges only where the text leaves one reading: "Emma" joins "Emma Woodhouse" when
+no other full name starts with Emma; "Mr. Elton" joins "Philip Elton" when he is
+the only Elton; a bare surname goes to the "Mr." form when there is one (the
+convention of the period) and stays alone when the family is ambiguous. Miss and
+Mrs. never merge with each other: they are usually mother and daughter.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from characters.extract.model import Entity, Evidence
+from characters.extract.names_en import split_title, title_gender
+
+Groups = dict[str, list[tuple[str, str]]]  # seed -> [(alias, rule)]
+
+
+def cluster_english(counts: dict[str, int]) -> list[Entity]:
+    """People from name counts; each entity lists every form with the rule that merged it."""
+    names, variants = _fold_variants(counts)
+    groups: Groups = {}
+    by_first: dict[str, list[str]] = defaultdict(list)
+    by_last: dict[str, list[str]] = defaultdict(list)
+    _full_names(names, groups, by_first, by_last)
+    _titled_surnames(names, groups, by_last)
+    _the_roles(names, groups)
+    singles = [n for n in names if not split_title(n)[0] and len(split_title(n)[1]) == 1]
+    for name in sorted(singles, key=lambda n: -names[n]):
+        target, rule = _single_home(name, names, groups, by_first, by_last)
+        if target is None:
+            groups.setdefault(name, [])
+        else:
+            groups[target].append((name, rule))
+    for seed, members in groups.items():
+        forms = [seed] + [a for a, _ in members]
+        members.extend((v, "same name, other spelling") for a in forms for v in variants.get(a, []))
+    return _entities(groups, {**counts, **names})
+
+
+def _full_names(
+    names: dict[str, int],
+    groups: Groups,
+    by_first: dict[str, list[str]],
+    by_last: dict[str, list[str]],
+) -> None:
+    for name in sorted(names, key=lambda n: -names[n]):
+        title, words = split_title(name)
+        if len(words) < 2:
+            continue
+        seed = " ".join(words)
+        if seed not in groups:
+            groups[seed] = []
+            by_first[words[0]].append(seed)
+            by_last[words[-1]].append(seed)
+        if title and title.rstrip(".") != "Mrs":  # Mrs. John Knightley is his wife
+            groups[seed].append((name, "title + full name"))
+        elif title:
+            groups.setdefault(name, [])
+
+
+def _titled_surnames(names: dict[str, int], groups: Groups, by_last: dict[str, list[str]]) -> None:
+    """ "Mr. Emerson" is often the father of "George Emerson": join a full name only when
+    the text itself says "Mr. George Emerson", he is the only Emerson, and the full
+    name is not a rarity next to the titled form."""
+    titled_single = [n for n in names if split_title(n)[0] and len(split_title(n)[1]) <= 1]
+    for name in sorted(titled_single, key=lambda n: -names[n]):
+        title, words = split_title(name)
+        seeds = by_last.get(words[0], []) if words else []
+        said = [s for s in seeds if f"{title} {s}" in names]
+        full_uses = sum(names.get(s, 0) + names.get(f"{title} {s}", 0) for s in said)
+        married = title.rstrip(".") == "Mrs"  # Mrs. Newland Archer is his wife, not Mrs. Archer
+        if len(said) == 1 and len(seeds) == 1 and names[name] <= 3 * full_uses and not married:
+            groups[said[0]].append((name, f"the text names {title} {said[0]}"))
+        else:
+            groups.setdefault(name, [])
+
+
+def _fold_variants(counts: dict[str, int]) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """ "Mrs Beaver" and "Mrs. Beaver" are one form; the commoner spelling leads."""
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for name in counts:
+        by_key[name.replace(".", "")].append(name)
+    names: dict[str, int] = {}
+    variants: dict[str, list[str]] = {}
+    for forms in by_key.values():
+        forms.sort(key=lambda f: -counts[f])
+        names[forms[0]] = sum(counts[f] for f in forms)
+        if len(forms) > 1:
+            variants[forms[0]] = forms[1:]
+    return names, variants
+
+
+def _the_roles(names: dict[str, int], groups: Groups) -> None:
+    """ "the Professor" is Professor de Worms when he is the only Professor with a name."""
+    for name in [n for n in names if n.startswith("the ")]:
+        role = name.split()[-1]
+        holders = {
+            _group_holding(groups, n) or n
+            for n in names
+            if n.split()[0].rstrip(".") == role and len(n.split()) > 1 and n in _all(groups)
+        }
+        if len(holders) == 1:
+            target = holders.pop()
+            groups.pop(name, None)
+            groups[target].append((name, f"the only {role} with a name"))
+
+
+def _all(groups: Groups) -> set[str]:
+    return set(groups) | {a for members in groups.values() for a, _ in members}
+
+
+def _single_home(
+    word: str,
+    names: dict[str, int],
+    groups: Groups,
+    by_first: dict[str, list[str]],
+    by_last: dict[str, list[str]],
+) -> tuple[str | None, str]:
+    firsts = by_first.get(word, [])
+    if len(firsts) == 1:
+        return firsts[0], "first name of the only such full name"
+    if len(firsts) > 1:
+        top = max(firsts, key=lambda s: names.get(s, 0))
+        if names.get(top, 0) >= 3 * sum(names.get(s, 0) for s in firsts if s != top):
+            return top, "first name of the dominant full name"
+        return None, ""
+    mister = next((g for g in groups if g in (f"Mr. {word}", f"Mr {word}")), None)
+    if mister is not None:
+        return mister, "surname alone refers to the Mr. form"
+    holder = _group_holding(groups, f"Mr. {word}")
+    if holder is not None:
+        return holder, "surname alone refers to the Mr. form"
+    lasts = by_last.get(word, [])
+    if len(lasts) == 1:
+        return lasts[0], "surname of the only such full name"
+    titled = [g for g in groups if split_title(g)[0] and split_title(g)[1] == [word]]
+    if len(titled) == 1 and not lasts:
+        return titled[0], f"surname alone refers to {titled[0]}"
+    return None, ""
+
+
+def _group_holding(groups: Groups, alias: str) -> str | None:
+    for seed, members in groups.items():
+        if any(a == alias for a, _ in members):
+            return seed
+    return None
+
+
+def _entities(groups: Groups, names: dict[str, int]) -> list[Entity]:
+    out: list[Entity] = []
+    for seed, members in groups.items():
+        aliases = [seed] + [a for a, _ in members if a != seed]
+        total = sum(names.get(a, 0) for a in aliases)
+        display = max(aliases, key=lambda a: (names.get(a, 0) >= total / 4, len(a.split())))
+        gender = next((g for g in map(title_gender, aliases) if g), "")
+        evidence = [Evidence(a, rule) for a, rule in members if a != seed]
+        ordered = [display] + [a for a in aliases if a != display]
+        out.append(Entity("", display, ordered, gender, mentions=total, evidence=evidence))  # type: ignore[arg-type]
+    out.sort(key=lambda e: -e.mentions)
+    for i, ent in enumerate(out):
+        ent.id = f"e{i}"
+    return out

@@ -1,0 +1,191 @@
+"""Who says each quote: speech tags first, then the conversation around it.
+
+A sieve, most certain rule first, as in the quotation-attribution literature:
+
+1. an explicit tag with a name ("said Emma", 行者笑道：) — confidence ~0.95;
+2. a tag with a pronoun ("she replied", 他说), resolved to the most recent
+   person of that gender in the narration or the conversation — ~0.8;
+3. otherwise, in order: the subject of the narration in the same paragraph,
+   turn-taking (A B A B: the speaker two turns back), the person addressed
+   by name in the previous turn, the last person mentioned before — 0.3-0.6.
+
+Quotes are decided in reading order because rules 2-3 read earlier decisions.
+This module finds the structure (utterances, tags, pronoun antecedents);
+``ranker`` turns the rules into weighted features and makes the choice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from characters.extract.model import Entity, Mention
+from characters.extract.quotes import Quote
+from characters.extract.speech import (
+    MentionTable,
+    Tag,
+    tag_after_en,
+    tag_after_zh,
+    tag_before_en,
+    tag_before_zh,
+)
+
+NARRATOR = "narrator"
+_LOOKBACK = 1500  # characters of narration searched for a pronoun's antecedent
+
+
+@dataclass(slots=True)
+class Utterance:
+    quotes: list[int]  # indices into the quote list
+    para: int
+    start: int  # first quote start
+    end: int  # last quote end
+    tag: Tag | None = None
+
+
+@dataclass(slots=True)
+class Scene:
+    """Everything attribution reads, built once per document."""
+
+    text: str
+    paras: list[tuple[int, int]]
+    quotes: list[Quote]
+    narration: MentionTable  # names and pronouns outside quotes
+    inside: MentionTable  # names inside quotes (vocatives, self-naming)
+    entities: dict[str, Entity]
+    language: str
+
+
+def utterances(scene: Scene) -> list[Utterance]:
+    """English joins the pieces of one paragraph ("A," said X, "B."); Chinese keeps each."""
+    units: list[Utterance] = []
+    for i, q in enumerate(scene.quotes):
+        prev = units[-1] if units else None
+        same_para = prev is not None and prev.para == q.para
+        joins = prev is not None and (q.continued or (same_para and scene.language != "zh"))
+        if joins and prev is not None:
+            prev.quotes.append(i)
+            prev.end, prev.para = q.end, q.para
+        else:
+            units.append(Utterance([i], q.para, q.start, q.end))
+    return units
+
+
+def find_tags(scene: Scene, units: list[Utterance]) -> None:
+    for k, unit in enumerate(units):
+        unit.tag = _tag_for(scene, units, k)
+
+
+def _tag_for(scene: Scene, units: list[Utterance], k: int) -> Tag | None:
+    unit = units[k]
+    quotes, text, table = scene.quotes, scene.text, scene.narration
+    para_end = scene.paras[unit.para][1]
+    pre_start, pre_end = pre_span(scene, unit.quotes[0])
+    after: list[tuple[int, int, bool]] = []
+    for j in unit.quotes:
+        nxt = quotes[j + 1] if j + 1 < len(quotes) else None
+        same = nxt is not None and nxt.para == quotes[j].para
+        stop = nxt.start - 1 if same and nxt is not None else scene.paras[quotes[j].para][1]
+        after.append((quotes[j].end + 1, stop, same))
+    if scene.language == "zh":
+        tag = tag_before_zh(text, pre_start, pre_end, table)
+        if tag is None and after:
+            a, b, follows = _after_zh(scene, unit.quotes[0], *after[0])
+            tag = tag_after_zh(text, a, b, table, follows)
+        return tag
+    for a, b, _ in after:
+        tag = tag_after_en(text, a, min(b, para_end), table)
+        if tag is not None:
+            return tag
+    return tag_before_en(text, pre_start, pre_end, table)
+
+
+def _after_zh(scene: Scene, index: int, a: int, b: int, follows: bool) -> tuple[int, int, bool]:
+    """A quote alone on its line may be tagged by the next line: “…”\n晓霞急切地说。"""
+    if scene.text[a:b].strip("\r\n 　。，！？…—") or follows:
+        return a, b, follows
+    para = scene.quotes[index].para + 1
+    if para >= len(scene.paras):
+        return a, b, follows
+    p_start, p_end = scene.paras[para]
+    nxt = scene.quotes[index + 1] if index + 1 < len(scene.quotes) else None
+    if nxt is not None and nxt.para == para:
+        p_end = nxt.start - 1
+        return p_start, p_end, p_end <= p_start + 1
+    return p_start, p_end, False
+
+
+def pre_span(scene: Scene, index: int) -> tuple[int, int]:
+    """The narration leading into quote ``index``: from the previous quote or paragraph start.
+
+    A quote opening its paragraph after a narration paragraph that ends in a colon
+    or comma ("Marilla said grimly:" + blank line) is led in by that paragraph.
+    """
+    q = scene.quotes[index]
+    para_start = scene.paras[q.para][0]
+    prev_end = scene.quotes[index - 1].end + 1 if index > 0 else para_start
+    start = max(para_start, prev_end)
+    if scene.text[start : q.start - 1].strip() or q.para == 0:
+        return start, q.start - 1
+    p_start, p_end = scene.paras[q.para - 1]
+    quoted = index > 0 and scene.quotes[index - 1].para == q.para - 1
+    lead_in = scene.text[p_end - 1 : p_end] in (":", ",", "：", "，", "-", "—")
+    return (p_start, p_end) if lead_in and not quoted else (start, q.start - 1)
+
+
+def resolve(
+    scene: Scene, units: list[Utterance], speakers: Sequence[str], k: int, m: Mention
+) -> str:
+    """The person a he/she/I in utterance ``k``'s speech tag most likely means."""
+    if m.pronoun is None:
+        return m.entity
+    if m.pronoun == "":
+        return NARRATOR if NARRATOR in scene.entities else ""
+    para_start = scene.paras[units[k].para][0]
+    # a pronoun points back to the name just before it; "the old lady" rarely does
+    local = [] if m.role else scene.narration.between(para_start, m.start)
+    local = [x for x in local if x.pronoun is None]
+    for x in reversed(local):
+        if _gender_fits(scene, x.entity, m.pronoun):
+            return x.entity
+    prev = speakers[k - 1] if k else ""
+    for j in range(k - 2, max(-1, k - 5), -1):  # the other side of the conversation first
+        if (
+            adjacent(units, j, k)
+            and speakers[j] != prev
+            and _gender_fits(scene, speakers[j], m.pronoun)
+        ):
+            return speakers[j]
+    earlier = scene.narration.between(max(0, m.start - _LOOKBACK), para_start)
+    for x in reversed(earlier):
+        if x.pronoun is None and x.entity != prev and _gender_fits(scene, x.entity, m.pronoun):
+            return x.entity
+    return ""
+
+
+def _gender_fits(scene: Scene, entity: str, gender: str) -> bool:
+    ent = scene.entities.get(entity)
+    fits = gender == "x" or ent is not None and ent.gender in (gender, "")
+    return ent is not None and ent.kind != "narrator" and fits
+
+
+def adjacent(units: list[Utterance], j: int, k: int) -> bool:
+    """Two turns of one conversation: no more than one paragraph of narration between."""
+    return j >= 0 and units[k].para - units[j].para <= 2
+
+
+def addressees(scene: Scene, units: list[Utterance], speakers: Sequence[str], k: int) -> list[str]:
+    """Whom utterance ``k`` speaks to: a name used in it, else the other side of the exchange."""
+    unit, me = units[k], speakers[k]
+    named = []
+    for m in scene.inside.between(unit.start, unit.end):
+        if m.entity and m.entity != me and m.entity not in named:
+            named.append(m.entity)
+    if named:
+        return named[:1]
+    for j in (k - 1, k + 1):
+        if 0 <= j < len(units) and adjacent(units, min(j, k), max(j, k)):
+            other = speakers[j]
+            if other and other != me:
+                return [other]
+    return []

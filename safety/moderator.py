@@ -1,0 +1,211 @@
+"""``LayeredModerator``: normalisation → lexicon → jailbreak scan → n-gram heads (hot,
+every text, well under a millisecond) → embedding heads and optional remote
+endpoint (deep: reader input, grey-zone clauses, batches).
+
+Deep modes for the reader's input (``deep_input``):
+
+``sync``     ``screen`` waits for the deep layers. Safe with any caller; costs one
+             embedding (~15–60 ms, more under load) per turn.
+``overlap``  ``screen`` answers from the hot layers at once and puts the deep check
+             in ``Verdict.followup``; the caller hands it to ``StreamGate(after=...)``,
+             which releases nothing until it passes. The embedding then runs while
+             context is gathered and the LLM starts, so it adds nothing in practice.
+``off``      hot layers only.
+
+Everything flagged by ``screen`` goes to the sink (audit log + review queue).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import Any, Literal, Protocol
+
+import structlog
+
+from safety import evidence
+from safety.base import Policy, Role, Verdict
+from safety.embedder import E5Embedder, Embedder
+from safety.jailbreak import JailbreakSignal, scan
+from safety.lexicon import Lexicon
+from safety.model import Models
+from safety.normalize import Normalized, normalize
+from safety.policy import PolicyBook, thresholds
+
+log = structlog.get_logger("safety")
+DeepMode = Literal["sync", "overlap", "off"]
+# Hot-path scores in this band are uncertain enough to be worth an embedding.
+GREY = 0.25
+UNSAFE_GREY = 0.35
+
+
+class FlagSink(Protocol):
+    """Where flagged texts go (``safety.review.ReviewQueue``); the result is ignored."""
+
+    async def record(
+        self, text: str, *, role: Role, policy: Policy, verdict: Verdict
+    ) -> object: ...
+
+
+class RemoteScorer(Protocol):
+    async def scores(self, texts: Sequence[str]) -> list[dict[str, float]]: ...
+
+
+class LayeredModerator:
+    def __init__(
+        self,
+        *,
+        models: Models | None = None,
+        lexicon: Lexicon | None = None,
+        embedder: Embedder | None = None,
+        policies: PolicyBook | None = None,
+        remote: RemoteScorer | None = None,
+        sink: FlagSink | None = None,
+        deep_input: DeepMode = "sync",
+    ) -> None:
+        self.models = models or Models.load()
+        self.lexicon = lexicon or Lexicon.load()
+        self.embedder: Embedder = embedder or E5Embedder()
+        self.policies = policies
+        self.remote = remote
+        self.sink = sink
+        self.deep_input = deep_input
+        self._background: set[asyncio.Task[Verdict]] = set()
+
+    # -- the Moderator interface -------------------------------------------
+
+    async def screen(self, text: str, *, role: Role, policy: Policy) -> Verdict:
+        deep = role == "user" and self.deep_input == "sync"
+        verdict = await self.assess(text, role=role, policy=policy, deep=deep or None)
+        if not verdict.allowed:
+            await self.record(text, role=role, policy=policy, verdict=verdict)
+            return verdict
+        if role == "user" and self.deep_input == "overlap":
+            task = asyncio.create_task(self._followup(text, role, policy))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+            return replace(verdict, followup=task)
+        return verdict
+
+    async def record(self, text: str, *, role: Role, policy: Policy, verdict: Verdict) -> None:
+        log.info(
+            "flagged", role=role, reason=verdict.reason, work=policy.work_id, card=policy.card_id
+        )
+        if self.sink is not None:
+            try:
+                await self.sink.record(text, role=role, policy=policy, verdict=verdict)
+            except Exception as exc:  # auditing must never break a turn
+                log.warning("audit_failed", error=str(exc))
+
+    # -- layers ----------------------------------------------------------------
+
+    def hot(self, text: str, *, role: Role = "user") -> tuple[Normalized, evidence.Evidence]:
+        norm = normalize(text)
+        # The character's own text is not screened for attacks on the character.
+        jb = scan(text, norm.clean) if role == "user" else JailbreakSignal()
+        ev = evidence.lexical(self.lexicon.find(norm.compact), norm.compact, jb, text)
+        for hidden in jb.decoded:
+            self._merge_hidden(ev, hidden)
+        evidence.add_ngram(
+            ev, self.models.ngram.score(norm.clean), self.models.thresholds["offensive"]
+        )
+        evidence.wrapped_request(ev)
+        return norm, ev
+
+    def _merge_hidden(self, ev: evidence.Evidence, hidden: str) -> None:
+        """Text hidden in base64/hex/ROT13/reversal counts only if it says something bad."""
+        h = normalize(hidden)
+        inner = evidence.lexical(
+            self.lexicon.find(h.compact), h.compact, scan(hidden, h.clean), hidden
+        )
+        top = max(inner.scores.values())
+        if top < 0.5:
+            return
+        for cat, score in inner.scores.items():
+            ev.raise_to(cat, score, "hidden in an encoding: " + inner.reasons.get(cat, ""))
+        ev.raise_to("jailbreak", max(0.8, top), "harmful text hidden in an encoding")
+
+    def wants_deep(self, ev: evidence.Evidence) -> bool:
+        top = max(ev.scores.values())
+        return GREY <= top < 0.9 or ev.unsafe >= UNSAFE_GREY
+
+    async def deep_many(self, cleans: Sequence[str], evs: Sequence[evidence.Evidence]) -> None:
+        texts = list(cleans) + [v for ev in evs for v in ev.variants]
+        probs = self.models.embed.score_many(await self.embedder.embed(texts))
+        remote = await self._remote(cleans)
+        extra = len(cleans)
+        for k, (ev, rem) in enumerate(zip(evs, remote, strict=True)):
+            self._apply_heads(ev, probs[k])
+            for _ in ev.variants:
+                self._apply_heads(ev, probs[extra])
+                extra += 1
+            evidence.add_remote(ev, rem)
+            evidence.wrapped_request(ev)
+
+    def _apply_heads(self, ev: evidence.Evidence, row: Any) -> None:
+        heads = self.models.embed.heads
+        off = float(row[heads.index("offensive")])
+        stacked = self.models.stack.combine(ev.offensive, off) if ev.cjk else None
+        named = dict(zip(heads, row.tolist(), strict=True))
+        evidence.add_embed(ev, named, self.models.thresholds, stacked)
+
+    async def _remote(self, cleans: Sequence[str]) -> list[dict[str, float]]:
+        if self.remote is None:
+            return [{} for _ in cleans]
+        try:
+            return await self.remote.scores(cleans)
+        except Exception as exc:  # a remote outage degrades to the local layers, loudly
+            log.warning("remote_moderation_failed", error=str(exc))
+            return [{} for _ in cleans]
+
+    # -- decisions ---------------------------------------------------------------
+
+    async def assess(
+        self, text: str, *, role: Role, policy: Policy, deep: bool | None = None
+    ) -> Verdict:
+        """Score and decide without recording. ``deep``: True always, None when the hot
+        layers are unsure, False never."""
+        norm, ev = self.hot(text, role=role)
+        if deep or (deep is None and self.wants_deep(ev)):
+            await self.deep_many([norm.clean], [ev])
+        return await self.decide(ev, role=role, policy=policy)
+
+    async def decide(self, ev: evidence.Evidence, *, role: Role, policy: Policy) -> Verdict:
+        override = None
+        if self.policies is not None:
+            override = await self.policies.override(policy.work_id, policy.card_id)
+        bars = thresholds(policy, role, override)
+        cats = {c: ev.scores[c] >= bars[c] for c in ev.scores}
+        reason = "; ".join(f"{c}: {ev.reasons.get(c, '')}" for c, hit in cats.items() if hit)
+        scores = {c: round(s, 4) for c, s in ev.scores.items()}
+        return Verdict(
+            allowed=not any(cats.values()), categories=cats, scores=scores, reason=reason
+        )
+
+    async def _followup(self, text: str, role: Role, policy: Policy) -> Verdict:
+        verdict = await self.assess(text, role=role, policy=policy, deep=True)
+        if not verdict.allowed:
+            await self.record(text, role=role, policy=policy, verdict=verdict)
+        return verdict
+
+    async def screen_many(
+        self, texts: Sequence[str], roles: Sequence[Role], policy: Policy
+    ) -> list[Verdict]:
+        """Batch screening (CLI, benchmarks): every text gets the deep layers, batched."""
+        hot = [self.hot(t, role=r) for t, r in zip(texts, roles, strict=True)]
+        for s in range(0, len(texts), 256):
+            part = hot[s : s + 256]
+            await self.deep_many([n.clean for n, _ in part], [e for _, e in part])
+        return [
+            await self.decide(ev, role=r, policy=policy)
+            for (_, ev), r in zip(hot, roles, strict=True)
+        ]
+
+    def open_prefix(self, text: str) -> int:
+        """Raw characters at the end of ``text`` that may be the start of a blocking key."""
+        norm = normalize(text)
+        n = self.lexicon.open_prefix(norm.compact)
+        if n == 0:
+            return 0
+        return len(text) - norm.origin[len(norm.compact) - n]

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from collections import Counter
+
+from characters.extract.aliases_en import cluster_english
+from characters.extract.aliases_zh import (
+    Clusters,
+    appositions,
+    build_entities,
+    contained_names,
+    naming_phrases,
+    surname_titles,
+)
+from characters.extract.analyse import analyse
+from tests.characters.extract.conftest import EN_STORY, ZH_STORY
+
+
+def groups_of(entities: list) -> list[set[str]]:  # type: ignore[type-arg]
+    return [set(e.aliases) for e in entities]
+
+
+def zh_clusters(counts: dict[str, int]) -> Clusters:
+    clusters = Clusters(Counter(counts))
+    for name in counts:
+        clusters.find(name)
+    return clusters
+
+
+def test_contained_short_form_joins_the_dominant_long_form() -> None:
+    c = zh_clusters({"林青石": 40, "青石": 90, "柳如烟": 30, "如烟": 50})
+    contained_names(c)
+    assert groups_of(build_entities(c, Counter())) == [{"林青石", "青石"}, {"柳如烟", "如烟"}]
+
+
+def test_contained_form_with_two_owners_stays_alone() -> None:
+    c = zh_clusters({"林宝珠": 30, "白宝珠": 25, "宝珠": 60})
+    contained_names(c)
+    assert {"宝珠"} in groups_of(build_entities(c, Counter()))
+
+
+def test_naming_phrase_apposition_and_surname_title() -> None:
+    text = (
+        "赵铁臂，江湖上人称铁臂猿。"
+        + "黑风寨主赵铁臂道：“来。”" * 2
+        + "又见赵铁臂。赵大王道：“走。”"
+    )
+    counts = {"赵铁臂": 4, "铁臂猿": 1, "黑风寨主": 2, "赵大王": 1, "大王": 1, "铁臂": 0}
+    counts = {k: v for k, v in counts.items() if v}
+    c = zh_clusters(counts)
+    mentions = []
+    for name in sorted(counts, key=len, reverse=True):
+        start = 0
+        while (i := text.find(name, start)) >= 0:
+            if not any(s <= i < e for s, e, _ in mentions):
+                mentions.append((i, i + len(name), name))
+            start = i + 1
+    mentions.sort()
+    naming_phrases(c, text, mentions, [False] * len(mentions))
+    appositions(c, mentions)
+    surname_titles(c)
+    people = build_entities(c, Counter())
+    zhao = next(e for e in people if "赵铁臂" in e.aliases)
+    assert {"铁臂猿", "黑风寨主"} <= set(zhao.aliases)
+    rules = " ".join(ev.rule for ev in zhao.evidence)
+    assert "naming phrase" in rules and "title before the name" in rules
+
+
+def test_plural_subject_is_not_named() -> None:
+    text = "青石等人都称为少侠。"
+    c = zh_clusters({"青石": 5, "少侠": 3})
+    naming_phrases(c, text, [(0, 2, "青石"), (7, 9, "少侠")], [False, False])
+    assert len(c.groups()) == 2
+
+
+def test_zh_story_roster() -> None:
+    entities = analyse(ZH_STORY, "zh").entities
+    by_name = {e.name: set(e.aliases) for e in entities}
+    assert {"林青石", "青石"} <= by_name["林青石"]
+    assert {"柳如烟", "如烟"} <= by_name["柳如烟"]
+    assert {"赵铁臂", "铁臂猿"} <= by_name["赵铁臂"]
+    assert "老张头" in by_name
+    everyone = [a for e in entities for a in e.aliases]
+    assert len(everyone) == len(set(everyone))  # one surface form, one person
+
+
+def test_english_rules() -> None:
+    counts = {
+        "Mr. Arthur Pell": 2, "Arthur": 20, "Mr. Pell": 15, "Arthur Pell": 3,
+        "Miss Clara Voss": 1, "Clara": 30, "Miss Voss": 3,
+        "Mr. John Hale": 2, "John Hale": 3, "Mrs. Hale": 9, "Mr. Hale": 30, "Hale": 4,
+        "Mrs Hale": 2, "Captain Drury": 5, "Drury": 3, "the Captain": 4,
+    }  # fmt: skip
+    groups = groups_of(cluster_english(counts))
+    pell = next(g for g in groups if "Arthur" in g)
+    assert {"Mr. Pell", "Arthur Pell", "Mr. Arthur Pell"} <= pell
+    assert {"Clara", "Miss Voss", "Miss Clara Voss"} <= next(g for g in groups if "Clara" in g)
+    mrs = next(g for g in groups if "Mrs. Hale" in g)
+    assert "Mrs Hale" in mrs and "Mr. Hale" not in mrs  # Mrs. is his wife, other spelling kept
+    assert "Hale" in next(g for g in groups if "Mr. Hale" in g)  # surname alone: the Mr. form
+    assert {"Drury", "the Captain"} <= next(g for g in groups if "Captain Drury" in g)
+
+
+def test_en_story_roster_has_evidence() -> None:
+    entities = analyse(EN_STORY, "en").entities
+    pell = next(e for e in entities if "Arthur" in e.aliases)
+    assert pell.gender == "m"
+    assert {ev.alias for ev in pell.evidence} >= {"Arthur"}
+
+
+def test_traditional_and_simplified_are_one_entity(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import opencc
+
+    from characters.extract.pipeline import run_pipeline
+
+    path = tmp_path / "trad.txt"
+    path.write_bytes(opencc.OpenCC("s2t").convert(ZH_STORY).encode("big5hkscs"))
+    result = run_pipeline(path, tmp_path / "out")
+    import json
+
+    roster = json.loads((result.out / "roster.json").read_text(encoding="utf-8"))
+    liu = next(r for r in roster if "柳如烟" in r["aliases"])
+    assert "柳如煙" in liu["aliases"]  # the traditional spelling is a key of the same person
+    quotes = [json.loads(x) for x in (result.out / "quotes.jsonl").read_text().splitlines()]
+    text = path.read_bytes().decode("big5hkscs")
+    assert all(text[q["start"] : q["end"]] == q["text"] for q in quotes)

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import asyncio
+
+from safety.base import Policy, Verdict
+from safety.moderator import LayeredModerator
+from safety.patterns import PatternModerator
+from safety.stream import StreamGate
+
+TEEN = Policy(rating="teen")
+
+
+async def run(gate: StreamGate, pieces: list[str]) -> tuple[str, Verdict | None]:
+    shown = ""
+    for piece in pieces:
+        release = await gate.feed(piece)
+        if not release.verdict.allowed:
+            return shown, release.verdict
+        shown += release.text
+    release = await gate.finish()
+    if not release.verdict.allowed:
+        return shown, release.verdict
+    return shown + release.text, None
+
+
+def fast(moderator: LayeredModerator) -> LayeredModerator:
+    """The real layers with the deep path off: the gate's own guarantees are under test."""
+    return LayeredModerator(
+        models=moderator.models,
+        lexicon=moderator.lexicon,
+        embedder=moderator.embedder,
+        deep_input="off",
+    )
+
+
+async def test_blocked_phrase_split_anywhere_is_never_released(moderator: LayeredModerator) -> None:
+    mod = fast(moderator)
+    for text, phrase in [
+        ("好的，我告诉你：操你妈，这就是答案。", "操你妈"),
+        ("Fine. Listen: kill yourself, that is my advice.", "kill yourself"),
+    ]:
+        for cut in range(1, len(text)):
+            for step in (1, 2, 3):
+                pieces = [text[:cut]] + [text[i : i + step] for i in range(cut, len(text), step)]
+                shown, verdict = await run(StreamGate(mod, TEEN), pieces)
+                assert verdict is not None, (cut, step)
+                assert phrase not in shown
+                assert phrase[: len(phrase) - 1] not in shown or phrase[:-1] == ""
+
+
+async def test_benign_text_flows_without_a_fixed_window(moderator: LayeredModerator) -> None:
+    gate = StreamGate(fast(moderator), TEEN, holdback_chars=12)
+    text = "师父，前面那座山上好像有座寺庙，我们去歇歇脚吧。"
+    shown = ""
+    for ch in text:
+        shown += (await gate.feed(ch)).text
+    assert len(text) - len(shown) < 12  # most of it went out at once
+    assert shown + (await gate.finish()).text == text
+
+
+async def test_nothing_goes_out_before_the_input_check_passes(moderator: LayeredModerator) -> None:
+    loop = asyncio.get_running_loop()
+    pending: asyncio.Future[Verdict] = loop.create_future()
+    gate = StreamGate(fast(moderator), TEEN, after=pending)
+    feed = asyncio.create_task(gate.feed("Hello there, traveller. "))
+    await asyncio.sleep(0.01)
+    assert not feed.done()
+    pending.set_result(Verdict(allowed=False, categories={"jailbreak": True}, reason="late check"))
+    release = await feed
+    assert release.text == "" and not release.verdict.allowed
+
+
+async def test_any_moderator_gets_the_fixed_window() -> None:
+    gate = StreamGate(PatternModerator(), TEEN, holdback_chars=5)
+    first = await gate.feed("Once upon a time")
+    assert first.text == "Once upon a"
+    assert (await gate.finish()).text == " time"
