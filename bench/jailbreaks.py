@@ -27,6 +27,7 @@ from safety.base import Policy, Role  # noqa: E402
 from safety.embedder import precompute  # noqa: E402
 from safety.moderator import LayeredModerator  # noqa: E402
 
+STORY = Policy(rating="teen", work_id="bench-work", card_id="bench-card")
 HERE = Path(__file__).resolve().parents[1] / "tests" / "safety" / "data"
 
 
@@ -57,7 +58,8 @@ def ours(name: str) -> list[tuple[str, str]]:
 
 
 async def screen(mod: LayeredModerator, texts: list[str], roles: list[Role]) -> list[bool]:
-    verdicts = await mod.screen_many(texts, roles, Policy(rating="teen"))
+    # Every turn here comes through a role-play chat: a story context (a card is set).
+    verdicts = await mod.screen_many(texts, roles, STORY)
     return [not v.allowed for v in verdicts]
 
 
@@ -70,7 +72,9 @@ def rate(flags: list[bool], tags: list[str]) -> dict[str, float]:
 
 async def run(data: Path, cache: Path | None, threads: int, show: bool) -> dict[str, Any]:
     attacks = artifact_prompts(data) if data.is_dir() else []
-    held = ours("attacks_heldout.txt")
+    dev_held = ours("attacks_heldout.txt")
+    fresh_held = ours("attacks_fresh.txt")
+    held = dev_held + fresh_held
     dev_benign = ours("benign_roleplay.txt")
     fresh = ours("benign_fresh.txt")
     benign = dev_benign + fresh
@@ -91,6 +95,7 @@ async def run(data: Path, cache: Path | None, threads: int, show: bool) -> dict[
         "flagged": round(sum(a) / len(a), 4) if a else None,
         "benign_false_positive": round(sum(b) / len(b), 4),
         "heldout_flagged": round(sum(h) / len(h), 4),
+        "heldout_fresh_flagged": round(sum(h[len(dev_held) :]) / len(fresh_held), 4),
         "benign_fresh_false_positive": round(sum(b[len(dev_benign) :]) / len(fresh), 4),
         "by_source": rate(a, [m for m, _ in attacks]) if a else {},
         "heldout_by_style": rate(h, [t for t, _ in held]),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import sys
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,7 +27,7 @@ MAX_CHARS = 600  # a chat turn; longer texts are screened by their head (and cla
 
 
 class Embedder(Protocol):
-    async def embed(self, texts: Sequence[str]) -> F32: ...
+    async def embed(self, texts: Sequence[str], *, urgent: bool = True) -> F32: ...
 
 
 class E5Embedder:
@@ -39,8 +40,20 @@ class E5Embedder:
         self._cache: OrderedDict[str, F32] = OrderedDict()
         self._cache_size = cache_size
         self._queue: list[tuple[str, asyncio.Future[F32]]] = []
+        self._later: list[tuple[str, asyncio.Future[F32]]] = []  # audit-only checks
         self._worker: asyncio.Task[None] | None = None
         self.batches = 0
+        self._inflight = 0
+        self.seconds_per_text = 0.05  # running estimate, updated after every batch
+
+    @property
+    def backlog(self) -> int:
+        """Texts waiting for or inside the model right now."""
+        return len(self._queue) + self._inflight
+
+    def expected_wait(self, extra: int = 0) -> float:
+        """Seconds until ``extra`` more urgent texts would be embedded, at recent speed."""
+        return (self.backlog + extra + 1) * self.seconds_per_text
 
     def _load(self) -> Any:
         if self._model is None:
@@ -63,7 +76,8 @@ class E5Embedder:
             out[i] = self._cache[t[:MAX_CHARS]] if t[:MAX_CHARS] in self._cache else 0.0
         return out
 
-    async def embed(self, texts: Sequence[str]) -> F32:
+    async def embed(self, texts: Sequence[str], *, urgent: bool = True) -> F32:
+        """``urgent=False``: only when nothing a reader is waiting for is queued."""
         loop = asyncio.get_running_loop()
         futures: list[asyncio.Future[F32]] = []
         for text in texts:
@@ -73,24 +87,33 @@ class E5Embedder:
                 self._cache.move_to_end(key)
                 fut.set_result(self._cache[key])
             else:
-                self._queue.append((key, fut))
+                (self._queue if urgent else self._later).append((key, fut))
             futures.append(fut)
-        if self._queue and (self._worker is None or self._worker.done()):
+        if (self._queue or self._later) and (self._worker is None or self._worker.done()):
             self._worker = asyncio.create_task(self._drain())
         vecs = await asyncio.gather(*futures)
         return np.stack(vecs) if vecs else np.zeros((0, DIM), np.float32)
 
     async def _drain(self) -> None:
-        while self._queue:
-            batch, self._queue = self._queue[: self._max_batch], self._queue[self._max_batch :]
+        while self._queue or self._later:
+            if self._queue:
+                batch, self._queue = self._queue[: self._max_batch], self._queue[self._max_batch :]
+            else:
+                batch, self._later = self._later[: self._max_batch], self._later[self._max_batch :]
             keys = list(dict.fromkeys(k for k, _ in batch))
+            self._inflight = len(keys)
+            started = time.perf_counter()
             try:
                 vecs = await asyncio.to_thread(self._embed_batch, keys)
+                per_text = (time.perf_counter() - started) / len(keys)
+                self.seconds_per_text = 0.8 * self.seconds_per_text + 0.2 * per_text
             except Exception as exc:  # the model failing must not hang every waiter
                 for _, fut in batch:
                     if not fut.done():
                         fut.set_exception(exc)
                 continue
+            finally:
+                self._inflight = 0
             self.batches += 1
             found = dict(zip(keys, vecs, strict=True))
             for key, fut in batch:
@@ -124,7 +147,7 @@ class FakeEmbedder:
             rows.append(v / np.linalg.norm(v))
         return np.stack(rows) if rows else np.zeros((0, DIM), np.float32)
 
-    async def embed(self, texts: Sequence[str]) -> F32:
+    async def embed(self, texts: Sequence[str], *, urgent: bool = True) -> F32:
         self.calls += 1
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
@@ -138,7 +161,7 @@ class PrecomputedEmbedder:
         self.vectors = vectors
         self.fallback = fallback
 
-    async def embed(self, texts: Sequence[str]) -> F32:
+    async def embed(self, texts: Sequence[str], *, urgent: bool = True) -> F32:
         missing = [t for t in texts if t not in self.vectors]
         if missing:
             for t, v in zip(missing, self.fallback.embed_sync(missing), strict=True):

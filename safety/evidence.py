@@ -32,6 +32,7 @@ _PII: list[tuple[float, str, re.Pattern[str]]] = [
     ),
     (0.6, "email address", re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]{2,}\b")),
 ]
+ANTIBIAS_DISCOUNT = 0.75
 _CARD = re.compile(r"(?<!\d)(?:\d[ -]?){13,19}(?!\d)")
 
 
@@ -42,10 +43,16 @@ class Evidence:
     offensive: float = 0.0  # raw n-gram offensive probability (CJK text only)
     unsafe: float = 0.0  # raw n-gram "anything unsafe" probability: routes to the deep path
     group: bool = False
+    antibias: bool = False
     cjk: bool = False
     suffix: float = 0.0  # adversarial-suffix score of the jailbreak scan
     framing: bool = False  # hypothetical / "for research" / game framing
     variants: list[str] = field(default_factory=list)  # also embedded (e.g. suffix stripped)
+    # Categories with evidence beyond a classifier's hunch (a lexicon key, a pattern, a
+    # combination): in a story, classifier-only evidence must clear a wider margin.
+    support: set[str] = field(default_factory=set)
+    request_harm: float = 0.0  # the "anything unsafe" embedding head, calibrated
+    neighbours: dict[str, float] = field(default_factory=dict)  # share of k nearest seeds
 
     def raise_to(self, cat: str, score: float, reason: str) -> None:
         if score > self.scores[cat]:
@@ -64,13 +71,17 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str) -> Evi
     for hit in hits:
         tag = hit.entry.tag
         if tag in ev.scores:
-            per_cat.setdefault(tag, []).append((hit.entry.weight, compact[hit.start : hit.end]))
+            per_cat.setdefault(tag, []).append((hit.entry.weight, hit.entry.term))
         else:
             mods.add(tag)
     for cat, found in per_cat.items():
         words = ", ".join(sorted({w for _, w in found}))
         ev.raise_to(cat, _noisy_or([w for w, _ in found]), f"lexicon: {words}")
     ev.group = "group" in mods
+    # Naming prejudice to reject it is the offensive classifiers' best-known false
+    # positive; a slur or strong insult in the same text cancels the benefit of the doubt.
+    strong = max(ev.scores["hate"], ev.scores["harassment"]) >= 0.6
+    ev.antibias = "antibias" in mods and not strong
     _combinations(ev, mods)
     _personal_data(ev, raw)
     if jb.score > 0:
@@ -79,6 +90,7 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str) -> Evi
     if jb.request:
         ev.variants.append(jb.request)
     ev.cjk = len(_CJK.findall(raw)) >= max(2, 0.3 * len(raw.strip()))
+    ev.support = {c for c, v in ev.scores.items() if v >= 0.3}
     return ev
 
 
@@ -125,6 +137,8 @@ def add_ngram(ev: Evidence, ngram: dict[str, float], t_offensive: float) -> None
 
 def _offensive(ev: Evidence, score: float, source: str) -> None:
     """An offensive text aimed at a group is hate; otherwise harassment."""
+    if ev.antibias:
+        score *= ANTIBIAS_DISCOUNT
     if ev.group:
         ev.raise_to("hate", score, f"{source}: offensive about a group")
         ev.raise_to("harassment", 0.6 * score, f"{source}: offensive")
@@ -147,6 +161,9 @@ def add_embed(
         if ev.scores[cat] >= 0.3 and score >= 0.3:
             score = max(score, _noisy_or([ev.scores[cat], score]))
         ev.raise_to(cat, score, f"embedding classifier ({p:.2f})")
+    if "unsafe" in heads:
+        harm = calibrate(heads["unsafe"], thresholds.get("unsafe", 0.5))
+        ev.request_harm = max(ev.request_harm, harm)
     off = heads.get("offensive")
     if off is not None and ev.cjk:
         # The offensive head learned from Chinese social media (COLD); on other languages
@@ -163,14 +180,24 @@ def wrapped_request(ev: Evidence) -> None:
     hypothetical or game frame) is an attack on the character, whatever its topic:
     neither signal alone would be enough."""
     harm = max(ev.scores[c] for c in _REQUEST_HARMS)
-    # Role-play is framing by nature, so a frame needs a clearer request than a suffix.
-    if (ev.suffix >= 0.3 and harm >= 0.3) or (ev.framing and harm >= 0.4):
+    # Role-play is framing by nature, so a frame needs a clearer request than a suffix,
+    # and the generic "unsafe" head (which knows no story) only counts with a suffix.
+    suffixed = ev.suffix >= 0.3 and max(harm, ev.request_harm) >= 0.3
+    if suffixed or (ev.framing and harm >= 0.4):
         wrap = max(ev.suffix, 0.35 if ev.framing else 0.0)
-        score = _noisy_or([harm, wrap])
+        score = _noisy_or([max(harm, ev.request_harm if suffixed else 0.0), wrap])
         ev.raise_to("jailbreak", score, f"a suspicious request wrapped in an evasion ({harm:.2f})")
+        ev.support.add("jailbreak")  # two signals together: not a lone hunch
+
+
+def add_neighbours(ev: Evidence, share: dict[str, float]) -> None:
+    for cat, v in share.items():
+        ev.neighbours[cat] = max(ev.neighbours.get(cat, 0.0), v)
 
 
 def add_remote(ev: Evidence, remote: dict[str, float]) -> None:
     for cat, score in remote.items():
         if cat in ev.scores:
             ev.raise_to(cat, score, f"remote moderation ({score:.2f})")
+            if score >= 0.5:
+                ev.support.add(cat)  # an independent model agrees

@@ -62,7 +62,7 @@ _ZH_RULES = "(?:指令|指示|设定|规则|提示|限制|要求|约束|命令|�
 _ZH_SHOW = "(?:输出|打印|显示|告诉我|重复|说出|泄露|透露|给我看|展示|复述|发给我|翻译)"
 _ZH_PROMPT = (
     "(?:系统提示|系统指令|初始指令|提示词|系统设定|内部设定|隐藏指令|原始指令|"
-    "system ?prompt|预设指令|开发者指令)"
+    "system ?prompt|预设指令|开发者指令|角色设定|隐藏规则|人设)"
 )
 _ZH_NOW = "(?:你现在|从现在开始你|现在起你|接下来你)(?:是|就是|扮演|变成|成为)(?:一个)?"
 _ZH_EVIL = "(?:不受(?:任何)?限制|没有(?:任何)?限制|无限制|越狱|dan|没有道德|没有底线|邪恶)"
@@ -117,6 +117,18 @@ _TABLE: list[tuple[float, str, str]] = [
     ),
     (0.5, "amoral", r"\b(?:amoral|unfiltered|uncensored|unrestricted|unethical)\b"),
     (0.85, "others-data", rf"\b{_OTHERS} {_PEOPLE}(?:'s?)?(?: \w+){{0,4}} {_THEIR_DATA}"),
+    (
+        0.8,
+        "others-data",
+        r"\b(?:last|previous|other|another) (?:person|user|reader|people|readers|users)"
+        r"(?: \w+){0,3} (?:talked|spoke|chatted|said|told)\b",
+    ),
+    (
+        0.8,
+        "extract",
+        rf"\b{_SHOW}\b.{{0,40}}\b(?:words|text|message|prompt)s? (?:that )?"
+        r"you (?:were|have been|'ve been) (?:given|told|set up with|configured with)",
+    ),
     (0.9, "override", rf"{_ZH_IGNORE}{_ZH_QUAL}(?:的)?(?:所有|全部|一切)?(?:的)?{_ZH_RULES}"),
     (0.9, "extract", rf"{_ZH_SHOW}(?:一下|一遍)?(?:你的|你收到的|你被给的)?{_ZH_PROMPT}"),
     (0.9, "hijack", rf"{_ZH_NOW}{_ZH_EVIL}"),
@@ -137,6 +149,12 @@ _TABLE: list[tuple[float, str, str]] = [
         r"(?:不要|不能|不会|永远不|绝不|不许)(?:会)?拒绝|不要(?:给|加)(?:出)?(?:任何)?(?:警告|免责声明)",
     ),
     (0.85, "others-data", rf"{_ZH_OTHERS}(?:\w{{0,4}})?{_ZH_DATA}"),
+    (
+        0.8,
+        "extract",
+        r"(?:开头|最开始|一开始|最初|对话前)(?:你)?(?:收到|给你|被告知|得到|看到)(?:的)?"
+        r"(?:那段话|那些话|内容|指令|文字|设定|提示)",
+    ),
 ]
 _I = re.IGNORECASE
 _PATTERNS = [(w, name, re.compile(p, _I)) for w, name, p in _TABLE]
@@ -152,7 +170,7 @@ _FRAMING = re.compile(
 )
 _ENCODING_CUE = re.compile(
     r"\bbase ?64\b|\brot ?13\b|\bhex(?:adecimal)?\b|\bcaesar\b|\bdecode\b|\bdecrypt\b"
-    r"|\breverse(?:d)?\b|\bbackwards\b|\bmorse\b|\bcipher\b|\bbinary\b|解码|解密|倒过来|倒序|反过来读|编码",
+    r"|\breverse(?:d)?\b|\bbackwards\b|\bmorse\b|\bcipher\b|\bbinary\b|解码|解密|倒过来|倒着|倒序|反过来读|编码",
     _I,
 )
 _B64 = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")

@@ -62,6 +62,31 @@ class EmbedModel:
 
 
 @dataclass(frozen=True, slots=True)
+class Neighbours:
+    """Labelled training sentences in a small PCA space: a local sanity check on the
+    linear heads, which extrapolate confidently into regions no seed ever covered."""
+
+    heads: tuple[str, ...]
+    mean: F32  # (dim,)
+    proj: F32  # (dim, k)
+    points: F32  # (n, k), unit rows
+    labels: npt.NDArray[np.uint16]  # bit i set = labelled heads[i]
+
+    def support(self, emb: F32, k: int = 5) -> list[dict[str, float]]:
+        """Per text, the share of its k nearest seeds labelled with each head."""
+        if len(self.points) == 0:
+            return [{} for _ in range(len(emb))]
+        z = (emb - self.mean) @ self.proj
+        z /= np.linalg.norm(z, axis=1, keepdims=True) + 1e-9
+        nearest = np.argsort(-(z @ self.points.T), axis=1)[:, :k]
+        out = []
+        for row in nearest:
+            bits = self.labels[row]
+            out.append({h: float(np.mean((bits >> i) & 1)) for i, h in enumerate(self.heads)})
+        return out
+
+
+@dataclass(frozen=True, slots=True)
 class Stacker:
     """p = sigmoid(a·logit(ngram) + b·logit(embed) + c), fitted on held-out train."""
 
@@ -84,6 +109,7 @@ class Models:
     ngram: NgramModel
     embed: EmbedModel
     stack: Stacker
+    knn: Neighbours
     thresholds: dict[str, float]
     meta: dict[str, Any]
 
@@ -109,8 +135,15 @@ class Models:
                 z["embed_w"].astype(np.float32),
                 z["embed_b"].astype(np.float32),
             )
+            knn = Neighbours(
+                tuple(meta["knn_heads"]),
+                z["knn_mean"].astype(np.float32),
+                z["knn_proj"].astype(np.float32),
+                z["knn_points"].astype(np.float32),
+                z["knn_labels"].astype(np.uint16),
+            )
         stack = Stacker(*meta["stack"])
-        return cls(ngram, embed, stack, dict(meta["thresholds"]), meta)
+        return cls(ngram, embed, stack, knn, dict(meta["thresholds"]), meta)
 
     def save(self, path: Path) -> None:
         meta = dict(self.meta)
@@ -118,6 +151,7 @@ class Models:
             ngram_heads=list(self.ngram.heads),
             embed_heads=list(self.embed.heads),
             stack=[self.stack.a, self.stack.b, self.stack.c],
+            knn_heads=list(self.knn.heads),
             thresholds=self.thresholds,
         )
         np.savez_compressed(
@@ -128,4 +162,8 @@ class Models:
             ngram_b=self.ngram.bias,
             embed_w=self.embed.weights.astype(np.float16),
             embed_b=self.embed.bias,
+            knn_mean=self.knn.mean.astype(np.float16),
+            knn_proj=self.knn.proj.astype(np.float16),
+            knn_points=self.knn.points.astype(np.float16),
+            knn_labels=self.knn.labels,
         )

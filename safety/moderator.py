@@ -31,13 +31,18 @@ from safety.jailbreak import JailbreakSignal, scan
 from safety.lexicon import Lexicon
 from safety.model import Models
 from safety.normalize import Normalized, normalize
-from safety.policy import PolicyBook, thresholds
+from safety.policy import OFF, PolicyBook, thresholds
 
 log = structlog.get_logger("safety")
 DeepMode = Literal["sync", "overlap", "off"]
 # Hot-path scores in this band are uncertain enough to be worth an embedding.
 GREY = 0.25
 UNSAFE_GREY = 0.35
+STORY_MARGIN = 0.1
+# A streamed clause waiting for an embedding pauses the reply: only when it is quick.
+CLAUSE_BUDGET_S = 0.05
+MAX_AUDIT_BACKLOG = 256
+KNN_SHARE = 0.4  # at least two of the five nearest labelled seeds
 
 
 class FlagSink(Protocol):
@@ -63,6 +68,7 @@ class LayeredModerator:
         remote: RemoteScorer | None = None,
         sink: FlagSink | None = None,
         deep_input: DeepMode = "sync",
+        deep_budget_s: float = 0.3,
     ) -> None:
         self.models = models or Models.load()
         self.lexicon = lexicon or Lexicon.load()
@@ -71,22 +77,38 @@ class LayeredModerator:
         self.remote = remote
         self.sink = sink
         self.deep_input = deep_input
+        # In overlap mode a deep check should finish within the LLM's time to first
+        # token; beyond this expected wait the embedder counts as overloaded.
+        self.deep_budget_s = deep_budget_s
         self._background: set[asyncio.Task[Verdict]] = set()
+        self.skipped = 0  # overlap checks shed under load (a metric worth exporting)
+        self._urgent = 0  # deep checks a reply is waiting for, scheduled or running
 
     # -- the Moderator interface -------------------------------------------
 
     async def screen(self, text: str, *, role: Role, policy: Policy) -> Verdict:
-        deep = role == "user" and self.deep_input == "sync"
-        verdict = await self.assess(text, role=role, policy=policy, deep=deep or None)
+        overlap = role == "user" and self.deep_input == "overlap"
+        norm, ev = self.hot(text, role=role)
+        sync = role == "user" and self.deep_input == "sync"
+        if sync or (not overlap and self.wants_deep(ev)):
+            await self.deep_many([norm.clean], [ev])
+        verdict = await self.decide(ev, role=role, policy=policy)
         if not verdict.allowed:
             await self.record(text, role=role, policy=policy, verdict=verdict)
             return verdict
-        if role == "user" and self.deep_input == "overlap":
-            task = asyncio.create_task(self._followup(text, role, policy))
-            self._background.add(task)
-            task.add_done_callback(self._background.discard)
-            return replace(verdict, followup=task)
-        return verdict
+        if not overlap:
+            return verdict
+        busy = self._busy()
+        if busy and len(self._background) >= MAX_AUDIT_BACKLOG:
+            return verdict  # badly overloaded: not even a background look (counted)
+        self._urgent += not busy
+        task = asyncio.create_task(self._followup(text, role, policy, urgent=not busy))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+        # Overloaded embedder: the hot layers decide, the deep check still runs and feeds
+        # the audit log / review queue, and the output gate still screens the reply.
+        # Queueing every turn behind the model would stall them all.
+        return verdict if busy else replace(verdict, followup=task)
 
     async def record(self, text: str, *, role: Role, policy: Policy, verdict: Verdict) -> None:
         log.info(
@@ -125,20 +147,37 @@ class LayeredModerator:
         for cat, score in inner.scores.items():
             ev.raise_to(cat, score, "hidden in an encoding: " + inner.reasons.get(cat, ""))
         ev.raise_to("jailbreak", max(0.8, top), "harmful text hidden in an encoding")
+        ev.support |= inner.support | {"jailbreak"}
+
+    def _busy(self, budget_s: float | None = None) -> bool:
+        """Would one more urgent deep check finish later than the budget?"""
+        wait = getattr(self.embedder, "expected_wait", None)
+        budget = self.deep_budget_s if budget_s is None else budget_s
+        # Deep checks scheduled but not yet queued count too: they are coming.
+        if wait is not None and wait(self._urgent) > budget:
+            self.skipped += 1
+            return True
+        return False
 
     def wants_deep(self, ev: evidence.Evidence) -> bool:
         top = max(ev.scores.values())
         return GREY <= top < 0.9 or ev.unsafe >= UNSAFE_GREY
 
-    async def deep_many(self, cleans: Sequence[str], evs: Sequence[evidence.Evidence]) -> None:
+    async def deep_many(
+        self, cleans: Sequence[str], evs: Sequence[evidence.Evidence], *, urgent: bool = True
+    ) -> None:
         texts = list(cleans) + [v for ev in evs for v in ev.variants]
-        probs = self.models.embed.score_many(await self.embedder.embed(texts))
+        vecs = await self.embedder.embed(texts, urgent=urgent)
+        probs = self.models.embed.score_many(vecs)
+        near = self.models.knn.support(vecs)
         remote = await self._remote(cleans)
         extra = len(cleans)
         for k, (ev, rem) in enumerate(zip(evs, remote, strict=True)):
             self._apply_heads(ev, probs[k])
+            evidence.add_neighbours(ev, near[k])
             for _ in ev.variants:
                 self._apply_heads(ev, probs[extra])
+                evidence.add_neighbours(ev, near[extra])
                 extra += 1
             evidence.add_remote(ev, rem)
             evidence.wrapped_request(ev)
@@ -165,9 +204,13 @@ class LayeredModerator:
         self, text: str, *, role: Role, policy: Policy, deep: bool | None = None
     ) -> Verdict:
         """Score and decide without recording. ``deep``: True always, None when the hot
-        layers are unsure, False never."""
+        layers are unsure (and, for the character's streamed clauses, the embedder is not
+        swamped: a reply must keep flowing), False never."""
         norm, ev = self.hot(text, role=role)
-        if deep or (deep is None and self.wants_deep(ev)):
+        unsure = deep is None and self.wants_deep(ev)
+        if unsure and role == "assistant" and self._busy(CLAUSE_BUDGET_S):
+            unsure = False
+        if deep or unsure:
             await self.deep_many([norm.clean], [ev])
         return await self.decide(ev, role=role, policy=policy)
 
@@ -176,6 +219,14 @@ class LayeredModerator:
         if self.policies is not None:
             override = await self.policies.override(policy.work_id, policy.card_id)
         bars = thresholds(policy, role, override)
+        if policy.card_id is not None or policy.work_id is not None:
+            # Inside a story, a classifier's hunch alone (no key, pattern or combination
+            # behind it) must clear a wider margin and have labelled examples of its
+            # category among the nearest seeds: canon darkness is the norm there, and
+            # linear heads extrapolate confidently into places no seed ever covered.
+            for cat in set(bars) - ev.support:
+                near = ev.neighbours.get(cat, 1.0)
+                bars[cat] += STORY_MARGIN if near >= KNN_SHARE else OFF
         cats = {c: ev.scores[c] >= bars[c] for c in ev.scores}
         reason = "; ".join(f"{c}: {ev.reasons.get(c, '')}" for c, hit in cats.items() if hit)
         scores = {c: round(s, 4) for c, s in ev.scores.items()}
@@ -183,8 +234,18 @@ class LayeredModerator:
             allowed=not any(cats.values()), categories=cats, scores=scores, reason=reason
         )
 
-    async def _followup(self, text: str, role: Role, policy: Policy) -> Verdict:
-        verdict = await self.assess(text, role=role, policy=policy, deep=True)
+    async def _followup(self, text: str, role: Role, policy: Policy, *, urgent: bool) -> Verdict:
+        try:
+            norm, ev = self.hot(text, role=role)
+            await self.deep_many([norm.clean], [ev], urgent=urgent)
+            verdict = await self.decide(ev, role=role, policy=policy)
+        except Exception as exc:
+            # The hot layers already passed this text; a broken deep layer must not
+            # take every reply down with it. Logged loudly instead.
+            log.error("deep_check_failed", error=repr(exc))
+            return await self.assess(text, role=role, policy=policy, deep=False)
+        finally:
+            self._urgent -= urgent
         if not verdict.allowed:
             await self.record(text, role=role, policy=policy, verdict=verdict)
         return verdict

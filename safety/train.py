@@ -31,15 +31,17 @@ from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyp
 from safety.base import CATEGORIES
 from safety.embedder import E5Embedder
 from safety.features import fit_idf, matrix
-from safety.model import EmbedModel, Models, NgramModel, Stacker, logit
+from safety.model import EmbedModel, Models, Neighbours, NgramModel, Stacker, logit
 from safety.normalize import normalize
 
 CHUNK = 640
-EMBED_HEADS = (*CATEGORIES, "offensive")
+EMBED_HEADS = (*CATEGORIES, "offensive", "unsafe")
 NGRAM_HEADS = ("offensive", "unsafe")
 Arr = np.ndarray[Any, Any]
 NOVEL_SENTENCES = 1000  # per language
 CHAT_TURNS = 800  # per language
+KNN_DIMS = 96
+KNN_SAFE = 1500
 SEED_C = 0.05  # chosen by 5-fold CV on the seeds (AUPRC per category)
 OFFENSIVE_C = 0.1
 
@@ -52,6 +54,11 @@ class Corpus:
     @property
     def unsafe(self) -> Arr:
         return np.array([bool(t) for t in self.labels], int)
+
+    @property
+    def harmful(self) -> Arr:
+        """Harm to people (not attacks on the character, not personal data)."""
+        return np.array([bool(t - {"jailbreak", "personal-data"}) for t in self.labels], int)
 
     @property
     def offensive(self) -> Arr:
@@ -166,12 +173,13 @@ def seed_cv_thresholds(x: Arr, seeds: Corpus) -> dict[str, float]:
     out = {}
     mu, sd = _scaler(x)
     x = (x - mu) / sd
-    for cat in CATEGORIES:
-        y = np.array([cat in tags for tags in seeds.labels], int)
+    for cat in (*CATEGORIES, "unsafe"):
+        harm = seeds.harmful.astype(bool)
+        y = np.array([cat in t for t in seeds.labels]) if cat != "unsafe" else harm
         p = np.zeros(len(y))
         for tr, te in StratifiedKFold(5, shuffle=True, random_state=0).split(x, y):
             p[te] = fit_lr(x[tr], y[tr], SEED_C).predict_proba(x[te])[:, 1]
-        out[cat] = best_threshold(y, p, 0.3, 0.85)
+        out[cat] = best_threshold(y.astype(int), p, 0.3, 0.85)
     return out
 
 
@@ -248,9 +256,34 @@ def _train_embed(seeds: Corpus, seed_x: Arr, cold_x: Arr, cold_y: Arr, held: Arr
     y_off = np.concatenate([cold_y[fit], seeds.offensive])
     w_off = np.concatenate([np.ones(int(fit.sum())), np.full(len(seed_x), 3.0)])
     cols.append(fit_lr(x_off, y_off, OFFENSIVE_C, w_off))
+    # Any category at all: ~10x the positives of one head, so it generalises further;
+    # it only ever counts together with an evasion device (see evidence.wrapped_request).
+    y_any = np.concatenate([seeds.harmful, np.zeros(len(safe))]).astype(int)
+    cols.append(fit_lr(x, y_any, SEED_C))
     weights = np.stack([m.coef_[0] for m in cols], axis=1) / sd[:, None]
     bias = np.array([m.intercept_[0] for m in cols]) - mu @ weights
     return EmbedModel(EMBED_HEADS, weights.astype(np.float32), bias.astype(np.float32))
+
+
+def _neighbours(seeds: Corpus, x: Arr, dims: int = KNN_DIMS) -> Neighbours:
+    """Every labelled seed, and a sample of the safe ones, in a PCA space of ``dims``."""
+    rng = np.random.RandomState(5)
+    pos = [i for i, t in enumerate(seeds.labels) if t]
+    neg = [i for i, t in enumerate(seeds.labels) if not t]
+    keep = sorted(pos + list(rng.choice(neg, size=min(KNN_SAFE, len(neg)), replace=False)))
+    mean = x.mean(axis=0)
+    _, _, vt = np.linalg.svd(x - mean, full_matrices=False)
+    proj = vt[:dims].T
+    z = (x[keep] - mean) @ proj
+    z /= np.linalg.norm(z, axis=1, keepdims=True) + 1e-9
+    bits = np.zeros(len(keep), np.uint16)
+    for j, i in enumerate(keep):
+        for b, cat in enumerate(CATEGORIES):
+            if cat in seeds.labels[i]:
+                bits[j] |= 1 << b
+    return Neighbours(
+        CATEGORIES, mean.astype(np.float32), proj.astype(np.float32), z.astype(np.float32), bits
+    )
 
 
 def _scaler(x: Arr) -> tuple[Arr, Arr]:
@@ -303,8 +336,9 @@ def train(data: Path | None, cache: Path, limit: int, out: Path) -> Models:
     stack, thresholds["offensive"] = _fit_stack(
         ngram, embed, [clean[i] for i in hold], cold_y[hold], hold_x
     )
+    knn = _neighbours(seeds, seed_x)
     meta = {"seeds": len(seeds.texts), "cold_train": len(raw), "cold_embedded": len(order)}
-    models = Models(ngram, embed, stack, thresholds, meta)
+    models = Models(ngram, embed, stack, knn, thresholds, meta)
     models.save(out)
     return models
 

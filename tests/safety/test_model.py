@@ -24,3 +24,13 @@ def test_seed_sets_parse_and_cover_every_category_in_both_languages() -> None:
         has = [t for t, labels in zip(seeds.texts, seeds.labels, strict=True) if cat in labels]
         assert any(ord(c) > 0x4E00 for t in has for c in t), cat
         assert any(t.isascii() for t in has), cat
+
+
+def test_neighbours_ship_with_the_model() -> None:
+    import numpy as np
+
+    models = Models.load()
+    assert len(models.knn.points) > 100
+    probe = models.knn.mean[None, :] + 0.01
+    share = models.knn.support(np.asarray(probe, np.float32))[0]
+    assert set(share) == set(CATEGORIES) and all(0.0 <= v <= 1.0 for v in share.values())

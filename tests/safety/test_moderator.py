@@ -7,6 +7,7 @@ from safety.moderator import LayeredModerator
 from safety.policy import Override, StaticPolicyBook
 
 TEEN = Policy(rating="teen")
+STORY = Policy(rating="teen", work_id="w", card_id="c")  # a role-play chat
 
 
 async def flagged(
@@ -54,7 +55,7 @@ async def test_categories_in_both_languages(
 async def test_story_violence_and_anti_bias_pass(
     moderator: LayeredModerator, text: str, role: Role
 ) -> None:
-    assert await flagged(moderator, text, role) == set()
+    assert await flagged(moderator, text, role, STORY) == set()
 
 
 async def test_a_story_frame_does_not_launder_real_instructions(

@@ -46,3 +46,21 @@ def test_calibration_puts_the_threshold_at_one_half() -> None:
     assert calibrate(0.0, 0.3) == 0.0
     assert calibrate(1.0, 0.3) == 1.0
     assert calibrate(0.2, 0.3) < 0.5 < calibrate(0.4, 0.3)
+
+
+def test_anti_bias_text_gets_the_benefit_of_the_doubt() -> None:
+    from safety.evidence import add_ngram, lexical
+    from safety.jailbreak import JailbreakSignal
+    from safety.lexicon import Lexicon
+    from safety.normalize import normalize
+
+    lx = Lexicon.load()
+
+    def harassment(text: str) -> float:
+        n = normalize(text)
+        ev = lexical(lx.find(n.compact), n.compact, JailbreakSignal(), text)
+        add_ngram(ev, {"offensive": 0.6, "unsafe": 0.1}, 0.4)
+        return max(ev.scores["hate"], ev.scores["harassment"])
+
+    assert harassment("不应该歧视外地人") < harassment("外地人都该滚出去")
+    assert harassment("歧视你怎么了，傻逼") >= 0.9  # a slur cancels the discount

@@ -75,3 +75,10 @@ async def test_any_moderator_gets_the_fixed_window() -> None:
     first = await gate.feed("Once upon a time")
     assert first.text == "Once upon a"
     assert (await gate.finish()).text == " time"
+
+
+async def test_a_number_being_typed_is_held_until_judged(moderator: LayeredModerator) -> None:
+    gate = StreamGate(fast(moderator), TEEN)
+    shown, verdict = await run(gate, list("好的，我的手机号是13812345678，记住了。"))
+    assert verdict is not None and verdict.categories["personal-data"]
+    assert "1381234" not in shown
