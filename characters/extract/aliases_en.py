@@ -14,7 +14,9 @@ from collections import defaultdict
 from characters.extract.model import Entity, Evidence
 from characters.extract.names_en import split_title, title_gender
 
-Groups = dict[str, list[tuple[str, str]]]  # seed -> [(alias, rule)]
+Groups = dict[str, list[tuple[str, str]]]
+# "Mr. Knightley" used 10x more than "(Mr.) John Knightley": probably his brother George
+TITLED_RATIO = 3  # seed -> [(alias, rule)]
 
 
 def cluster_english(counts: dict[str, int]) -> list[Entity]:
@@ -71,10 +73,36 @@ def _titled_surnames(names: dict[str, int], groups: Groups, by_last: dict[str, l
         said = [s for s in seeds if f"{title} {s}" in names]
         full_uses = sum(names.get(s, 0) + names.get(f"{title} {s}", 0) for s in said)
         married = title.rstrip(".") == "Mrs"  # Mrs. Newland Archer is his wife, not Mrs. Archer
-        if len(said) == 1 and len(seeds) == 1 and names[name] <= 3 * full_uses and not married:
+        often = names[name] <= TITLED_RATIO * full_uses
+        if len(said) == 1 and len(seeds) == 1 and often and not married:
             groups[said[0]].append((name, f"the text names {title} {said[0]}"))
+            continue
+        home = _same_title_full_form(name, title, words, groups)
+        if home is not None and title.rstrip(".") in ("Mr", "Miss"):
+            # Mr. Knightley next to a rare Mr. John Knightley: the brother, not the same man
+            longer = names.get(home, 0) + sum(names.get(a, 0) for a, _ in groups[home])
+            home = home if names[name] <= TITLED_RATIO * longer else None
+        if home is not None:
+            groups[home].append((name, f"the only {title} … {words[0]} with a longer name"))
         else:
             groups.setdefault(name, [])
+
+
+def _same_title_full_form(name: str, title: str, words: list[str], groups: Groups) -> str | None:
+    """Mrs. Mingott = Mrs. Manson Mingott and Sir William = Sir William Lucas, when unique:
+    the same title with one more name, at the end (a married name) or the start."""
+    if not words:
+        return None
+    found = {
+        seed
+        for seed, members in groups.items()
+        for form in [seed, *(a for a, _ in members)]
+        if split_title(form)[0] == title
+        and len(split_title(form)[1]) >= 2
+        and words[0] in (split_title(form)[1][-1], split_title(form)[1][0])
+        and form != name
+    }
+    return found.pop() if len(found) == 1 else None
 
 
 def _fold_variants(counts: dict[str, int]) -> tuple[dict[str, int], dict[str, list[str]]]:

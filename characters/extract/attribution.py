@@ -17,7 +17,8 @@ This module finds the structure (utterances, tags, pronoun antecedents);
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from characters.extract.model import Entity, Mention
 from characters.extract.quotes import Quote
@@ -32,6 +33,7 @@ from characters.extract.speech import (
 
 NARRATOR = "narrator"
 _LOOKBACK = 1500  # characters of narration searched for a pronoun's antecedent
+_LOOKAHEAD = 600  # ...and after it, when nobody before fits
 
 
 @dataclass(slots=True)
@@ -54,6 +56,8 @@ class Scene:
     inside: MentionTable  # names inside quotes (vocatives, self-naming)
     entities: dict[str, Entity]
     language: str
+    # per-utterance features that do not depend on earlier decisions (ranker's cache)
+    static: dict[Any, Any] = field(default_factory=dict)
 
 
 def utterances(scene: Scene) -> list[Utterance]:
@@ -136,31 +140,43 @@ def pre_span(scene: Scene, index: int) -> tuple[int, int]:
 def resolve(
     scene: Scene, units: list[Utterance], speakers: Sequence[str], k: int, m: Mention
 ) -> str:
-    """The person a he/she/I in utterance ``k``'s speech tag most likely means."""
+    """The person a he/she/I (or "the old lady") in utterance ``k``'s speech tag means."""
     if m.pronoun is None:
         return m.entity
     if m.pronoun == "":
         return NARRATOR if NARRATOR in scene.entities else ""
     para_start = scene.paras[units[k].para][0]
+    prev = speakers[k - 1] if k else ""
     # a pronoun points back to the name just before it; "the old lady" rarely does
     local = [] if m.role else scene.narration.between(para_start, m.start)
-    local = [x for x in local if x.pronoun is None]
-    for x in reversed(local):
-        if _gender_fits(scene, x.entity, m.pronoun):
-            return x.entity
-    prev = speakers[k - 1] if k else ""
+    found = _last_fitting(scene, local, m.pronoun, "")
+    if found:
+        return found
     for j in range(k - 2, max(-1, k - 5), -1):  # the other side of the conversation first
-        if (
-            adjacent(units, j, k)
-            and speakers[j] != prev
-            and _gender_fits(scene, speakers[j], m.pronoun)
-        ):
+        fits = _gender_fits(scene, speakers[j], m.pronoun)
+        if adjacent(units, j, k) and speakers[j] != prev and fits:
             return speakers[j]
     earlier = scene.narration.between(max(0, m.start - _LOOKBACK), para_start)
-    for x in reversed(earlier):
-        if x.pronoun is None and x.entity != prev and _gender_fits(scene, x.entity, m.pronoun):
+    found = _last_fitting(scene, earlier, m.pronoun, prev)
+    if found:
+        return found
+    # nobody fits before: the scene may name her only later (她说。…晓霞一把搂住他)
+    for x in scene.narration.between(m.end, m.end + _LOOKAHEAD):
+        if x.pronoun is None and x.entity != prev and _strict_fit(scene, x.entity, m.pronoun):
             return x.entity
     return ""
+
+
+def _last_fitting(scene: Scene, mentions: list[Mention], gender: str, exclude: str) -> str:
+    for x in reversed(mentions):
+        if x.pronoun is None and x.entity != exclude and _gender_fits(scene, x.entity, gender):
+            return x.entity
+    return ""
+
+
+def _strict_fit(scene: Scene, entity: str, gender: str) -> bool:
+    ent = scene.entities.get(entity)
+    return ent is not None and ent.gender == gender
 
 
 def _gender_fits(scene: Scene, entity: str, gender: str) -> bool:

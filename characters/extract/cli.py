@@ -21,7 +21,7 @@ def add_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) 
     p = subparsers.add_parser(
         "extract",
         help="extract characters, quotes and a lorebook from a novel (TXT or EPUB)",
-        description=__doc__.split("\n")[0],
+        description="Extract characters, quotes, cards and a lorebook from a novel.",
     )
     p.add_argument("file", type=Path, help="the novel: .txt (any common encoding) or .epub")
     p.add_argument("--work", help="work id for the cards (default: from the file name)")

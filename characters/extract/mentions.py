@@ -64,6 +64,8 @@ class AliasIndex:
         chunk = text[start:stop]
         found: list[Mention] = []
         english = self.language != "zh"
+        if english:  # hard-wrapped books break "Mr.\nJackson" across lines; same length
+            chunk = chunk.replace("\r", " ").replace("\n", " ")
         for last, alias in self._auto.iter_long(chunk):
             begin = last - len(alias) + 1
             if english and not _word_bounded(chunk, begin, last + 1):

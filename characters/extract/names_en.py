@@ -111,7 +111,7 @@ _DESCRIPTIONS = frozenset(
     "mother sister aunt wife daughter child other latter former one stranger visitor".split()
 )
 _NOT_ROLES = frozenset(
-    "he she it they i you we him her them this that one other others another nothing "
+    "he she it they i you we him her them me us this that one other others another nothing "
     "something everything anything all both none who which what so yes no again too "
     "once twice softly quietly gently aloud nobody somebody everybody man woman".split()
 )

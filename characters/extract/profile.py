@@ -10,6 +10,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import cache
 
 from characters.extract.chapters import Chapter, chapter_at
 from characters.extract.lexicon import EN_SELF_ADDRESS, ZH_KINSHIP, ZH_SELF_ADDRESS
@@ -229,16 +230,20 @@ def _ngrams(text: str, language: str) -> list[str]:
 
 
 def _self_address(prof: Profile, language: str) -> list[str]:
-    terms = ZH_SELF_ADDRESS if language == "zh" else EN_SELF_ADDRESS
-    found: Counter[str] = Counter()
-    for line in prof.lines:
-        rest = line.text
-        for term in terms:  # longest first: 俺老孙 before 老孙 before 我
-            # a one-character form (孤, 俺) counts only where a clause starts: not in 孤单
-            pattern = _CLAUSE_START + re.escape(term) if len(term) == 1 else re.escape(term)
-            n = len(re.findall(pattern, rest))
-            if n:
-                found[term] += n
-                rest = re.sub(pattern, "|", rest)
+    pattern = _self_pattern(language)
+    found: Counter[str] = Counter(
+        m.group(0) for line in prof.lines for m in pattern.finditer(line.text)
+    )
     # plain 我 / I says nothing about a character; the marked forms (俺老孙, 本王) do
     return [t for t, n in found.most_common(5) if n >= 2 and t not in ("我", "I")][:4]
+
+
+@cache
+def _self_pattern(language: str) -> re.Pattern[str]:
+    """One alternation, longest first (俺老孙 before 老孙 before 我); a one-character form
+    (孤, 俺) counts only where a clause starts, not inside 孤单."""
+    terms = sorted(ZH_SELF_ADDRESS if language == "zh" else EN_SELF_ADDRESS, key=len, reverse=True)
+    if language != "zh":
+        return re.compile("|".join(rf"\b{re.escape(t)}\b" for t in terms))
+    parts = [(_CLAUSE_START + re.escape(t)) if len(t) == 1 else re.escape(t) for t in terms]
+    return re.compile("|".join(parts))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -39,7 +40,7 @@ FEATURES = (
     # the same evidence when the utterance has no tag of its own (then it is all there is)
     "prev1_untagged", "prev2_untagged", "para_first_untagged", "prev_para_first_untagged",
     "addressed_prev_untagged", "recency_untagged", "next1_pred_untagged", "next2_pred_untagged",
-    "named_inside_untagged",
+    "named_inside_untagged", "tag_role_assoc",
 )  # fmt: skip
 _UNTAGGED = tuple(f.removesuffix("_untagged") for f in FEATURES if f.endswith("_untagged"))
 DEFAULT = {
@@ -51,6 +52,8 @@ DEFAULT = {
 }  # fmt: skip
 _WINDOW_UNITS = 6
 _LOOKBACK = 1500
+_LOOKAHEAD = 600
+_EPITHET_WINDOW = 250
 
 
 class Add(Protocol):
@@ -90,18 +93,17 @@ def candidates(
     every utterance) lets the second pass see who is thought to speak next.
     """
     unit = units[k]
-    feats: dict[str, dict[str, float]] = {}
-
-    def add(entity: str, name: str, value: float = 1.0) -> None:
-        if entity:
-            slot = feats.setdefault(entity, {})
-            slot[name] = max(slot.get(name, 0.0), value)
-
+    if k not in scene.static:  # the same in both passes: compute once
+        fixed: dict[str, dict[str, float]] = {}
+        pronouns = _future(scene, units, k, _adder(fixed))
+        _paragraph(scene, units, speakers, k, _adder(fixed))
+        _recency(scene, unit, _adder(fixed))
+        scene.static[k] = (fixed, pronouns)
+    fixed, future_pronouns = scene.static[k]
+    feats = {entity: dict(f) for entity, f in fixed.items()}
+    add = _adder(feats)
     _history(units, speakers, k, add)
-    _paragraph(scene, units, speakers, k, add)
     _tag(scene, units, speakers, k, add)
-    _recency(scene, unit, add)
-    future_pronouns = _future(scene, units, k, add)
     for ahead in (1, 2):
         j = k + ahead
         if j < len(future) and all(adjacent(units, i - 1, i) for i in range(k + 1, j + 1)):
@@ -121,6 +123,15 @@ def candidates(
                 f[name] = 1.0
         out.append(Candidate(entity, [f.get(name, 0.0) for name in FEATURES]))
     return out
+
+
+def _adder(feats: dict[str, dict[str, float]]) -> Add:
+    def add(entity: str, name: str, value: float = 1.0) -> None:
+        if entity:
+            slot = feats.setdefault(entity, {})
+            slot[name] = max(slot.get(name, 0.0), value)
+
+    return add
 
 
 def _history(units: list[Utterance], speakers: Sequence[str], k: int, add: Add) -> None:
@@ -180,16 +191,41 @@ def _tag(scene: Scene, units: list[Utterance], speakers: Sequence[str], k: int, 
         return
     resolved = resolve(scene, units, speakers, k, m)
     add(resolved, "tag_role_gender")
+    if m.role:
+        for entity, score in _epithet(scene, m.surface.lower()).items():
+            add(entity, "tag_role_assoc", score)
     if m.pronoun == "x":
         return  # "the doctor": nothing to match a gender against
-    recent = scene.narration.between(max(0, m.start - _LOOKBACK), m.start)
-    mentioned = {x.entity for x in recent if x.pronoun is None}
+    near = scene.narration.between(max(0, m.start - _LOOKBACK), m.end + _LOOKAHEAD)
+    mentioned = {x.entity for x in near if x.pronoun is None}
     for entity in {s for s in speakers[max(0, k - _WINDOW_UNITS) : k] if s} | mentioned:
         ent = scene.entities.get(entity)
         if ent is not None and ent.gender == m.pronoun:
             add(entity, "tag_pronoun_fits")
         elif ent is not None and ent.gender:
             add(entity, "tag_pronoun_clash")
+
+
+def _epithet(scene: Scene, surface: str) -> dict[str, float]:
+    """Whom "the Jew" / "the old gentleman" usually means in this book: the people named
+    near its other occurrences, above what their overall frequency predicts."""
+    key = ("epithet", surface)
+    if key not in scene.static:
+        near: Counter[str] = Counter()
+        uses = [m for m in scene.narration.items if m.role and m.surface.lower() == surface]
+        for m in uses:
+            window = scene.narration.between(m.start - _EPITHET_WINDOW, m.end + _EPITHET_WINDOW)
+            near.update({x.entity for x in window if x.pronoun is None and x.entity})
+        size = max(1, len(scene.text))
+        lift = {}
+        for entity, n in near.items():
+            ent = scene.entities.get(entity)
+            base = min(1.0, (ent.mentions if ent else 0) * 2 * _EPITHET_WINDOW / size)
+            lift[entity] = n / len(uses) - base
+        top = sorted(lift.items(), key=lambda kv: -kv[1])[:5]
+        scene.static[key] = {e: v for e, v in top if v > 0}
+    result: dict[str, float] = scene.static[key]
+    return result
 
 
 def _future(scene: Scene, units: list[Utterance], k: int, add: Add) -> list[tuple[str, str]]:
@@ -267,7 +303,7 @@ def _rule(unit: Utterance, cand: Candidate) -> str:
 
 
 def train(
-    groups: list[tuple[np.ndarray, int]], *, l2: float = 0.003, steps: int = 300
+    groups: list[tuple[np.ndarray, int]], *, l2: float = 0.0003, steps: int = 300
 ) -> np.ndarray:
     """Fit the conditional logit (softmax over each quote's candidates) with Adam."""
     x = np.concatenate([g for g, _ in groups])

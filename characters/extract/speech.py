@@ -24,7 +24,10 @@ _EN_VERB_AFTER = re.compile(
     rf"(?:,[^,.!?\"“”]{{0,40}},)?\s*(?:\w+ly\s+|had\s+|has\s+|then\s+|now\s+)?(?:{_EN_SAY})\b"
 )
 _EN_LEAD = re.compile(r"^[\s,;:!?.—\-_)]*")
-_EN_SENTENCE_END = re.compile(r"[.!?][\"”’']?\s")
+# "Mr.\nJackson" does not end a sentence: no break after a title or an initial
+_EN_SENTENCE_END = re.compile(
+    r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMme)(?<!\b[A-Z])[.!?][\"”’']?\s"
+)
 _ZH_SAY = "|".join(sorted(ZH_SAY, key=len, reverse=True))
 _ZH_VERB_AT = re.compile(rf"(?:{_ZH_SAY})")
 _ZH_POST_VERB = re.compile(
