@@ -146,6 +146,39 @@ def covered(items: Sequence[Recalled], k: int) -> set[str]:
     return {str(s) for r in items[:k] for s in r.meta.get("sources", [])}  # type: ignore[attr-defined]
 
 
+async def baseline(
+    embedder: CachingEmbedder,
+    raw: Vectors,
+    turns: Sequence[Turn],
+    lines: Sequence[str],
+    question: str,
+    tokens: int,
+) -> tuple[list[str], list[str]]:
+    """Dense top-10 over raw turns, and as many top turns as fit in ``tokens``."""
+    count = get_tokenizer().count
+    order = np.argsort(-(raw @ (await embedder.query([question]))[0]))
+    same_tokens, used = [], 0
+    for i in order:
+        used += count(lines[i]) + 2
+        if used > tokens:
+            break
+        same_tokens.append(turns[i].dia_id)
+    return [turns[i].dia_id for i in order[:10]], same_tokens
+
+
+async def grid_scores(
+    mem: LongTermMemory, scope: MemoryScope, question: str, ev: set[str], budget: int
+) -> list[tuple[float, float]]:
+    """Recall@5/@10 of the same question under each grid point (for leave-one-out)."""
+    out = []
+    for params in GRID:
+        mem.params = replace(RetrievalParams(), **params)  # type: ignore[arg-type]
+        alt = list(await mem.recall(scope, question, budget_tokens=budget))
+        out.append((len(ev & covered(alt, 5)) / len(ev), len(ev & covered(alt, 10)) / len(ev)))
+    mem.params = RetrievalParams()
+    return out
+
+
 async def evaluate_conversation(
     path: Path, embedder: CachingEmbedder, store: VectorStore, budget: int, loo: bool
 ) -> Conversation:
@@ -170,15 +203,7 @@ async def evaluate_conversation(
             continue
         got = list(await mem.recall(scope, str(q["question"]), budget_tokens=budget))
         tokens = sum(int(str(r.meta.get("tokens", count(r.text)))) for r in got[:10])
-        qv = (await embedder.query([str(q["question"])]))[0]
-        order = np.argsort(-(raw @ qv))
-        base = [turns[i].dia_id for i in order[:10]]
-        same_tokens, used = [], 0
-        for i in order:
-            used += count(lines[i]) + 2
-            if used > tokens:
-                break
-            same_tokens.append(turns[i].dia_id)
+        base, same_tokens = await baseline(embedder, raw, turns, lines, str(q["question"]), tokens)
         rows.append(
             {
                 "cat": int(str(q["category"])),
@@ -190,13 +215,9 @@ async def evaluate_conversation(
                 "bt": len(ev & set(same_tokens)) / len(ev),
             }
         )
-        for g, params in enumerate(GRID if loo else []):
-            mem.params = replace(RetrievalParams(), **params)  # type: ignore[arg-type]
-            alt = list(await mem.recall(scope, str(q["question"]), budget_tokens=budget))
-            mem.params = RetrievalParams()
-            grids[g].append(
-                (len(ev & covered(alt, 5)) / len(ev), len(ev & covered(alt, 10)) / len(ev))
-            )
+        if loo:
+            for g, pair in enumerate(await grid_scores(mem, scope, str(q["question"]), ev, budget)):
+                grids[g].append(pair)
     await mem.aclose()
     return Conversation(name, len(turns), write_s, rows, grids)
 
@@ -223,6 +244,31 @@ def leave_one_out(convs: Sequence[Conversation]) -> dict[str, object]:
         "recall@5": round(float(np.mean([a for a, _ in held])), 4),
         "recall@10": round(float(np.mean([b for _, b in held])), 4),
         "picks": picks,
+    }
+
+
+def summary(convs: Sequence[Conversation]) -> dict[str, object]:
+    rows = [r for c in convs for r in c.rows]
+    return {
+        "recall@5": round(mean(rows, "r5"), 4),
+        "recall@10": round(mean(rows, "r10"), 4),
+        "baseline": {
+            "recall@5": round(mean(rows, "b5"), 4),
+            "recall@10": round(mean(rows, "b10"), 4),
+        },
+        "baseline_same_tokens": {"recall": round(mean(rows, "bt"), 4)},
+        "memory_tokens_mean": round(mean(rows, "tokens"), 1),
+        "by_category": {
+            str(cat): {
+                "n": len(sub := [r for r in rows if r["cat"] == cat]),
+                "recall@5": round(mean(sub, "r5"), 4),
+                "recall@10": round(mean(sub, "r10"), 4),
+                "baseline@10": round(mean(sub, "b10"), 4),
+            }
+            for cat in (1, 2, 3, 4)
+        },
+        "questions": len(rows),
+        "conversations": [c.name for c in convs],
     }
 
 
@@ -261,28 +307,7 @@ async def main(argv: Sequence[str] | None = None) -> int:
                 file=sys.stderr,
                 flush=True,
             )
-    rows = [r for c in convs for r in c.rows]
-    result: dict[str, object] = {
-        "recall@5": round(mean(rows, "r5"), 4),
-        "recall@10": round(mean(rows, "r10"), 4),
-        "baseline": {
-            "recall@5": round(mean(rows, "b5"), 4),
-            "recall@10": round(mean(rows, "b10"), 4),
-        },
-        "baseline_same_tokens": {"recall": round(mean(rows, "bt"), 4)},
-        "memory_tokens_mean": round(mean(rows, "tokens"), 1),
-        "by_category": {
-            str(cat): {
-                "n": len(sub := [r for r in rows if r["cat"] == cat]),
-                "recall@5": round(mean(sub, "r5"), 4),
-                "recall@10": round(mean(sub, "r10"), 4),
-                "baseline@10": round(mean(sub, "b10"), 4),
-            }
-            for cat in (1, 2, 3, 4)
-        },
-        "questions": len(rows),
-        "conversations": [c.name for c in convs],
-    }
+    result = summary(convs)
     if args.loo:
         result["leave_one_out"] = leave_one_out(convs)
     print(json.dumps(result, ensure_ascii=False))

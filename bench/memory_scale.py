@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import logging
 import os
@@ -68,12 +69,37 @@ class InstantEmbedder:
         return v / np.linalg.norm(v)
 
 
+@functools.lru_cache(maxsize=1)
 def vocabulary(n: int = 2000) -> list[str]:
     rng = random.Random(3)
     return [
         "".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(rng.randint(3, 9)))
         for _ in range(n)
     ]
+
+
+# Reader messages of ordinary length, for the cost of embedding a real query (the
+# synthetic queries above are random letter strings: 2–3× more tokens per word).
+CHAT = [
+    "Do you remember what I told you about my sister?",
+    "What was the name of the town we talked about last week?",
+    "I finally finished the book you recommended!",
+    "Can you tell me again how you learned the seventy-two transformations?",
+    "你还记得我上次说的那本书吗？",
+    "我今天考试考得不错，想跟你分享一下。",
+    "师父又被妖怪抓走了，我们该怎么办？",
+    "Why did you leave the mountain in the first place?",
+]
+
+
+async def query_embed_ms(e5: E5Embedder, rounds: int = 25) -> dict[str, float]:
+    out = []
+    for _ in range(rounds):
+        for text in CHAT:
+            started = time.perf_counter()
+            await e5.query([text])
+            out.append((time.perf_counter() - started) * 1000)
+    return pct(out)
 
 
 def sentence(rng: random.Random, vocab: list[str], lo: int = 10, hi: int = 22) -> str:
@@ -131,33 +157,11 @@ async def timed_recalls(mem: LongTermMemory, plan: Sequence[tuple[str, str]]) ->
     return out
 
 
-async def run(args: argparse.Namespace, path: Path) -> dict[str, object]:
-    vocab, rng = vocabulary(), random.Random(5 + args.seed)
-    count = get_tokenizer().count
-    store = ChromaStore(path=path, timeout_s=60)
-    marker = path / f"loaded-{args.readers}x{args.per_reader}"
-    if marker.exists():  # --path reused: the bulk load was measured when it was made
-        bulk = float(marker.read_text())
-    else:
-        bulk = await bulk_load(store, args.readers, args.per_reader, vocab)
-        marker.write_text(str(bulk))
-    active = [f"reader{i}" for i in rng.sample(range(args.readers), min(args.active, args.readers))]
-    e5 = E5Embedder(num_threads=args.threads)
-    queries = [
-        " ".join(rng.choice(vocab) for _ in range(rng.randint(4, 9))) for _ in range(args.queries)
-    ]
-    known = dict(zip(queries, await e5.query(queries), strict=True))
-    instant = InstantEmbedder(known)
-    mem = LongTermMemory(
-        store,
-        instant,
-        count_tokens=count,
-        prefix="scale",
-        mirror_capacity=max(256, len(active)),
-        recall_timeout_s=60,
-    )
-
-    cold = await timed_recalls(mem, [(r, queries[i % len(queries)]) for i, r in enumerate(active)])
+async def write_phase(
+    mem: LongTermMemory, args: argparse.Namespace, active: list[str], rng: random.Random
+) -> float:
+    """Memory items stored per second, batches of 32 exchanges as the queue worker applies."""
+    vocab = vocabulary()
     writes, started = 0, time.perf_counter()
     batch: list[tuple[MemoryScope, TurnRecord]] = []
     for i in range(args.writes):
@@ -172,23 +176,56 @@ async def run(args: argparse.Namespace, path: Path) -> dict[str, object]:
             reply_text=sentence(rng, vocab),
             at=1.8e9 + i + args.seed * 1e6,
         )
-        # As the queue worker does: up to 32 queued exchanges per batch.
         batch.append((MemoryScope(reader_id=reader, card_id="card"), turn))
         if len(batch) == 32 or i == args.writes - 1:
             writes += await mem.writer.apply_many(batch)
             batch = []
-    writes_per_s = writes / (time.perf_counter() - started)
+    return writes / (time.perf_counter() - started)
 
+
+async def embed_phase(e5: E5Embedder, rng: random.Random) -> float:
+    texts = [sentence(rng, vocabulary()) for _ in range(256)]
+    started = time.perf_counter()
+    for start in range(0, len(texts), 32):
+        await e5.passage(texts[start : start + 32])
+    return len(texts) / (time.perf_counter() - started)
+
+
+async def prepare(store: ChromaStore, args: argparse.Namespace, path: Path) -> float:
+    marker = path / f"loaded-{args.readers}x{args.per_reader}"
+    if marker.exists():  # --path reused: the bulk load was measured when it was made
+        return float(marker.read_text())
+    bulk = await bulk_load(store, args.readers, args.per_reader, vocabulary())
+    marker.write_text(str(bulk))
+    return bulk
+
+
+async def run(args: argparse.Namespace, path: Path) -> dict[str, object]:
+    vocab, rng = vocabulary(), random.Random(5 + args.seed)
+    store = ChromaStore(path=path, timeout_s=60)
+    bulk = await prepare(store, args, path)
+    active = [f"reader{i}" for i in rng.sample(range(args.readers), min(args.active, args.readers))]
+    e5 = E5Embedder(num_threads=args.threads)
+    queries = [
+        " ".join(rng.choice(vocab) for _ in range(rng.randint(4, 9))) for _ in range(args.queries)
+    ]
+    known = dict(zip(queries, await e5.query(queries), strict=True))
+    mem = LongTermMemory(
+        store,
+        InstantEmbedder(known),
+        count_tokens=get_tokenizer().count,
+        prefix="scale",
+        mirror_capacity=max(256, len(active)),
+        recall_timeout_s=60,
+    )
+    cold = await timed_recalls(mem, [(r, queries[i % len(queries)]) for i, r in enumerate(active)])
+    writes_per_s = await write_phase(mem, args, active, rng)
     plan = [(rng.choice(active), q) for q in queries]
     store_only = await timed_recalls(mem, plan)
     mem.bank.embedder = e5  # the real path: the query is embedded inside recall
     full = await timed_recalls(mem, plan)
-
-    texts = [sentence(rng, vocab) for _ in range(256)]
-    t = time.perf_counter()
-    for start in range(0, len(texts), 32):
-        await e5.passage(texts[start : start + 32])
-    embeds_per_s = len(texts) / (time.perf_counter() - t)
+    embeds_per_s = await embed_phase(e5, rng)
+    chat_embed = await query_embed_ms(e5)
     await store.aclose()
     return {
         "retrieval_ms": pct(full),
@@ -196,12 +233,13 @@ async def run(args: argparse.Namespace, path: Path) -> dict[str, object]:
         "writes_per_s": round(writes_per_s, 1),
         "embeds_per_s": round(embeds_per_s, 1),
         "cold_ms": pct(cold),
+        "chat_query_embed_ms": chat_embed,
         "bulk_load_per_s": round(bulk, 1),
         "readers": args.readers,
         "per_reader": args.per_reader,
         "active_readers": len(active),
         "queries": len(queries),
-        "memory_items_written": writes,
+        "exchanges_written": args.writes,
         "load_average": round(os.getloadavg()[0], 2),
         "cpus": os.cpu_count(),
     }

@@ -17,7 +17,7 @@ from memory.embeddings import Embedder, Vectors
 from memory.items import item_id
 from memory.lexical import BM25
 from memory.retrieval import fuse
-from memory.scopes import canon_filter, canon_space
+from memory.scopes import canon_filter, canon_space, chapter_key
 from memory.store import Record, VectorStore
 
 _PARA = re.compile(r"\n\s*\n|\r?\n(?=\s)|\r?\n")
@@ -141,6 +141,7 @@ def _record(p: Passage, vector: Vectors) -> Record:
         "kind": "canon",
         "work_id": p.work_id,
         "chapter": p.chapter,
+        "work_chapter": chapter_key(p.work_id, p.chapter),
         "offset": p.offset,
     }
     return Record(p.id, p.text, meta, vector.tolist())

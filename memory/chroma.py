@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import urllib.request
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
+import httpx
 import structlog
 
 from memory.embeddings import Vectors
@@ -55,7 +57,17 @@ class ChromaStore:
         if self._path is not None:
             self._path.mkdir(parents=True, exist_ok=True)
             return chromadb.PersistentClient(path=str(self._path), settings=settings)
-        return chromadb.HttpClient(host=str(self._host), port=self._port, settings=settings)
+        # chromadb's HTTP client has no timeout at all (a stalled server would hang the
+        # worker thread for ever): probe first, then bound its sessions.
+        url = f"http://{self._host}:{self._port}/api/v2/heartbeat"
+        with urllib.request.urlopen(url, timeout=self._timeout_s):
+            pass
+        client = chromadb.HttpClient(host=str(self._host), port=self._port, settings=settings)
+        for owner in (client, getattr(client, "_admin_client", None)):
+            session = getattr(getattr(owner, "_server", None), "_session", None)
+            if session is not None:
+                session.timeout = httpx.Timeout(self._timeout_s)
+        return client
 
     def _collection(self, space: str) -> Any:
         with self._lock:
@@ -155,9 +167,9 @@ class ChromaStore:
             await self._call("delete", space, lambda c: c.delete(ids=id_list))
 
     async def aclose(self) -> None:
-        with self._lock:
-            client, self._client = self._client, None
-            self._collections.clear()
+        # No lock: a worker thread stuck in a call must not keep the store from closing.
+        client, self._client = self._client, None
+        self._collections.clear()
         if client is not None:
             await asyncio.to_thread(_close_client, client)
 

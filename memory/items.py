@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Literal, cast
 
 from memory.base import MemoryScope, Recalled
+from memory.scopes import scope_key, shared_key
 from memory.store import Meta, Record
 
 ItemKind = Literal["fact", "summary", "turn"]
@@ -71,12 +72,15 @@ class MemoryItem:
         }
         optional = {
             "work_id": self.work_id,
-            "chapter": self.chapter,
+            "story_chapter": self.chapter,  # not "chapter": canon filters on that key
             "slot": self.slot,
             "valid_to": self.valid_to,
             "superseded_by": self.superseded_by,
         }
         meta.update({k: v for k, v in optional.items() if v is not None})
+        meta["scope"] = scope_key(self.reader_id, self.card_id)
+        if self.shared and self.work_id:
+            meta["shared_scope"] = shared_key(self.reader_id, self.work_id)
         meta.update({f"x_{k}": v for k, v in self.extra.items()})
         return meta
 
@@ -88,7 +92,7 @@ class MemoryItem:
             v = m.get(key)
             return None if v is None else str(v)
 
-        chapter, valid_to = m.get("chapter"), m.get("valid_to")
+        chapter, valid_to = m.get("story_chapter"), m.get("valid_to")
         sources = str(m.get("sources", ""))
         return cls(
             id=rec.id,

@@ -9,6 +9,7 @@ several workers never serve a stale mirror after another one wrote.
 
 from __future__ import annotations
 
+import bisect
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable
 
@@ -28,9 +29,17 @@ class ReaderMirror:
             self.put(item)
 
     def put(self, item: MemoryItem) -> None:
+        known = item.id in self.items
         self.items[item.id] = item
         self.bm25.add(item.id, lexical_text(item))
-        self._chats = None
+        if self._chats is None or item.kind != "turn":
+            return
+        if known:
+            self._chats = None  # an edited turn may have moved; rare, so rebuild
+            return
+        # New turns arrive at the end of their chat almost always: insert, don't re-sort.
+        order = self._chats.setdefault(item.chat_id, [])
+        bisect.insort(order, item.id, key=lambda i: (self.items[i].seq, self.items[i].at))
 
     def drop(self, item_id: str) -> None:
         if self.items.pop(item_id, None) is not None:

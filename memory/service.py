@@ -25,6 +25,7 @@ from memory.control import MemoryControl
 from memory.embeddings import Embedder, Vectors
 from memory.extract import FactExtractor, RuleExtractor
 from memory.items import MemoryItem
+from memory.mirror import ReaderMirror
 from memory.queue import WriteQueue
 from memory.retrieval import RetrievalParams, fuse, pack, rerank
 from memory.scopes import visible
@@ -125,14 +126,20 @@ class LongTermMemory:
         return out
 
     async def _recall(self, scope: MemoryScope, query: str, budget: int) -> list[Recalled]:
-        vector = await self.bank.embedder.query([query])
+        # The model embeds the query in a worker thread while the lexical side runs here.
+        embedding = asyncio.create_task(self.bank.embedder.query([query]))
+        try:
+            mirror, items, lexical = await self._lexical(scope, query)
+            vector = await embedding
+        finally:
+            embedding.cancel()
         canon: list[Recalled] = []
         if scope.work_id:
             canon = await self._canon(scope, query, vector, int(budget * self.params.canon_share))
         used = sum(int(str(r.meta["tokens"])) for r in canon)
-        ranked, mirror_neighbours = await self._ranked(scope, query, vector)
+        ranked = await self._fused(scope, vector, items, lexical)
         memories = pack(
-            ranked, mirror_neighbours, self.count, budget - used, self.params, self._count_line
+            ranked, mirror.neighbours, self.count, budget - used, self.params, self._count_line
         )
         return [*memories, *canon]
 
@@ -141,33 +148,38 @@ class LongTermMemory:
     ) -> list[tuple[MemoryItem, float]]:
         if vector is None:
             vector = await self.bank.embedder.query([query])
-        ranked, _ = await self._ranked(scope, query, vector)
-        return ranked
+        _, items, lexical = await self._lexical(scope, query)
+        return await self._fused(scope, vector, items, lexical)
 
-    async def _ranked(
-        self, scope: MemoryScope, query: str, vector: Vectors
-    ) -> tuple[list[tuple[MemoryItem, float]], Callable[[MemoryItem, int], list[MemoryItem]]]:
-        p = self.params
-        mirror_task = asyncio.create_task(self.bank.mirror(scope.reader_id))
-        try:
-            hits = await self.bank.dense(scope, vector, p.dense_k)
-        finally:
-            mirror = await mirror_task
+    async def _lexical(
+        self, scope: MemoryScope, query: str
+    ) -> tuple[ReaderMirror, dict[str, MemoryItem], list[tuple[str, float]]]:
+        """The scope's items (from the reader's mirror) and their BM25 ranking for ``query``."""
+        mirror = await self.bank.mirror(scope.reader_id)
         items = {
             i.id: i
             for i in mirror.items.values()
             if visible(scope, i.reader_id, i.card_id, i.shared, i.work_id)
         }
-        lexical = mirror.bm25.search(query, p.lexical_k, allowed=items.keys())
+        return mirror, items, mirror.bm25.search(query, self.params.lexical_k, allowed=items)
+
+    async def _fused(
+        self,
+        scope: MemoryScope,
+        vector: Vectors,
+        items: dict[str, MemoryItem],
+        lexical: list[tuple[str, float]],
+    ) -> list[tuple[MemoryItem, float]]:
+        p = self.params
         # A hit missing from the mirror was written after it loaded (a race with another
         # worker); it is skipped here and present from the next recall on.
-        hits = [h for h in hits if h.id in items]
+        hits = [h for h in await self.bank.dense(scope, vector, p.dense_k) if h.id in items]
         scores = fuse(
             [[h.id for h in hits], [i for i, _ in lexical]],
             [p.dense_weight, p.lexical_weight],
             p.rrf_k,
         )
-        return rerank(scores, items, p), mirror.neighbours
+        return rerank(scores, items, p)
 
     async def _canon(
         self, scope: MemoryScope, query: str, vector: Vectors, budget: int

@@ -39,6 +39,8 @@ async def test_canon_only_up_to_the_readers_chapter(chroma_store: ChromaStore) -
     canon = [r for r in got if r.kind == "canon"]
     assert canon and all(int(str(r.meta["chapter"])) <= 2 for r in canon)
     assert all("五行山" not in r.text for r in got)
+    none_yet = await mem.recall(scope(work_id="xyj", chapter=0), "孙悟空 石猴", budget_tokens=600)
+    assert [r for r in none_yet if r.kind == "canon"] == []
     late = await mem.recall(scope(work_id="xyj", chapter=3), "五行山", budget_tokens=600)
     top = [r for r in late if r.kind == "canon"][0]
     assert "五行山" in top.text and top.meta["chapter"] == 3 and "offset" in top.meta
