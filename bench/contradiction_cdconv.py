@@ -33,6 +33,8 @@ from roleplay.consistency import (  # noqa: E402
     load_contradiction,
 )
 from roleplay.consistency.contradiction import ContradictionModel  # noqa: E402
+
+RUNTIME_MIN_SCORE = 0.85  # ContradictionChecker's default min_score
 from scripts.train_contradiction import VectorCache, read_pairs  # noqa: E402
 
 
@@ -60,25 +62,28 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     probs = model.predict(model.features(pairs, cache.vectors))
     per_pair_ms = (time.perf_counter() - started) * 1000 / max(len(pairs), 1)
-    pred = probs >= model.threshold
-    result = {
-        "test": Path(path).name,
-        "n": len(y),
-        "positives": int(y.sum()),
-        "threshold": round(model.threshold, 3),
-        "majority_macro_f1": round(float(f1_score(y, np.zeros_like(y), average="macro")), 4),
-        "features_and_model_ms_per_pair": round(per_pair_ms, 4),
-        "accuracy": round(float(accuracy_score(y, pred)), 4),
-        "macro_f1": round(float(f1_score(y, pred, average="macro")), 4),
-    }
+    result = scores(y, probs, model.threshold)
+    result |= {"test": Path(path).name, "n": len(y), "positives": int(y.sum())}
+    result["features_and_model_ms_per_pair"] = round(per_pair_ms, 4)
     if args.latency:
         result["latency"] = asyncio.run(turn_latency(pairs[: args.latency]))
-    result["runtime_min_score"] = 0.85
-    strict = probs >= max(0.85, model.threshold)
-    result["runtime_precision"] = round(float(y[strict].mean()) if strict.any() else 0.0, 4)
-    result["runtime_recall"] = round(float(strict[y == 1].mean()), 4)
     print(json.dumps(result))
     return 0
+
+
+def scores(y: np.ndarray, probs: np.ndarray, threshold: float) -> dict[str, object]:
+    """The benchmark's metrics at the model's threshold, then the run-time operating point."""
+    pred = probs >= threshold
+    strict = probs >= max(RUNTIME_MIN_SCORE, threshold)
+    return {
+        "accuracy": round(float(accuracy_score(y, pred)), 4),
+        "macro_f1": round(float(f1_score(y, pred, average="macro")), 4),
+        "threshold": round(threshold, 3),
+        "majority_macro_f1": round(float(f1_score(y, np.zeros_like(y), average="macro")), 4),
+        "runtime_min_score": RUNTIME_MIN_SCORE,
+        "runtime_precision": round(float(y[strict].mean()) if strict.any() else 0.0, 4),
+        "runtime_recall": round(float(strict[y == 1].mean()), 4),
+    }
 
 
 async def turn_latency(pairs: list[tuple[Exchange, Exchange]]) -> dict[str, float]:

@@ -38,9 +38,13 @@ from roleplay.consistency.review import (
 )
 
 
-def load_contradiction(embedder: Embedder, **options: float) -> ContradictionChecker:
+def load_contradiction(
+    embedder: Embedder, *, trigger: float = 0.5, min_score: float = 0.85
+) -> ContradictionChecker:
     """The shipped contradiction model behind its trigger, using ``embedder`` (e5)."""
-    return ContradictionChecker(ContradictionModel.load(), embedder, **options)  # type: ignore[arg-type]
+    return ContradictionChecker(
+        ContradictionModel.load(), embedder, trigger=trigger, min_score=min_score
+    )
 
 
 __all__ = [

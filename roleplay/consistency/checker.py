@@ -35,8 +35,12 @@ class PersonaChecker:
         judge_mode: JudgeMode = "clean",
         history_limit: int = 20,
         profiles: ProfileCache | None = None,
+        defer_contradiction: bool = False,
     ) -> None:
         self.contradiction = contradiction
+        # Deferred: ``check`` skips the e5 contradiction check (tens of ms when it fires);
+        # the engine runs ``contradictions`` after delivery and flags what it finds.
+        self.defer_contradiction = defer_contradiction
         self.judge = judge
         # "clean": judge only what the cheap checks passed; the rest is regenerated anyway.
         self.judge_mode = judge_mode
@@ -47,16 +51,12 @@ class PersonaChecker:
     async def check(self, reply: str, context: PersonaContext) -> ConsistencyReport:
         timings: dict[str, float] = {}
         start = time.perf_counter()
-        history = list(context.history)[-self.history_limit :]
         findings = self.screen(reply, context)
-        profile = None
-        if context.card is not None:
-            profile = self.profiles.get(context.card_key, context.card, context.chapter)
+        profile = self._profile(context)
         timings["deterministic"] = _ms(start)
-        if self.contradiction is not None:
+        if self.contradiction is not None and not self.defer_contradiction:
             t = time.perf_counter()
-            canon = profile.canon if profile is not None else ()
-            findings += await self.contradiction.find(reply, context.user_message, history, canon)
+            findings += await self._contradictions(reply, context, profile)
             timings["contradiction"] = _ms(t)
         if self.judge is not None and (self.judge_mode == "all" or not findings):
             t = time.perf_counter()
@@ -67,6 +67,26 @@ class PersonaChecker:
         timings["total"] = _ms(start)
         return ConsistencyReport.of(_dedupe(findings), timings)
 
+    async def contradictions(self, reply: str, context: PersonaContext) -> ConsistencyReport:
+        """The contradiction check alone (for the deferred mode, after delivery)."""
+        start = time.perf_counter()
+        findings = await self._contradictions(reply, context, self._profile(context))
+        return ConsistencyReport.of(findings, {"contradiction": _ms(start)})
+
+    async def _contradictions(
+        self, reply: str, context: PersonaContext, profile: PersonaProfile | None
+    ) -> list[Problem]:
+        if self.contradiction is None:
+            return []
+        history = list(context.history)[-self.history_limit :]
+        canon = profile.canon if profile is not None else ()
+        return await self.contradiction.find(reply, context.user_message, history, canon)
+
+    def _profile(self, context: PersonaContext) -> PersonaProfile | None:
+        if context.card is None:
+            return None
+        return self.profiles.get(context.card_key, context.card, context.chapter)
+
     def screen(self, text: str, context: PersonaContext) -> list[Problem]:
         """The deterministic checks alone, synchronous and sub-millisecond.
 
@@ -75,8 +95,8 @@ class PersonaChecker:
         """
         heard = "\n".join([context.user_message, *(x.user for x in list(context.history)[-6:])])
         found = find_markers(text)
-        if context.card is not None:
-            profile = self.profiles.get(context.card_key, context.card, context.chapter)
+        profile = self._profile(context)
+        if profile is not None:
             found += self._card_checks(profile, text, heard, context)
         return _dedupe(found)
 

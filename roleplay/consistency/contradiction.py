@@ -16,6 +16,7 @@ import re
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -116,11 +117,17 @@ class ContradictionModel:
         return out
 
 
+@lru_cache(maxsize=8192)
+def _grams(text: str) -> frozenset[str]:
+    # Canon lines and earlier turns are scored on every turn; their bigrams are not rebuilt.
+    return frozenset(bigrams(text))
+
+
 def trigger_score(earlier: Exchange, user: str) -> float:
     """How much the new message asks again what ``earlier`` answered (0..1, lexical, ~µs)."""
-    now, then = bigrams(user), bigrams(earlier.user)
+    now, then = _grams(user), _grams(earlier.user)
     same_question = max(jaccard(now, then), 0.8 * containment(now, then))
-    about_answer = 0.8 * containment(now, bigrams(earlier.reply))
+    about_answer = 0.8 * containment(now, _grams(earlier.reply))
     return max(same_question, about_answer)
 
 

@@ -11,7 +11,7 @@ meaning the surface forms miss.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence, Set
 
 import numpy as np
 import numpy.typing as npt
@@ -38,13 +38,13 @@ def bigrams(text: str) -> set[str]:
     return grams or set(chars)
 
 
-def jaccard(a: set[str], b: set[str]) -> float:
+def jaccard(a: Set[str], b: Set[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
 
 
-def containment(a: set[str], b: set[str]) -> float:
+def containment(a: Set[str], b: Set[str]) -> float:
     """How much of ``a`` appears in ``b``."""
     return len(a & b) / len(a) if a else 0.0
 

@@ -104,3 +104,12 @@ async def test_contradicting_the_card_s_canon_answer(
     report = await checker.check("不重不重，也就八百斤罢了。", ctx)
     assert "card_contradiction" in report.kinds
     assert any("一万三千五百斤" in f.source for f in report.findings)
+
+
+async def test_deferred_mode_keeps_e5_off_the_turn(embedder: CountingEmbedder) -> None:
+    checker = PersonaChecker(contradiction=load_contradiction(embedder), defer_contradiction=True)
+    ctx = PersonaContext("林清羽", None, user_message="你多大了？", history=[AGE])
+    report = await checker.check("我还是个小孩子，没上学呢。", ctx)
+    assert report.ok and "contradiction" not in report.timings_ms and embedder.texts == []
+    later = await checker.contradictions("我还是个小孩子，没上学呢。", ctx)
+    assert later.kinds == {"reply_contradiction"} and "contradiction" in later.timings_ms
