@@ -17,7 +17,7 @@ import structlog
 from aiohttp import WSMsgType, web
 from pydantic import BaseModel, ValidationError
 
-from roleplay.errors import LLMError, RoleplayError, Unauthorized
+from roleplay.errors import Conflict, LLMError, RoleplayError, Unauthorized
 from roleplay.models import Reader
 from roleplay.turn import events as ev
 from web import protocol as p
@@ -159,9 +159,9 @@ class Connection:
     def _spawn(self, rid: str | None, events: AsyncGenerator[ev.TurnEvent, None]) -> None:
         rid = rid or secrets.token_hex(6)
         if rid in self.turns:
-            raise _busy(f"Request id {rid!r} is already running; use a new id.")
+            raise Conflict(f"Request id {rid!r} is already running; use a new id.")
         if len(self.turns) >= MAX_TURNS_PER_CONNECTION:
-            raise _busy(f"At most {MAX_TURNS_PER_CONNECTION} replies at once per connection.")
+            raise Conflict(f"At most {MAX_TURNS_PER_CONNECTION} replies at once per connection.")
         task = asyncio.create_task(self._run(rid, events))
         self.turns[rid] = task
         self.runtime.turns.add(task)
@@ -239,12 +239,6 @@ def _frame_problem(exc: ValidationError) -> str:
         if err["type"] in ("json_invalid", "model_type", "dict_type"):
             return 'Frames must be JSON objects, e.g. {"type": "ping"}.'
     return "Bad frame: " + validation_message(exc)
-
-
-def _busy(message: str) -> RoleplayError:
-    from roleplay.errors import Conflict
-
-    return Conflict(message)
 
 
 class _Bucket:

@@ -18,7 +18,7 @@ import structlog
 
 from characters.store import CardStore, StoredCard
 from memory.base import Memory, MemoryScope, TurnRecord
-from roleplay.errors import Blocked, InvalidInput, NotFound
+from roleplay.errors import Blocked, InvalidInput
 from roleplay.llm.base import LLMBackend
 from roleplay.models import Chat, Message, Reader, new_id, now
 from roleplay.settings import Settings
@@ -27,7 +27,7 @@ from roleplay.store.ratelimit import RateLimiter
 from roleplay.tokens import Tokenizer
 from roleplay.turn.consistency import ConsistencyChecker
 from roleplay.turn.context import ContextGatherer
-from roleplay.turn.events import Accepted, TurnEvent
+from roleplay.turn.events import Accepted, Finished, TurnEvent
 from roleplay.turn.prompt import Budget, PromptBuilder, fill_macros
 from roleplay.turn.reply import ReplyJob, ReplyWriter
 from safety.base import Moderator, Policy
@@ -272,8 +272,6 @@ class ChatService:
     def _remember(
         self, chat: Chat, history: list[Message], reply_id: str, finished: TurnEvent
     ) -> None:
-        from roleplay.turn.events import Finished
-
         if not isinstance(finished, Finished) or finished.message.status != "complete":
             return
         user = next((m for m in reversed(history) if m.speaker == "user"), None)
@@ -323,4 +321,4 @@ def _chapter(chapter: int | None) -> int | None:
     return chapter
 
 
-__all__ = ["ChatService", "NotFound", "Services"]
+__all__ = ["ChatService", "Services"]

@@ -68,9 +68,18 @@ async def test_the_prompt_carries_card_lore_and_reader_name(
     await _until(ws, "done")
     system = llm.requests[-1].messages[0].content
     assert "林清羽" in system and "阿青" in system
-    lore = [e for e in ("清心诀",) if e in system]
-    assert lore, "the lorebook entry keyed 清心诀 should be in the prompt"
+    # Text only the lorebook entry keyed 清心诀 has (the description names the technique too).
+    entry_text = "薄薄九页"
+    assert entry_text in system, "the lorebook entry keyed 清心诀 should be in the prompt"
     assert llm.requests[-1].messages[-1].content == "你会清心诀吗？"
+    await ws.send_json({"type": "send", "chat_id": chat["id"], "text": "今天天气如何？"})
+    await _until(ws, "done")
+    # Lore is scanned from recent turns, so the entry stays while 清心诀 is in the window;
+    # a fresh chat with an unrelated message must not carry it.
+    other = (await new_chat(client, {"Authorization": f"Bearer {token}"}))["chat"]
+    await ws.send_json({"type": "send", "chat_id": other["id"], "text": "今天天气如何？"})
+    await _until(ws, "done")
+    assert entry_text not in llm.requests[-1].messages[0].content
     await ws.close()
 
 
