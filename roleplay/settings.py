@@ -60,6 +60,31 @@ class Settings(BaseSettings):
     stream_flush_chars: int = 24
     stream_holdback_chars: int = 12
 
+    # Long-term memory (chromadb). Embedded under data_dir unless chroma_host is set.
+    memory_enabled: bool = True
+    chroma_host: str | None = None
+    chroma_port: int = 8000
+    memory_timeout_s: float = 3.0
+    # Let a character recall what the reader told other characters of the same work.
+    memory_share_across_work: bool = False
+    # With an LLM configured, facts are extracted by it; rules are the fallback.
+    memory_llm_extraction: bool = True
+
+    # Moderation. "overlap": the input's deep check runs while the LLM starts, and the
+    # reply is released only once it has passed (see docs/safety.md).
+    moderation_deep_input: Literal["sync", "overlap", "off"] = "overlap"
+    default_rating: Literal["general", "teen", "mature"] = "teen"
+    moderation_url: str | None = None  # an OpenAI-compatible /v1 for /moderations
+    moderation_api_key: str | None = None
+    moderation_model: str = "omni-moderation-latest"
+
+    # Persona consistency: regenerate a failing reply once; if it fails again, withhold
+    # these kinds of problem and deliver the others flagged for editors.
+    consistency_regenerate: bool = True
+    consistency_withhold: list[str] = Field(default_factory=lambda: ["spoiler"])
+    # LLM judge (only with an LLM endpoint): tokens per hour it may spend, 0 = off.
+    consistency_judge_tokens_per_hour: int = 0
+
     shutdown_grace_s: float = 5.0
     turn_lease_s: float = 15.0
     embed_threads: int = 2

@@ -15,6 +15,8 @@ from redis.asyncio import BlockingConnectionPool, Redis
 
 from characters.store import CardStore
 from memory.base import Memory
+from memory.embeddings import E5Embedder
+from memory.service import LongTermMemory
 from memory.simple import NullMemory
 from roleplay.errors import StoreUnavailable
 from roleplay.llm.base import LLMBackend
@@ -23,12 +25,14 @@ from roleplay.store.chats import ChatStore
 from roleplay.store.ratelimit import RateLimiter
 from roleplay.store.readers import ReaderStore
 from roleplay.store.redis_server import EmbeddedRedis
+from roleplay.store.reviews import PersonaReviews
 from roleplay.tokens import get_tokenizer
-from roleplay.turn.consistency import ConsistencyChecker, MarkerChecker
+from roleplay.turn.consistency import ConsistencyChecker
 from roleplay.turn.service import ChatService, Services
 from safety.base import Moderator
-from safety.patterns import PatternModerator
-from web import pages, rest, ws
+from safety.policystore import RedisPolicyBook
+from safety.review import ReviewQueue
+from web import components, pages, rest, ws
 from web.errors import error_middleware
 from web.middleware import request_id_middleware
 from web.runtime import RUNTIME, Runtime
@@ -82,9 +86,16 @@ async def _runtime(app: web.Application, settings: Settings, o: Overrides) -> As
             url, decode_responses=True, max_connections=settings.redis_max_connections, timeout=10
         )
         redis = Redis(connection_pool=pool)
-    llm = o.llm or build_llm(settings)
+    # One embedding model for canon lines, memories and the contradiction check.
+    embedder = E5Embedder(num_threads=settings.embed_threads)
+    llm = o.llm or components.build_llm(settings, embedder)
+    memory: LongTermMemory | None = None
     try:
-        app[RUNTIME] = await _build(settings, o, redis, llm)
+        await _ping(redis)
+        if o.memory is None and settings.memory_enabled:
+            memory = components.build_memory(settings, redis, embedder, llm)
+            await memory.start()
+        app[RUNTIME] = await _build(settings, o, redis, llm, embedder, memory)
         sweeper = asyncio.create_task(_sweep_forever(app[RUNTIME]))
         yield
         sweeper.cancel()
@@ -92,6 +103,8 @@ async def _runtime(app: web.Application, settings: Settings, o: Overrides) -> As
             await sweeper
         await app[RUNTIME].service.aclose()
     finally:
+        if memory is not None:
+            await memory.aclose()
         if o.llm is None:
             await llm.aclose()
         if o.redis is None:
@@ -100,30 +113,62 @@ async def _runtime(app: web.Application, settings: Settings, o: Overrides) -> As
             await asyncio.to_thread(embedded.stop)
 
 
-async def _build(settings: Settings, o: Overrides, redis: Redis, llm: LLMBackend) -> Runtime:
+async def _ping(redis: Redis) -> None:
     try:
         await redis.ping()
     except Exception as exc:
         raise StoreUnavailable(
             f"Cannot reach Redis ({exc}); check REDIS_URL or unset it to use the embedded server."
         ) from exc
+
+
+async def _build(
+    settings: Settings,
+    o: Overrides,
+    redis: Redis,
+    llm: LLMBackend,
+    embedder: E5Embedder,
+    memory: LongTermMemory | None,
+) -> Runtime:
     chats = ChatStore(redis, lease_s=settings.turn_lease_s)
     cards = CardStore(redis)
+    reviews = ReviewQueue(redis)
+    persona_reviews = PersonaReviews(redis)
     services = Services(
         chats=chats,
         cards=cards,
         llm=llm,
-        moderator=o.moderator or PatternModerator(),
-        memory=o.memory or NullMemory(),
-        consistency=o.consistency or MarkerChecker(),
+        moderator=o.moderator or components.build_moderator(settings, redis, reviews),
+        memory=o.memory or memory or NullMemory(),
+        consistency=o.consistency or components.build_consistency(settings, embedder, llm),
         limiter=RateLimiter(redis, per_minute=settings.turns_per_minute),
         tokenizer=get_tokenizer(settings.tokenizer),
+        persona_policy=components.consistency_policy(settings),
+        reviews=persona_reviews,
     )
     seeded = await cards.seed()
     swept = await chats.sweep_stale()
-    log.info("runtime_ready", backend=llm.name, seeded_cards=seeded, stale_replies=swept)
+    log.info(
+        "runtime_ready",
+        backend=llm.name,
+        memory=type(services.memory).__name__,
+        moderator=type(services.moderator).__name__,
+        seeded_cards=seeded,
+        stale_replies=swept,
+    )
     readers = ReaderStore(redis)
-    runtime = Runtime(settings, ChatService(services, settings), readers, cards, redis, llm)
+    runtime = Runtime(
+        settings,
+        ChatService(services, settings),
+        readers,
+        cards,
+        redis,
+        llm,
+        memory=memory,
+        reviews=reviews,
+        persona_reviews=persona_reviews,
+        policies=RedisPolicyBook(redis),
+    )
     runtime.admin_token_file = await _admin_token(readers, settings.data_dir)
     return runtime
 
@@ -162,22 +207,3 @@ async def _shutdown(app: web.Application) -> None:
             log.info("shutdown_stopped_turns", turns=len(pending))
     for sock in list(runtime.sockets):
         await sock.close(code=1001, message=b"server shutdown")
-
-
-def build_llm(settings: Settings) -> LLMBackend:
-    if settings.resolved_backend == "openai":
-        from roleplay.llm.openai_backend import OpenAIBackend
-
-        if not settings.openai_base_url:
-            raise StoreUnavailable("llm_backend=openai needs OPENAI_BASE_URL.")
-        return OpenAIBackend(
-            base_url=settings.openai_base_url,
-            api_key=settings.openai_api_key,
-            model=settings.llm_model,
-            timeout_s=settings.llm_timeout_s,
-            max_retries=settings.llm_max_retries,
-        )
-    from memory.embeddings import E5Embedder
-    from roleplay.llm.canon import CanonBackend
-
-    return CanonBackend(E5Embedder(num_threads=settings.embed_threads), chunk_delay_s=0.02)

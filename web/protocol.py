@@ -133,6 +133,16 @@ class Chunk(_Frame):
     text: str
 
 
+class Restart(_Frame):
+    """The reply broke character and is being rewritten once: clear the text received so
+    far for ``message_id``; chunks of the corrected reply follow."""
+
+    type: Literal["restart"] = "restart"
+    id: RequestId
+    message_id: str
+    problems: list[str] = Field(default_factory=list)
+
+
 class Done(_Frame):
     """The reply is stored. Render ``message`` as final (it may differ from the chunks,
     e.g. when moderation withheld the reply: ``message.status == "blocked"``)."""
@@ -168,7 +178,7 @@ class Pong(_Frame):
 
 
 ServerFrame = Annotated[
-    Hello | Ready | Accepted | Start | Chunk | Done | Edited | Error | Pong,
+    Hello | Ready | Accepted | Start | Chunk | Restart | Done | Edited | Error | Pong,
     Field(discriminator="type"),
 ]
 server_frames: TypeAdapter[ServerFrame] = TypeAdapter(ServerFrame)

@@ -11,10 +11,14 @@ from aiohttp import web
 from redis.asyncio import Redis
 
 from characters.store import CardStore
+from memory.service import LongTermMemory
 from roleplay.llm.base import LLMBackend
 from roleplay.settings import Settings
 from roleplay.store.readers import ReaderStore
+from roleplay.store.reviews import PersonaReviews
 from roleplay.turn.service import ChatService
+from safety.policystore import RedisPolicyBook
+from safety.review import ReviewQueue
 
 
 @dataclass(slots=True)
@@ -27,6 +31,10 @@ class Runtime:
     cards: CardStore
     redis: Redis
     llm: LLMBackend
+    memory: LongTermMemory | None = None  # None: memory is off or a test fake is in use
+    reviews: ReviewQueue | None = None
+    persona_reviews: PersonaReviews | None = None
+    policies: RedisPolicyBook | None = None
     sockets: weakref.WeakSet[web.WebSocketResponse] = field(default_factory=weakref.WeakSet)
     turns: set[asyncio.Task[None]] = field(default_factory=set)
     admin_token_file: Path | None = None

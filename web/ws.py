@@ -222,6 +222,8 @@ def _frame(rid: str, event: ev.TurnEvent) -> BaseModel:
         return p.Accepted(id=rid, message=event.message)
     if isinstance(event, ev.Started):
         return p.Start(id=rid, chat_id=event.message.chat_id, message=event.message)
+    if isinstance(event, ev.Restarted):
+        return p.Restart(id=rid, message_id=event.message_id, problems=event.problems)
     return p.Done(
         id=rid, message=event.message, usage=event.usage, timing=event.timing, notes=event.notes
     )

@@ -33,6 +33,9 @@ class Context:
     lore: list[str] = field(default_factory=list)
     memories: list[Recalled] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # The card itself and "id@version": what the persona checks compare the reply with.
+    source: CharacterCard | None = None
+    card_key: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,10 +87,16 @@ class ContextGatherer:
     ) -> Context:
         turns = [Turn(m.speaker, m.content) for m in history if m.content]
         view = self._view(stored, chat.chapter)
-        ctx = Context(card=view.card, character=view.character, history=turns)
+        ctx = Context(
+            card=view.card,
+            character=view.character,
+            history=turns,
+            source=stored.card,
+            card_key=f"{stored.id}@{stored.version}",
+        )
         ctx.lore = self._lore(stored.card, view.aliases, turns, budget.lore, ctx)
         query = next((t.text for t in reversed(turns) if t.speaker == "user"), "")
-        ctx.memories = await self._recall(chat, query, budget.memory)
+        ctx.memories = await self._recall(memory_scope(chat, stored), query, budget.memory)
         return ctx
 
     def _view(self, stored: StoredCard, chapter: int | None) -> _CardView:
@@ -129,12 +138,22 @@ class ContextGatherer:
         )
         return [e.body for e in result.entries]
 
-    async def _recall(self, chat: Chat, query: str, budget: int) -> list[Recalled]:
+    async def _recall(self, scope: MemoryScope, query: str, budget: int) -> list[Recalled]:
         if not query:
             return []
-        scope = MemoryScope(reader_id=chat.reader_id, card_id=chat.card_id, chapter=chat.chapter)
         try:
             return list(await self._memory.recall(scope, query, budget_tokens=budget))
         except Exception as exc:  # memory is best-effort by design
-            log.warning("memory_recall_failed", error=repr(exc), chat_id=chat.id)
+            log.warning("memory_recall_failed", error=repr(exc), reader_id=scope.reader_id)
             return []
+
+
+def memory_scope(chat: Chat, stored: StoredCard) -> MemoryScope:
+    """Built from the chat's owner, never from anything the reader typed."""
+    work = stored.card.novel.work
+    return MemoryScope(
+        reader_id=chat.reader_id,
+        card_id=chat.card_id,
+        work_id=(work.id or None) if work is not None else None,
+        chapter=chat.chapter,
+    )

@@ -28,6 +28,14 @@ class Delta:
 
 
 @dataclass(frozen=True, slots=True)
+class Restarted:
+    """The text sent so far broke character: drop it, a corrected reply follows."""
+
+    message_id: str
+    problems: list[str]
+
+
+@dataclass(frozen=True, slots=True)
 class Finished:
     """The reply is stored with its final status (complete, incomplete or blocked)."""
 
@@ -37,4 +45,4 @@ class Finished:
     notes: list[str] = field(default_factory=list)
 
 
-TurnEvent = Accepted | Started | Delta | Finished
+TurnEvent = Accepted | Started | Delta | Restarted | Finished

@@ -16,14 +16,15 @@ from typing import TYPE_CHECKING, Literal
 
 import structlog
 
+from roleplay.consistency import WITHHELD_TEXT, Action, ConsistencyReport, PersonaContext
 from roleplay.errors import LLMError
 from roleplay.llm.base import ChatMessage, LLMRequest
 from roleplay.models import Chat, Message, TokenUsage, now
 from roleplay.settings import Settings
 from roleplay.store.chats import Lease
-from roleplay.turn.consistency import PersonaContext
 from roleplay.turn.context import Context
-from roleplay.turn.events import Delta, Finished, Started, TurnEvent
+from roleplay.turn.events import Delta, Finished, Restarted, Started, TurnEvent
+from roleplay.turn.persona import PersonaStage
 from roleplay.turn.prompt import Budget, PromptBuilder, fill_macros
 from safety.base import Policy, Verdict
 from safety.stream import StreamGate
@@ -43,6 +44,9 @@ class ReplyJob:
     mode: Literal["new", "regenerate", "continue"]
     lease: Lease
     prefix: str = ""
+    # The reader input's deep moderation check, if still running: nothing is released
+    # before it passes.
+    after: asyncio.Future[Verdict] | None = None
 
 
 @dataclass(slots=True)
@@ -56,37 +60,81 @@ class _Progress:
     first_token_at: float | None = None
     usage: TokenUsage = field(default_factory=TokenUsage)
     blocked: Verdict | None = None
+    notes: list[str] = field(default_factory=list)
+    spent: TokenUsage = field(default_factory=TokenUsage)  # by earlier attempts
 
 
 class ReplyWriter:
-    def __init__(self, services: Services, settings: Settings, builder: PromptBuilder) -> None:
+    def __init__(
+        self,
+        services: Services,
+        settings: Settings,
+        builder: PromptBuilder,
+        persona: PersonaStage,
+    ) -> None:
         self.s = services
         self.settings = settings
         self.builder = builder
+        self.persona = persona
+        self.background: set[asyncio.Task[None]] = set()
 
     async def write(
-        self, chat: Chat, job: ReplyJob, ctx: Context, policy: Policy, budget: Budget
+        self,
+        chat: Chat,
+        job: ReplyJob,
+        ctx: Context,
+        policy: Policy,
+        budget: Budget,
+        after: asyncio.Future[Verdict] | None = None,
     ) -> AsyncGenerator[TurnEvent, None]:
+        """Stream one reply; ``after`` is the reader input's deep check still running."""
         started = time.monotonic()
-        request = self._request(chat, job, ctx, budget)
         yield Started(job.message)
-        gate = StreamGate(
-            self.s.moderator, policy, holdback_chars=self.settings.stream_holdback_chars
-        )
         progress = _Progress(released=job.prefix)
         final = job.message
+        attempts: list[tuple[str, ConsistencyReport]] = []
         try:
-            async with aclosing(self._stream(chat, job, request, gate, progress)) as events:
-                async for event in events:
-                    yield event
-            if progress.blocked is None:
-                release = await gate.finish()
-                progress.pending += release.text
-                progress.blocked = None if release.verdict.allowed else release.verdict
-            final, notes = await self._settle(chat, job, gate, progress, ctx)
+            while True:
+                correction = attempts[-1][1].correction if attempts else None
+                request = self._request(chat, job, ctx, budget, correction)
+                gate = StreamGate(
+                    self.s.moderator,
+                    policy,
+                    holdback_chars=self.settings.stream_holdback_chars,
+                    after=after,
+                )
+                async with aclosing(self._stream(chat, job, request, gate, progress)) as events:
+                    async for event in events:
+                        yield event
+                if progress.blocked is None:
+                    release = await gate.finish()
+                    progress.pending += release.text
+                    progress.blocked = None if release.verdict.allowed else release.verdict
+                if progress.blocked is not None:
+                    final = await self._settle_blocked(job, progress)
+                    break
+                persona = self.persona.context(chat, ctx, len(attempts))
+                report, action = await self.persona.check(gate.text, persona)
+                attempts.append((gate.text, report))
+                if action == "regenerate":
+                    log.info("persona_regenerate", problems=report.problems)
+                    yield Restarted(job.message.id, report.problems)
+                    progress = _Progress(
+                        released=job.prefix,
+                        usage=progress.usage,
+                        spent=progress.usage,
+                        first_token_at=progress.first_token_at,
+                    )
+                    continue
+                final = await self._settle(job, gate, progress, report, action)
+                await self.persona.file(chat, job.message.id, ctx, attempts, action)
+                if action != "withhold":
+                    self.after_delivery(chat, job.message.id, ctx, gate.text, persona)
+                break
             for event in self._flush(job, progress, force=True):
                 yield event
-            yield Finished(final, progress.usage, self._timing(started, progress), notes)
+            timing = self._timing(started, progress)
+            yield Finished(final, progress.usage, timing, [*ctx.notes, *progress.notes])
         except LLMError as exc:
             final = await self._save_incomplete(chat, job, progress, exc.message)
             raise
@@ -97,11 +145,14 @@ class ReplyWriter:
             log.info(
                 "reply_done",
                 status=final.status,
+                attempts=max(1, len(attempts)),
                 chars=len(progress.released),
                 ms=round((time.monotonic() - started) * 1000, 1),
             )
 
-    def _request(self, chat: Chat, job: ReplyJob, ctx: Context, budget: Budget) -> LLMRequest:
+    def _request(
+        self, chat: Chat, job: ReplyJob, ctx: Context, budget: Budget, correction: str | None
+    ) -> LLMRequest:
         prompt = self.builder.build(
             ctx.card,
             user=chat.user_name,
@@ -120,7 +171,10 @@ class ReplyWriter:
                     "from where it stopped, without repeating it.",
                 )
             )
-        ctx.notes.extend(prompt.dropped)
+        if correction:
+            messages.append(ChatMessage("system", correction))
+        else:
+            ctx.notes.extend(prompt.dropped)
         return LLMRequest(
             messages=messages,
             max_tokens=self.settings.max_reply_tokens,
@@ -142,8 +196,9 @@ class ReplyWriter:
             async for chunk in stream:
                 if chunk.usage is not None:
                     progress.usage = TokenUsage(
-                        prompt_tokens=chunk.usage.prompt_tokens,
-                        completion_tokens=chunk.usage.completion_tokens,
+                        prompt_tokens=progress.spent.prompt_tokens + chunk.usage.prompt_tokens,
+                        completion_tokens=progress.spent.completion_tokens
+                        + chunk.usage.completion_tokens,
                     )
                 if not chunk.text:
                     continue
@@ -185,28 +240,48 @@ class ReplyWriter:
         progress.saved_at = time.monotonic()
         await self.s.chats.save(chat, job.message.with_content(progress.released))
 
+    async def _settle_blocked(self, job: ReplyJob, progress: _Progress) -> Message:
+        assert progress.blocked is not None
+        # Replace what was shown: the client renders the final message from Finished.
+        progress.pending = ""
+        msg = job.message.with_content(BLOCKED_TEXT).model_copy(
+            update={"status": "blocked", "error": f"withheld: {progress.blocked.reason}"}
+        )
+        return await self.s.chats.finish_turn(job.lease, msg)
+
     async def _settle(
-        self, chat: Chat, job: ReplyJob, gate: StreamGate, progress: _Progress, ctx: Context
-    ) -> tuple[Message, list[str]]:
-        notes = list(ctx.notes)
-        if progress.blocked is not None:
-            # Replace what was shown: the client renders the final message from Finished.
-            progress.pending = ""
-            msg = job.message.with_content(BLOCKED_TEXT).model_copy(
-                update={"status": "blocked", "error": f"withheld: {progress.blocked.reason}"}
-            )
-            return await self.s.chats.finish_turn(job.lease, msg), notes
-        report = await self.s.consistency.check(
-            gate.text, PersonaContext(chat.character_name, chat.chapter)
-        )
+        self,
+        job: ReplyJob,
+        gate: StreamGate,
+        progress: _Progress,
+        report: ConsistencyReport,
+        action: Action,
+    ) -> Message:
         meta = dict(job.message.meta)
+        update: dict[str, object] = {"status": "complete", "usage": progress.usage, "error": None}
+        text = job.prefix + gate.text
         if not report.ok:
-            meta["consistency"] = report.problems
-            notes.extend(report.problems)
-        msg = job.message.with_content(job.prefix + gate.text).model_copy(
-            update={"status": "complete", "usage": progress.usage, "meta": meta, "error": None}
-        )
-        return await self.s.chats.finish_turn(job.lease, msg), notes
+            meta["consistency"] = report.to_json()["findings"]
+            progress.notes.extend(report.problems)
+        if action == "withhold":
+            progress.pending = ""
+            text = WITHHELD_TEXT
+            update.update(status="blocked", error="withheld: out of character, sent for review")
+        msg = job.message.with_content(text).model_copy(update={**update, "meta": meta})
+        return await self.s.chats.finish_turn(job.lease, msg)
+
+    def after_delivery(
+        self, chat: Chat, message_id: str, ctx: Context, reply: str, persona: PersonaContext
+    ) -> None:
+        check = self.persona.after_delivery(chat, message_id, ctx, reply, persona)
+        task = asyncio.create_task(check)
+        self.background.add(task)
+        task.add_done_callback(self._done)
+
+    def _done(self, task: asyncio.Task[None]) -> None:
+        self.background.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.warning("persona_after_delivery_failed", error=repr(task.exception()))
 
     async def _save_incomplete(
         self, chat: Chat, job: ReplyJob, progress: _Progress, reason: str

@@ -11,23 +11,25 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import structlog
 
 from characters.store import CardStore, StoredCard
 from memory.base import Memory, MemoryScope, TurnRecord
+from roleplay.consistency import ConsistencyChecker, ConsistencyPolicy
 from roleplay.errors import Blocked, InvalidInput
 from roleplay.llm.base import LLMBackend
 from roleplay.models import Chat, Message, Reader, new_id, now
 from roleplay.settings import Settings
 from roleplay.store.chats import ChatStore
 from roleplay.store.ratelimit import RateLimiter
+from roleplay.store.reviews import PersonaReviews
 from roleplay.tokens import Tokenizer
-from roleplay.turn.consistency import ConsistencyChecker
-from roleplay.turn.context import ContextGatherer
+from roleplay.turn.context import ContextGatherer, memory_scope
 from roleplay.turn.events import Accepted, Finished, TurnEvent
+from roleplay.turn.persona import PersonaStage
 from roleplay.turn.prompt import Budget, PromptBuilder, fill_macros
 from roleplay.turn.reply import ReplyJob, ReplyWriter
 from safety.base import Moderator, Policy
@@ -46,6 +48,9 @@ class Services:
     consistency: ConsistencyChecker
     limiter: RateLimiter
     tokenizer: Tokenizer
+    persona_policy: ConsistencyPolicy = field(default_factory=ConsistencyPolicy)
+    # Where replies that broke character go for editors (None: only logged).
+    reviews: PersonaReviews | None = None
 
 
 class ChatService:
@@ -53,7 +58,8 @@ class ChatService:
         self.s = services
         self.settings = settings
         self._context = ContextGatherer(services.memory, services.tokenizer)
-        self._writer = ReplyWriter(services, settings, PromptBuilder(services.tokenizer))
+        persona = PersonaStage(services.consistency, services.persona_policy, services.reviews)
+        self._writer = ReplyWriter(services, settings, PromptBuilder(services.tokenizer), persona)
         self._background: set[asyncio.Task[None]] = set()
 
     @property
@@ -125,7 +131,8 @@ class ChatService:
     ) -> AsyncGenerator[TurnEvent, None]:
         text = self._check_text(text)
         chat, stored = await self._prepare(reader, chat_id)
-        verdict = await self.s.moderator.screen(text, role="user", policy=_policy(reader, chat))
+        policy = self._policy(reader, chat, stored)
+        verdict = await self.s.moderator.screen(text, role="user", policy=policy)
         if not verdict.allowed:
             raise Blocked(
                 f"Your message was not sent: it {verdict.reason}. Please rephrase.",
@@ -148,7 +155,7 @@ class ChatService:
         )
         try:
             yield Accepted(user_msg)
-            job = ReplyJob(reply, "new", lease)
+            job = ReplyJob(reply, "new", lease, after=verdict.followup)
             async with aclosing(self._run(reader, chat, stored, job, history)) as events:
                 async for event in events:
                     yield event
@@ -206,7 +213,8 @@ class ChatService:
             history = [m for m in history if m.id != job.message.id]
         ctx = await self._context.gather(stored, chat, history, self.budget)
         finished = None
-        writer = self._writer.write(chat, job, ctx, _policy(reader, chat), self.budget)
+        policy = self._policy(reader, chat, stored)
+        writer = self._writer.write(chat, job, ctx, policy, self.budget, job.after)
         beat = asyncio.create_task(self._heartbeat(job))
         try:
             async with aclosing(writer) as events:
@@ -216,7 +224,7 @@ class ChatService:
         finally:
             beat.cancel()
         if finished is not None and job.mode != "continue":
-            self._remember(chat, history, job.message.id, finished)
+            self._remember(memory_scope(chat, stored), chat, history, job.message.id, finished)
 
     async def _heartbeat(self, job: ReplyJob) -> None:
         chats = self.s.chats
@@ -270,7 +278,12 @@ class ChatService:
     # -- stage 8 -----------------------------------------------------------
 
     def _remember(
-        self, chat: Chat, history: list[Message], reply_id: str, finished: TurnEvent
+        self,
+        scope: MemoryScope,
+        chat: Chat,
+        history: list[Message],
+        reply_id: str,
+        finished: TurnEvent,
     ) -> None:
         if not isinstance(finished, Finished) or finished.message.status != "complete":
             return
@@ -287,7 +300,6 @@ class ChatService:
             reply_text=finished.message.content,
             at=now(),
         )
-        scope = MemoryScope(reader_id=chat.reader_id, card_id=chat.card_id, chapter=chat.chapter)
         task = asyncio.create_task(self._remember_safely(scope, record))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
@@ -299,8 +311,20 @@ class ChatService:
             log.warning("memory_write_failed", error=repr(exc), chat_id=record.chat_id)
 
     async def aclose(self, timeout_s: float = 5.0) -> None:
-        if self._background:
-            await asyncio.wait(self._background, timeout=timeout_s)
+        pending = self._background | self._writer.background
+        if pending:
+            await asyncio.wait(pending, timeout=timeout_s)
+
+    def _policy(self, reader: Reader, chat: Chat, stored: StoredCard) -> Policy:
+        work = stored.card.novel.work
+        return Policy(
+            rating=self.settings.default_rating,
+            minor=reader.minor,
+            work_id=(work.id or None) if work is not None else None,
+            card_id=chat.card_id,
+            chat_id=chat.id,
+            reader_id=reader.id,
+        )
 
 
 def _last_reply(history: list[Message]) -> Message:
@@ -309,10 +333,6 @@ def _last_reply(history: list[Message]) -> Message:
             "There is no character reply at the end of this chat to redo; send a message instead."
         )
     return history[-1]
-
-
-def _policy(reader: Reader, chat: Chat) -> Policy:
-    return Policy(minor=reader.minor, card_id=chat.card_id)
 
 
 def _chapter(chapter: int | None) -> int | None:

@@ -224,6 +224,13 @@ function onFrame(f) {
     if (item) item.scrollIntoView({ block: "end" });
     return;
   }
+  if (f.type === "restart") {
+    // The reply broke character; it is being rewritten: drop what was shown.
+    const item = state.pending.get(f.id);
+    if (item) item.querySelector(".text").textContent = "";
+    setStatus(state.chat.character_name + " is rephrasing…");
+    return;
+  }
   if (f.type === "done") {
     state.pending.delete(f.id);
     state.inflight.delete(f.id);
