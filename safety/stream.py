@@ -171,7 +171,10 @@ class StreamGate:
         verdict = await self._mod.screen(self._text[start:], role="assistant", policy=self._policy)
         if not verdict.allowed:
             return Release("", verdict)
-        return self._release_upto(len(self._text) - self.holdback)
+        limit = len(self._text) - self.holdback
+        if limit > self._released and not await self._input_passed():
+            return Release("", self._input_verdict())
+        return self._release_upto(limit)
 
     def _release_upto(self, end: int) -> Release:
         if end <= self._released:

@@ -32,7 +32,7 @@ from roleplay.turn.service import ChatService, Services
 from safety.base import Moderator
 from safety.policystore import RedisPolicyBook
 from safety.review import ReviewQueue
-from web import components, pages, rest, ws
+from web import components, memories, pages, rest, ws
 from web.errors import error_middleware
 from web.middleware import request_id_middleware
 from web.runtime import RUNTIME, Runtime
@@ -67,6 +67,7 @@ def create_app(
     app.on_shutdown.append(_shutdown)
     rest.setup_routes(app)
     ws.setup_routes(app)
+    memories.setup_routes(app)
     pages.setup_routes(app)
     return app
 

@@ -9,7 +9,7 @@ choosing; every server frame about that work echoes it.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -81,8 +81,56 @@ class Ping(_Frame):
     id: RequestId
 
 
+class MemoryList(_Frame):
+    """List what the characters remember about you (one character's with ``card_id``);
+    ``history=false`` leaves out facts that were superseded. Answered by ``memories``."""
+
+    type: Literal["memory.list"]
+    id: RequestId
+    card_id: str | None = Field(default=None, max_length=64)
+    history: bool = True
+
+
+class MemorySearch(_Frame):
+    """Search one character's memories of you. Answered by ``memories``."""
+
+    type: Literal["memory.search"]
+    id: RequestId
+    card_id: str = Field(max_length=64)
+    query: str = Field(max_length=500)
+    limit: int = Field(default=20, ge=1, le=100)
+
+
+class MemoryEdit(_Frame):
+    """Correct a memory. Answered by ``memories`` with the edited item."""
+
+    type: Literal["memory.edit"]
+    id: RequestId
+    memory_id: str = Field(max_length=128)
+    text: str = Field(min_length=1, max_length=2000)
+
+
+class MemoryDelete(_Frame):
+    """Forget memories (and the summaries quoting them). Answered by ``memory.deleted``."""
+
+    type: Literal["memory.delete"]
+    id: RequestId
+    memory_ids: list[str] = Field(min_length=1, max_length=500)
+
+
 ClientFrame = Annotated[
-    Auth | Send | Regenerate | Continue | Edit | Cancel | Ping, Field(discriminator="type")
+    Auth
+    | Send
+    | Regenerate
+    | Continue
+    | Edit
+    | Cancel
+    | Ping
+    | MemoryList
+    | MemorySearch
+    | MemoryEdit
+    | MemoryDelete,
+    Field(discriminator="type"),
 ]
 client_frames: TypeAdapter[ClientFrame] = TypeAdapter(ClientFrame)
 
@@ -177,8 +225,34 @@ class Pong(_Frame):
     id: RequestId
 
 
+class Memories(_Frame):
+    """Memories, newest first: ``text``, ``kind`` (fact, summary, turn), ``current``
+    (false once superseded), wall-clock and story time, and ``id`` for edit/delete."""
+
+    type: Literal["memories"] = "memories"
+    id: RequestId
+    memories: list[dict[str, Any]]
+
+
+class MemoryDeleted(_Frame):
+    type: Literal["memory.deleted"] = "memory.deleted"
+    id: RequestId
+    deleted: int
+
+
 ServerFrame = Annotated[
-    Hello | Ready | Accepted | Start | Chunk | Restart | Done | Edited | Error | Pong,
+    Hello
+    | Ready
+    | Accepted
+    | Start
+    | Chunk
+    | Restart
+    | Done
+    | Edited
+    | Error
+    | Pong
+    | Memories
+    | MemoryDeleted,
     Field(discriminator="type"),
 ]
 server_frames: TypeAdapter[ServerFrame] = TypeAdapter(ServerFrame)

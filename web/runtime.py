@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 from characters.store import CardStore
 from memory.service import LongTermMemory
 from roleplay.llm.base import LLMBackend
+from roleplay.memories import ReaderMemories
 from roleplay.settings import Settings
 from roleplay.store.readers import ReaderStore
 from roleplay.store.reviews import PersonaReviews
@@ -32,12 +33,16 @@ class Runtime:
     redis: Redis
     llm: LLMBackend
     memory: LongTermMemory | None = None  # None: memory is off or a test fake is in use
+    memories: ReaderMemories = field(init=False)
     reviews: ReviewQueue | None = None
     persona_reviews: PersonaReviews | None = None
     policies: RedisPolicyBook | None = None
     sockets: weakref.WeakSet[web.WebSocketResponse] = field(default_factory=weakref.WeakSet)
     turns: set[asyncio.Task[None]] = field(default_factory=set)
     admin_token_file: Path | None = None
+
+    def __post_init__(self) -> None:
+        self.memories = ReaderMemories(self.memory, self.cards)
 
 
 RUNTIME = web.AppKey("runtime", Runtime)

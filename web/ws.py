@@ -144,6 +144,26 @@ class Connection:
             task = self.turns.get(frame.id)
             if task is not None:
                 task.cancel()
+        else:
+            await self._memory(reader, frame)
+
+    async def _memory(
+        self, reader: Reader, frame: p.MemoryList | p.MemorySearch | p.MemoryEdit | p.MemoryDelete
+    ) -> None:
+        memories = self.runtime.memories
+        if isinstance(frame, p.MemoryList):
+            items = await memories.list_memories(
+                reader, card_id=frame.card_id, history=frame.history
+            )
+        elif isinstance(frame, p.MemorySearch):
+            items = await memories.search(reader, frame.card_id, frame.query, frame.limit)
+        elif isinstance(frame, p.MemoryEdit):
+            items = [await memories.edit(reader, frame.memory_id, frame.text)]
+        else:
+            deleted = await memories.delete(reader, frame.memory_ids)
+            await self.send(p.MemoryDeleted(id=frame.id, deleted=deleted))
+            return
+        await self.send(p.Memories(id=frame.id, memories=items))
 
     async def _auth(self, token: str) -> None:
         try:
@@ -234,7 +254,8 @@ def _frame_problem(exc: ValidationError) -> str:
         if err["type"] == "union_tag_invalid":
             return (
                 f"Unknown frame type {err['input'].get('type')!r}; expected one of "
-                "auth, send, regenerate, continue, edit, cancel, ping."
+                "auth, send, regenerate, continue, edit, cancel, ping, "
+                "memory.list, memory.search, memory.edit, memory.delete."
             )
         if err["type"] == "union_tag_not_found":
             return 'Every frame needs a "type" field (auth, send, regenerate, …).'
