@@ -4,10 +4,12 @@
 
 Each simulated turn screens a reader message (``screen``, deep check overlapped
 with a simulated LLM time-to-first-token), then streams a reply through
-``StreamGate`` in small pieces at LLM pace and finishes it. ``added_ms`` per turn is
-all the time the turn spends inside the safety layer: the input screen, every
-``feed`` (including any wait for the input's deep check before the first release)
-and ``finish``. The texts are our own role-play turns (``tests/safety/data``);
+``StreamGate`` in small pieces at LLM pace, finishes it, and runs the persona
+checks the engine runs before storing the reply (``PersonaChecker.check``; the
+contradiction model is deferred until after delivery, as in the engine). ``added_ms`` per turn is
+all the time the turn spends inside these layers: the input screen, every
+``feed`` (including any wait for the input's deep check before the first release),
+``finish`` and the persona check. The texts are our own role-play turns (``tests/safety/data``);
 ``--data`` is accepted for symmetry with the other benchmarks and, when it has
 ``novels/``, replies are cut from the canon novels as well.
 Last line: ``{"added_ms": {"p50", "p99"}, "holdback_chars": ..., ...}``.
@@ -29,6 +31,15 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from characters.cardfile import read_card_file  # noqa: E402
+from characters.store import SAMPLES  # noqa: E402
+from memory.embeddings import E5Embedder as MemoryEmbedder  # noqa: E402
+from roleplay.consistency import (  # noqa: E402
+    Exchange,
+    PersonaChecker,
+    PersonaContext,
+    load_contradiction,
+)
 from safety.base import Policy  # noqa: E402
 from safety.embedder import E5Embedder  # noqa: E402
 from safety.lexicon import Lexicon  # noqa: E402
@@ -54,8 +65,17 @@ def texts(data: Path | None) -> tuple[list[str], list[str]]:
     return users, replies
 
 
+CARD = read_card_file(SAMPLES / "lin-qingyu.json")
+
+
 async def turn(
-    mod: LayeredModerator, user: str, reply: str, rng: random.Random, ttft_s: float, tick_s: float
+    mod: LayeredModerator,
+    checker: PersonaChecker,
+    user: str,
+    reply: str,
+    rng: random.Random,
+    ttft_s: float,
+    tick_s: float,
 ) -> dict[str, Any]:
     policy = Policy(rating="teen", work_id="bench-work", card_id="bench-card")
     t, c = time.perf_counter(), time.thread_time()
@@ -86,6 +106,17 @@ async def turn(
         await asyncio.sleep(tick_s)
     t, c = time.perf_counter(), time.thread_time()
     await gate.finish()
+    # Stage 6 as the engine runs it: the deterministic checks inline, the contradiction
+    # model after delivery (not part of the reader's wait, so not timed here).
+    context = PersonaContext(
+        character_name=CARD.data.name,
+        chapter=3,
+        card=CARD,
+        card_key="lin-qingyu@bench",
+        user_message=user,
+        history=[Exchange("你好", "在下林清羽。")],
+    )
+    await checker.check(reply, context)
     added += time.perf_counter() - t
     cpu += time.thread_time() - c
     return {"added": added, "cpu": cpu, "held": gate.held, "screen": screen_s}
@@ -95,6 +126,9 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     users, replies = texts(args.data if args.data and args.data.is_dir() else None)
     mod = LayeredModerator(embedder=E5Embedder(threads=1, max_batch=32), deep_input="overlap")
     mod.hot("warm up")
+    checker = PersonaChecker(
+        contradiction=load_contradiction(MemoryEmbedder(num_threads=1)), defer_contradiction=True
+    )
     # Load the model and let the embedder measure its own speed on this machine.
     for k in range(3):
         await mod.embedder.embed([f"warm up {k}: {u}" for u in users[:8]])
@@ -108,7 +142,7 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         if k < args.concurrency:
             await asyncio.sleep(args.ramp * k / args.concurrency)
         async with sem:
-            return await turn(mod, u, r, random.Random(k), args.ttft, args.tick)
+            return await turn(mod, checker, u, r, random.Random(k), args.ttft, args.tick)
 
     t0 = time.monotonic()
     results = await asyncio.gather(*(one(u, r, k) for k, (u, r) in enumerate(jobs)))
