@@ -29,6 +29,7 @@ _THE_ROLE = re.compile(r"\b[Tt]he\s+((?:[A-Z][a-z]+\s+)?[A-Z][a-z]+)\b(?!\s+[A-Z
 _SAY_ROLE = re.compile(
     rf"\b(?:{'|'.join(EN_SAY)})\s+(the\s+(?:[a-z]+\s+)?[a-z]+|[a-z]+)\b(?=[,.;!?])"
 )
+_ABBREVIATED = frozenset("Mr Mrs Ms Dr St Rev M Mme Mlle".split())
 _SAY_AFTER = re.compile(rf"\s*(?:{'|'.join(EN_SAY)})\b")
 _SAY_BEFORE = re.compile(rf"\b(?:{'|'.join(EN_SAY)})\s*$")
 
@@ -84,24 +85,47 @@ def _count(
         stats.place[key] += 1
 
 
+def _noun(text: str, word: str, cache: dict[str, bool]) -> bool:
+    if word not in cache:
+        uses = re.findall(rf"\b(?:the|a|an|my|our|your|his|their)\s+{re.escape(word)}\b", text)
+        named = re.findall(rf"\b{re.escape(word.capitalize())}\b", text)  # "Nanny"
+        cache[word] = len(uses) + len(named) >= 2
+    return cache[word]
+
+
 def _roles(text: str, stats: NameStats, lower: Counter[str]) -> None:
+    nouns: dict[str, bool] = {}
     the_role: Counter[str] = Counter()
+    the_says: Counter[str] = Counter()
     for m in _THE_ROLE.finditer(text):
         words = m.group(1).split()
         known_title = words[-1] in _ALL_TITLES
-        if words[-1] in EN_NOT_NAMES or (lower[words[-1].lower()] == 0 and not known_title):
+        abbreviated = words[-1] in _ABBREVIATED  # "the Mr. Knightley" is no role
+        if (
+            words[-1] in EN_NOT_NAMES
+            or abbreviated
+            or (lower[words[-1].lower()] == 0 and not known_title)
+        ):
             continue  # "the Thames" is a place; roles are ordinary nouns capitalised
         the_role["the " + words[-1]] += 1
+        says = _SAY_AFTER.match(text, m.end()) or _SAY_BEFORE.search(
+            text, m.start() - 20, m.start()
+        )
+        the_says["the " + words[-1]] += bool(says)
     for key, n in the_role.items():
-        if n >= 3 or (key.split()[-1] in _ALL_TITLES and n >= 1):
+        # "the Crown", "the Lake": capitalised nouns that never speak are places or things
+        if (n >= 3 and the_says[key]) or (key.split()[-1] in _ALL_TITLES and n >= 1):
             stats.count[key] += n
             stats.titled[key] += n
     # "said the croupier" again and again: a minor character known only by a job. Family
     # words and man/lady describe named people and are resolved like pronouns instead.
     for m in _SAY_ROLE.finditer(text):
         phrase = m.group(1)
-        if phrase.split()[-1] in _NOT_ROLES or phrase.split()[-1] in _DESCRIPTIONS:
+        last = phrase.split()[-1]
+        if last in _NOT_ROLES or last in _DESCRIPTIONS or last.endswith("ly"):
             continue
+        if " " not in phrase and not _noun(text, phrase, nouns):
+            continue  # "said softly", "spoke of": a bare word must be used as a noun
         stats.count[phrase] += 1
         stats.speaker[phrase] += 1
 
@@ -112,6 +136,8 @@ _DESCRIPTIONS = frozenset(
 )
 _NOT_ROLES = frozenset(
     "he she it they i you we him her them me us this that one other others another nothing "
+    "herself himself itself myself same first last next word back home out enough "
+    "of to with on in at for from by into upon about over after before up down off away "
     "something everything anything all both none who which what so yes no again too "
     "once twice softly quietly gently aloud nobody somebody everybody man woman".split()
 )

@@ -74,7 +74,9 @@ def tag_after_en(text: str, start: int, end: int, table: MentionTable) -> Tag | 
     seg = text[start:end]
     inv = _EN_INVERTED.match(seg)
     if inv:
-        for m in table.between(start + inv.start(), start + inv.end() + 1):
+        # "said the old lady": the mention may run past the words the pattern consumed
+        near = table.between(start + inv.start(), end)
+        for m in (x for x in near if x.start <= start + inv.end()):
             if m.end >= start + inv.end() - 1 or m.pronoun is not None:
                 return Tag(m, _kind(m) + " after", 0.95)
         right = table.at(start + inv.end())
