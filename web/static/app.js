@@ -2,9 +2,12 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-// pending: request id -> the bubble being streamed; inflight: request id -> its chat id.
+// pending: request id -> the bubble being streamed; inflight: request id -> its chat id;
+// sent: request id -> the text sent (offered back, and reportable, if moderation blocks it);
+// reported: ids of messages this page has reported; blocked: the last blocked message.
 const state = { token: localStorage.getItem("rp_token"), ws: null, ready: false, chat: null,
-                pending: new Map(), inflight: new Map(), seq: 0 };
+                pending: new Map(), inflight: new Map(), sent: new Map(), seq: 0,
+                reported: new Set(), blocked: null };
 
 function el(tag, cls, text) {
   const node = document.createElement(tag);
@@ -106,6 +109,13 @@ async function showPicker() {
     item.append(button);
     chatList.append(item);
   }
+  // /?card=<id> (the editor page links here): open a chat with that character, once.
+  const wanted = new URLSearchParams(location.search).get("card");
+  if (wanted) {
+    history.replaceState(null, "", location.pathname);
+    const card = cards.find((c) => c.id === wanted);
+    if (card) await newChat(card);
+  }
 }
 
 async function newChat(card) {
@@ -128,6 +138,7 @@ function enterChat(chat, messages) {
   $("chat-name").textContent = chat.character_name;
   $("chapter").value = chat.chapter === null ? "" : chat.chapter;
   $("messages").replaceChildren();
+  hideBlocked();
   for (const m of messages) renderMessage(m);
   setStatus(busy() ? chat.character_name + " is replying…" : "");
   updateComposer();
@@ -163,10 +174,83 @@ function renderMessage(m) {
     regen.title = "Write another version";
     regen.addEventListener("click", () => sendFrame({ type: "regenerate" }));
     tools.append(regen);
+    const report = reportTools(m);
+    if (report) tools.append(report);
   }
   item.scrollIntoView({ block: "end" });
   return item;
 }
+
+// ---- reports: out of character, unsafe, "this was fine" ------------------------
+
+function reportTools(m) {
+  if (state.reported.has(reportKey(m))) return el("span", "note reported", "reported");
+  if (m.status === "streaming") return null;
+  if (m.status === "blocked") {
+    const fine = el("button", "report-fine", "this was fine");
+    fine.type = "button";
+    fine.title = "Ask an editor to look at this block";
+    fine.addEventListener("click", () => report(fine, m, "false_positive", ""));
+    return fine;
+  }
+  const menu = el("details", "report");
+  const note = el("input", "report-note");
+  note.placeholder = "what is wrong? (optional)";
+  note.maxLength = 500;
+  const ooc = el("button", "report-ooc", "out of character");
+  const unsafe = el("button", "report-unsafe", "unsafe");
+  for (const b of [ooc, unsafe]) b.type = "button";
+  ooc.addEventListener("click", () => report(menu, m, "out_of_character", note.value));
+  unsafe.addEventListener("click", () => report(menu, m, "unsafe", note.value));
+  menu.append(el("summary", null, "report"), note, ooc, unsafe);
+  return menu;
+}
+
+// A regenerated reply keeps its message id: each version is reported on its own.
+function reportKey(m) {
+  return m.id + ":" + m.swipe_index;
+}
+
+async function report(control, m, kind, note) {
+  const chatId = state.chat.id;
+  const path = `/api/chats/${encodeURIComponent(chatId)}/messages/${encodeURIComponent(m.id)}/report`;
+  try {
+    let said = "Reported; an editor will look at it. Thank you.";
+    if (kind === "out_of_character") {
+      const data = await api("POST", path, { reason: kind, note });
+      const kinds = [...new Set(data.findings.map((f) => f.kind.replaceAll("_", " ")))];
+      if (kinds.length) said = "Reported. The checker also sees: " + kinds.join(", ") + ".";
+    } else {
+      await api("POST", "/api/moderation/report", { kind, chat_id: chatId, message_id: m.id, note });
+    }
+    state.reported.add(reportKey(m));
+    control.replaceWith(el("span", "note reported", "reported"));
+    setStatus(said);
+  } catch (e) { setStatus(e.message, true); }
+}
+
+// A blocked message of the reader's is never stored: offer its text back to rephrase,
+// and a way to tell an editor the block was wrong.
+function showBlocked(chatId, text) {
+  state.blocked = { chatId, text };
+  $("blocked-note").hidden = false;
+  if (!$("input").value) $("input").value = text;
+}
+
+function hideBlocked() {
+  state.blocked = null;
+  $("blocked-note").hidden = true;
+}
+
+$("report-blocked").addEventListener("click", async () => {
+  const blocked = state.blocked;
+  if (!blocked) return;
+  try {
+    await api("POST", "/api/moderation/report", { kind: "false_positive", chat_id: blocked.chatId, text: blocked.text });
+    hideBlocked();
+    setStatus("Sent to an editor; thank you. You can rephrase meanwhile.");
+  } catch (e) { setStatus(e.message, true); }
+});
 
 async function pickSwipe(m, index) {
   const data = await api("PATCH", `/api/chats/${encodeURIComponent(state.chat.id)}/messages/${encodeURIComponent(m.id)}`, { swipe_index: index });
@@ -205,6 +289,7 @@ function sendFrame(frame) {
   const id = "r" + (++state.seq);
   state.ws.send(JSON.stringify({ ...frame, id, chat_id: state.chat.id }));
   state.inflight.set(id, state.chat.id);
+  if (frame.type === "send") { state.sent.set(id, frame.text); hideBlocked(); }
   updateComposer();
   setStatus("…");
   return id;
@@ -232,6 +317,7 @@ function onFrame(f) {
     return;
   }
   if (f.type === "done") {
+    state.sent.delete(f.id);
     state.pending.delete(f.id);
     state.inflight.delete(f.id);
     if (renderMessage(f.message)) setStatus("");
@@ -240,9 +326,11 @@ function onFrame(f) {
   }
   if (f.type === "error") {
     const chatId = f.id ? state.inflight.get(f.id) : undefined;
-    if (f.id) { state.pending.delete(f.id); state.inflight.delete(f.id); }
+    const text = f.id ? state.sent.get(f.id) : undefined;
+    if (f.id) { state.pending.delete(f.id); state.inflight.delete(f.id); state.sent.delete(f.id); }
     updateComposer();
     if (chatId === undefined || isOpen(chatId)) setStatus(f.message, true);
+    if (f.code === "blocked" && text !== undefined && isOpen(chatId)) showBlocked(chatId, text);
     // A reply cut off by an error is stored as incomplete: show it that way at once.
     const cut = f.message_id && document.querySelector(`li[data-id="${CSS.escape(f.message_id)}"]`);
     if (cut) { cut.classList.remove("streaming"); cut.classList.add("incomplete"); }
