@@ -32,6 +32,12 @@ class CardError(InvalidInput):
     code = "invalid_card"
 
 
+class TooLarge(InvalidInput):
+    """An upload over the configured size limit."""
+
+    code = "too_large"
+
+
 class NotFound(RoleplayError):
     """The thing does not exist, or belongs to someone else (we do not say which)."""
 

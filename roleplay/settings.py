@@ -60,6 +60,13 @@ class Settings(BaseSettings):
     stream_flush_chars: int = 24
     stream_holdback_chars: int = 12
 
+    # Extraction jobs (editor uploads, see docs/extraction.md). Larger novels: split them
+    # into volumes and append. One server process runs extract_concurrency jobs at once
+    # (the rest queue), each with extract_jobs worker processes (None: CPUs, at most 4).
+    extract_max_bytes: int = 64 * 1024 * 1024
+    extract_jobs: int | None = None
+    extract_concurrency: int = 1
+
     # Long-term memory (chromadb). Embedded under data_dir unless chroma_host is set.
     memory_enabled: bool = True
     chroma_host: str | None = None

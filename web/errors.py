@@ -15,6 +15,7 @@ log = structlog.get_logger("web")
 
 STATUS: dict[type[errors.RoleplayError], int] = {
     errors.InvalidInput: 400,
+    errors.TooLarge: 413,
     errors.Unauthorized: 401,
     errors.Forbidden: 403,
     errors.NotFound: 404,
