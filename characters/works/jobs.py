@@ -13,7 +13,6 @@ import asyncio
 import contextlib
 import json
 import os
-import re
 import secrets
 import shutil
 import time
@@ -25,10 +24,10 @@ from typing import Any
 
 import structlog
 
-from characters.card import CharacterCard, parse_card_json
 from characters.extract.errors import ExtractError
 from characters.extract.ingest import read_document
 from characters.store import CardStore
+from characters.works.cardsync import save_cards
 from characters.works.layout import WorkDir, check_work_id, default_work_id
 from characters.works.process import WorkerProcess
 from characters.works.records import Job, JobError, JobKind, JobResult, Progress, Work, advance
@@ -250,14 +249,8 @@ class ExtractionJobs:
         """Save every card into the card store and record the work as ready."""
         job, wd = t.job, self.work_dir(t.job.work_id)
         await t.save(progress=advance(job, {"stage": "cards", "done": 0, "total": 1}, now()))
-        loaded = await asyncio.to_thread(load_cards, wd.out)
-        ids: dict[str, str] = {}
-        for entity, card in loaded:
-            ids[entity] = (await self.cards.put(card, card_id=card_id(job.work_id, entity))).id
         work = await self.store.work(job.work_id)
-        for stale in set(work.cards.values()) - set(ids.values()):
-            with contextlib.suppress(NotFound):
-                await self.cards.delete(stale)  # a person the new extraction no longer has
+        ids = await save_cards(self.cards, job.work_id, wd.out, work.cards)
         report = await asyncio.to_thread(_read_json, wd.report)
         work = work.model_copy(update=dict(
             title=report["title"], language=report["language"], source=report["source"],
@@ -310,19 +303,6 @@ class ExtractionJobs:
             "jobs": [j.model_dump(mode="json") for j in jobs],
             "report": report,
         }
-
-
-def card_id(work_id: str, entity: str) -> str:
-    return f"{work_id}-{re.sub(r'[^a-z0-9]+', '-', entity.lower()).strip('-') or 'x'}"[:64]
-
-
-def load_cards(out: Path) -> list[tuple[str, CharacterCard]]:
-    """The output's cards with their entity ids (files are ``cards/<entity>-<name>.json``)."""
-    found = []
-    for path in sorted((out / "cards").glob("*.json")):
-        entity = path.name.split("-", 1)[0]
-        found.append((entity, parse_card_json(json.loads(path.read_text(encoding="utf-8")))))
-    return found
 
 
 def _read_json(path: Path) -> Any:
