@@ -32,7 +32,7 @@ from roleplay.turn.service import ChatService, Services
 from safety.base import Moderator
 from safety.policystore import RedisPolicyBook
 from safety.review import ReviewQueue
-from web import components, memories, moderation, pages, rest, ws
+from web import components, editor, memories, moderation, pages, rest, ws
 from web.errors import error_middleware
 from web.middleware import request_id_middleware
 from web.runtime import RUNTIME, Runtime
@@ -70,6 +70,7 @@ def create_app(
     memories.setup_routes(app)
     pages.setup_routes(app)
     moderation.setup_routes(app)
+    editor.setup_routes(app)
     return app
 
 
