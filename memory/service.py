@@ -59,6 +59,7 @@ class LongTermMemory:
         queue_stream: str = "rp:memq",
         mirror_capacity: int = 256,
         recall_timeout_s: float = 3.0,
+        dense_budget_s: float = 0.25,
     ) -> None:
         self.count = count_tokens or _default_count()
         # Memory lines are counted again and again across recalls; their counts never change.
@@ -80,6 +81,7 @@ class LongTermMemory:
             else None
         )
         self.recall_timeout_s = recall_timeout_s
+        self.dense_budget_s = dense_budget_s
 
     # -- lifecycle -----------------------------------------------------------
 
@@ -130,11 +132,11 @@ class LongTermMemory:
         embedding = asyncio.create_task(self.bank.embedder.query([query]))
         try:
             mirror, items, lexical = await self._lexical(scope, query)
-            vector = await embedding
+            vector = await self._within_budget(embedding)
         finally:
             embedding.cancel()
         canon: list[Recalled] = []
-        if scope.work_id:
+        if scope.work_id and vector is not None:
             canon = await self._canon(scope, query, vector, int(budget * self.params.canon_share))
         used = sum(int(str(r.meta["tokens"])) for r in canon)
         ranked = await self._fused(scope, vector, items, lexical)
@@ -142,6 +144,15 @@ class LongTermMemory:
             ranked, mirror.neighbours, self.count, budget - used, self.params, self._count_line
         )
         return [*memories, *canon]
+
+    async def _within_budget(self, embedding: asyncio.Task[Vectors]) -> Vectors | None:
+        """The query vector, or None when the model is too busy to answer in time: under
+        load a turn recalls by words alone rather than waiting (the reply matters more)."""
+        try:
+            return await asyncio.wait_for(asyncio.shield(embedding), self.dense_budget_s)
+        except TimeoutError:
+            log.warning("memory_dense_skipped", budget_s=self.dense_budget_s)
+            return None
 
     async def _search(
         self, scope: MemoryScope, query: str, vector: Vectors | None = None
@@ -166,14 +177,15 @@ class LongTermMemory:
     async def _fused(
         self,
         scope: MemoryScope,
-        vector: Vectors,
+        vector: Vectors | None,
         items: dict[str, MemoryItem],
         lexical: list[tuple[str, float]],
     ) -> list[tuple[MemoryItem, float]]:
         p = self.params
         # A hit missing from the mirror was written after it loaded (a race with another
         # worker); it is skipped here and present from the next recall on.
-        hits = [h for h in await self.bank.dense(scope, vector, p.dense_k) if h.id in items]
+        dense = [] if vector is None else await self.bank.dense(scope, vector, p.dense_k)
+        hits = [h for h in dense if h.id in items]
         scores = fuse(
             [[h.id for h in hits], [i for i, _ in lexical]],
             [p.dense_weight, p.lexical_weight],
