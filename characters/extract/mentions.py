@@ -28,7 +28,7 @@ _OTHER_ROLES = (
     "child magistrate undertaker jailer driver waiter porter secretary colonel captain major "
     "professor inspector policeman president general priest vicar clergyman young one"
 ).split()
-_ROLE_GENDER = {w: "m" for w in _MALE_ROLES} | {w: "f" for w in _FEMALE_ROLES}
+ROLE_GENDER = {w: "m" for w in _MALE_ROLES} | {w: "f" for w in _FEMALE_ROLES}
 _EN_ROLE = re.compile(
     r"\b(?:the|his|her|my|their|your|our)\s+"
     r"(?:(?:old|young|little|elder|younger|poor|good|tall|stout|other|first|second|third)\s+)?"
@@ -91,7 +91,7 @@ def pronouns(text: str, start: int, end: int, language: str) -> list[Mention]:
         out.append(Mention(m.start(), m.end(), "", word, gender))
     if language != "zh":
         for m in _EN_ROLE.finditer(text, start, end):
-            sex = _ROLE_GENDER.get(m.group(1))
+            sex = ROLE_GENDER.get(m.group(1))
             kind: Reference = "m" if sex == "m" else "f" if sex == "f" else "x"
             out.append(Mention(m.start(), m.end(), "", m.group(0), kind, role=True))
         out.sort(key=lambda x: x.start)

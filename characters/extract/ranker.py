@@ -28,7 +28,7 @@ from characters.extract.attribution import (
     adjacent,
     resolve,
 )
-from characters.extract.model import Attribution
+from characters.extract.model import Attribution, Mention
 
 FEATURES = (
     "tag_name", "tag_pronoun_fits", "tag_pronoun_clash", "tag_role_gender",
@@ -41,6 +41,7 @@ FEATURES = (
     "prev1_untagged", "prev2_untagged", "para_first_untagged", "prev_para_first_untagged",
     "addressed_prev_untagged", "recency_untagged", "next1_pred_untagged", "next2_pred_untagged",
     "named_inside_untagged", "tag_role_assoc",
+    "pron_para_last", "pron_para_first", "pron_rank", "pron_subject", "pron_unique",
 )  # fmt: skip
 _UNTAGGED = tuple(f.removesuffix("_untagged") for f in FEATURES if f.endswith("_untagged"))
 DEFAULT = {
@@ -196,14 +197,60 @@ def _tag(scene: Scene, units: list[Utterance], speakers: Sequence[str], k: int, 
             add(entity, "tag_role_assoc", score)
     if m.pronoun == "x":
         return  # "the doctor": nothing to match a gender against
+    _gender_fit(scene, speakers, k, m, add)
+    _antecedents(scene, units[k], m, add)
+
+
+def _gender_fit(scene: Scene, speakers: Sequence[str], k: int, m: Mention, add: Add) -> None:
     near = scene.narration.between(max(0, m.start - _LOOKBACK), m.end + _LOOKAHEAD)
     mentioned = {x.entity for x in near if x.pronoun is None}
+    fitting = []
     for entity in {s for s in speakers[max(0, k - _WINDOW_UNITS) : k] if s} | mentioned:
         ent = scene.entities.get(entity)
         if ent is not None and ent.gender == m.pronoun:
             add(entity, "tag_pronoun_fits")
+            fitting.append(entity)
         elif ent is not None and ent.gender:
             add(entity, "tag_pronoun_clash")
+    if len(fitting) == 1:
+        add(fitting[0], "pron_unique")
+
+
+def _antecedents(scene: Scene, unit: Utterance, m: Mention, add: Add) -> None:
+    """Where the names that fit a he/she stand: the competing readings of the pronoun,
+    weighed by the ranker instead of one hard rule (last name, subject, first in paragraph)."""
+    para_start = scene.paras[unit.para][0]
+    before = [
+        x
+        for x in scene.narration.between(max(0, m.start - _LOOKBACK), m.start)
+        if x.pronoun is None and _strict(scene, x.entity, m.pronoun)
+    ]
+    local = [x for x in before if x.start >= para_start]
+    if local:
+        add(local[-1].entity, "pron_para_last")
+        add(local[0].entity, "pron_para_first")
+    seen: list[str] = []
+    for x in reversed(before):
+        if x.entity not in seen:
+            seen.append(x.entity)
+    for rank, entity in enumerate(seen[:4]):
+        add(entity, "pron_rank", 1 / (1 + rank))
+    for x in reversed(before):
+        if _opens_sentence(scene.text, x.start):
+            add(x.entity, "pron_subject")
+            break
+
+
+def _strict(scene: Scene, entity: str, gender: str | None) -> bool:
+    ent = scene.entities.get(entity)
+    return ent is not None and ent.kind != "narrator" and ent.gender == gender
+
+
+def _opens_sentence(text: str, pos: int) -> bool:
+    i = pos - 1
+    while i >= 0 and text[i] in " \t\r\n\"“‘'_(":
+        i -= 1
+    return i < 0 or text[i] in ".!?;:\n"
 
 
 def _epithet(scene: Scene, surface: str) -> dict[str, float]:

@@ -8,6 +8,7 @@ attribution code the pipeline runs.
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections import Counter, defaultdict
 
@@ -110,6 +111,7 @@ def _gaps(spans: list[tuple[int, int]], size: int) -> list[tuple[int, int]]:
     return out
 
 
+_GENDER_LEAN = 0.4  # log-odds above the book's he/she balance
 _EN_GENDERED = re.compile(r"\b(?:(he|him|his|himself)|(she|her|hers|herself))\b", re.I)
 _ZH_GENDERED = re.compile(r"(?:(他)|(她))")
 
@@ -117,19 +119,29 @@ _ZH_GENDERED = re.compile(r"(?:(他)|(她))")
 def _infer_genders(
     entities: dict[str, Entity], narration: list[Mention], text: str, lang: str
 ) -> None:
-    """The first he/him/his or she/her after a name, before any other name, votes."""
+    """The first he/him/his or she/her after a name, before any other name and in the
+    same or the next sentence, votes (farther on, a viewpoint character's "she" wins)."""
     pattern = _ZH_GENDERED if lang == "zh" else _EN_GENDERED
     votes: dict[str, Counter[str]] = defaultdict(Counter)
     names = sorted((m for m in narration if m.pronoun is None), key=lambda m: m.start)
     for i, m in enumerate(names):
         nxt = names[i + 1].start if i + 1 < len(names) else len(text)
         g = pattern.search(text, m.end, min(nxt, m.end + 120))
-        if g is not None:
+        if g is not None and _same_sentence(text, m.end, g.start(), lang):
             votes[m.entity]["m" if g.group(1) else "f"] += 1
     for eid, count in votes.items():
         ent = entities.get(eid)
         if ent is None or ent.gender:
             continue
-        (top, n), total = count.most_common(1)[0], sum(count.values())
-        if n >= 3 and n >= 0.65 * total:
-            ent.gender = "m" if top == "m" else "f"
+        males, females = count["m"], count["f"]
+        lean = math.log((males + 0.5) / (females + 0.5))
+        if males + females >= 3 and abs(lean) >= _GENDER_LEAN:
+            ent.gender = "m" if lean > 0 else "f"
+
+
+def _same_sentence(text: str, start: int, end: int, lang: str) -> bool:
+    """A pronoun in the name's own sentence, or opening the next one ("… Henry. He …")."""
+    stops = "。！？" if lang == "zh" else ".!?"
+    gap = text[start:end]
+    cut = max(gap.rfind(ch) for ch in stops)
+    return cut < 0 or not gap[cut + 1 :].strip(" \t\r\n\"”’'")

@@ -12,11 +12,12 @@ import re
 from dataclasses import dataclass
 
 from characters.extract.lexicon import EN_SAY, ZH_REACTIONS, ZH_SAY, ZH_SAY_FILLER
+from characters.extract.mentions import ROLE_GENDER
 from characters.extract.model import Mention
 
 _EN_SAY = "|".join(sorted(EN_SAY, key=len, reverse=True))
 _EN_INVERTED = re.compile(
-    rf"^[\s,;:!?.—\-_)]*(?:{_EN_SAY})\s+(?!to\b|that\b)(?:(?:the|poor|old|little|young|[a-z]+ly)\s+)?"
+    rf"^[\s,;:!?.—\-_)]*(?:[a-z]+ly\s+)?(?:{_EN_SAY})\s+(?!to\b|that\b)(?:(?:the|poor|old|little|young|[a-z]+ly)\s+)?"
     r"(?:[a-z]+\s+)?"
 )
 _EN_SAY_WORD = re.compile(rf"\b(?:{_EN_SAY}|say|speak|spoke|exclaim|reply|answer|ask)\b")
@@ -78,15 +79,41 @@ def tag_after_en(text: str, start: int, end: int, table: MentionTable) -> Tag | 
         near = table.between(start + inv.start(), end)
         for m in (x for x in near if x.start <= start + inv.end()):
             if m.end >= start + inv.end() - 1 or m.pronoun is not None:
-                return Tag(m, _kind(m) + " after", 0.95)
+                return _owned(text, m, end) or Tag(m, _kind(m) + " after", 0.95)
         right = table.at(start + inv.end())
         if right is not None:
-            return Tag(right, _kind(right) + " after", 0.95)
+            return _owned(text, right, end) or Tag(right, _kind(right) + " after", 0.95)
+        verb = _EN_INVERTED_VERB.match(seg)
+        at = start + verb.end() if verb else end
+        described = _EN_DESCRIPTION.match(text, at, end)
+        if described is not None:  # "cried the new comer", "rejoined his companion"
+            return Tag(_role(described.start(), described.end(), text), "anaphoric after", 0.8)
     lead = _EN_LEAD.match(seg)
     first = table.at(start + (lead.end() if lead else 0))
     if first is not None and _EN_VERB_AFTER.match(text, first.end, end):
         return Tag(first, _kind(first) + " after", 0.95)
     return None
+
+
+_EN_INVERTED_VERB = re.compile(rf"^[\s,;:!?.—\-_)]*(?:[a-z]+ly\s+)?(?:{_EN_SAY})\s+")
+_EN_DESCRIPTION = re.compile(
+    r"(?:the|his|her|their|my|our|your|a|an)\s+(?:[a-z][a-z-]*\s+){0,2}[a-z][a-z-]*(?=[,.;!?:\s])"
+)
+_EN_OWNED = re.compile(r"['’]s?\s+(?:(?:[a-z][a-z-]*\s+){0,2}[a-z][a-z-]*)")
+
+
+def _owned(text: str, m: Mention, end: int) -> Tag | None:
+    """ "asked Mr. Bumble's good lady": the name is the owner; the speaker is described."""
+    found = _EN_OWNED.match(text, m.end, end) if m.pronoun is None else None
+    if found is None:
+        return None
+    return Tag(_role(m.start, found.end(), text), "anaphoric after (owned)", 0.8)
+
+
+def _role(start: int, end: int, text: str) -> Mention:
+    surface = text[start:end]
+    gender = ROLE_GENDER.get(surface.split()[-1].lower(), "x")
+    return Mention(start, end, "", surface, gender, role=True)  # type: ignore[arg-type]
 
 
 def tag_before_en(text: str, start: int, end: int, table: MentionTable) -> Tag | None:
