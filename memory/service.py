@@ -22,7 +22,7 @@ from memory.bank import LocalGenerations, MemoryBank, RedisGenerations
 from memory.base import MemoryScope, Recalled, TurnRecord
 from memory.canon import CanonIndex
 from memory.control import MemoryControl
-from memory.embeddings import Embedder, Vectors
+from memory.embeddings import Embedder, Vectors, embed_query
 from memory.extract import FactExtractor, RuleExtractor
 from memory.items import MemoryItem
 from memory.mirror import ReaderMirror
@@ -33,6 +33,7 @@ from memory.store import VectorStore
 from memory.summary import Summarizer
 from memory.writer import MemoryWriter, SharePolicy, no_sharing
 
+MIN_CANON_TOKENS = 40
 log = structlog.get_logger("memory")
 Count = Callable[[str], int]
 
@@ -60,6 +61,7 @@ class LongTermMemory:
         mirror_capacity: int = 256,
         recall_timeout_s: float = 3.0,
         dense_budget_s: float = 0.25,
+        query_tokens: int | None = 64,
     ) -> None:
         self.count = count_tokens or _default_count()
         # Memory lines are counted again and again across recalls; their counts never change.
@@ -81,6 +83,8 @@ class LongTermMemory:
             else None
         )
         self.recall_timeout_s = recall_timeout_s
+        # A chat message rarely needs more; the lexical side still sees all of it.
+        self.query_tokens = query_tokens
         self.dense_budget_s = dense_budget_s
 
     # -- lifecycle -----------------------------------------------------------
@@ -129,7 +133,7 @@ class LongTermMemory:
 
     async def _recall(self, scope: MemoryScope, query: str, budget: int) -> list[Recalled]:
         # The model embeds the query in a worker thread while the lexical side runs here.
-        embedding = asyncio.create_task(self.bank.embedder.query([query]))
+        embedding = asyncio.create_task(self._embed(query))
         try:
             mirror, items, lexical = await self._lexical(scope, query)
             vector = await self._within_budget(embedding)
@@ -158,9 +162,12 @@ class LongTermMemory:
         self, scope: MemoryScope, query: str, vector: Vectors | None = None
     ) -> list[tuple[MemoryItem, float]]:
         if vector is None:
-            vector = await self.bank.embedder.query([query])
+            vector = await self._embed(query)
         _, items, lexical = await self._lexical(scope, query)
         return await self._fused(scope, vector, items, lexical)
+
+    async def _embed(self, query: str) -> Vectors:
+        return await embed_query(self.bank.embedder, query, self.query_tokens)
 
     async def _lexical(
         self, scope: MemoryScope, query: str
@@ -200,10 +207,10 @@ class LongTermMemory:
         found = await self.canon.search(scope.work_id, scope.chapter, query, vector, limit=6)
         out, used = [], 0
         for passage, score in found:
-            text = f"[canon, ch. {passage.chapter}] {passage.text}"
-            cost = self.count(text) + 2
-            if used + cost > budget:
+            text = self._fit(f"[canon, ch. {passage.chapter}] {passage.text}", budget - used - 2)
+            if text is None:
                 continue
+            cost = self.count(text) + 2
             used += cost
             meta: dict[str, object] = {
                 "work_id": passage.work_id,
@@ -213,6 +220,21 @@ class LongTermMemory:
             }
             out.append(Recalled(id=passage.id, text=text, kind="canon", score=score, meta=meta))
         return out
+
+    def _fit(self, text: str, budget: int) -> str | None:
+        """``text``, or its head cut at a sentence end to fit ``budget`` tokens (CJK text
+        costs about a token per character, so a whole passage may not fit the canon share)."""
+        if self.count(text) <= budget:
+            return text
+        if budget < MIN_CANON_TOKENS:
+            return None
+        cut = text[: max(1, len(text) * budget // max(1, self.count(text)))]
+        while cut and self.count(cut + "…") > budget:
+            cut = cut[: int(len(cut) * 0.9)]
+        end = max(cut.rfind(p) for p in "。！？.!?")
+        if end >= len(cut) // 2:
+            cut = cut[: end + 1]
+        return cut + "…" if len(cut) > 20 else None
 
     # -- canon and queue helpers -------------------------------------------
 

@@ -19,6 +19,7 @@ from typing import Any
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from characters.works.canon import CanonFeeder
 from characters.works.jobs import ExtractionJobs
 from characters.works.records import Job, JobKind
 from characters.works.store import JobStore
@@ -36,6 +37,7 @@ _env = Environment(
 @dataclass(slots=True)
 class Editor:
     jobs: ExtractionJobs
+    canon: CanonFeeder | None = None  # None: memory is off
     streams: set[asyncio.Task[Any]] = field(default_factory=set)
 
 
@@ -59,6 +61,7 @@ def setup_routes(app: web.Application) -> None:
 async def _editor_ctx(app: web.Application) -> AsyncIterator[None]:
     runtime = app[RUNTIME]
     s = runtime.settings
+    canon = CanonFeeder(runtime.memory.index_canon) if runtime.memory is not None else None
     jobs = ExtractionJobs(
         JobStore(runtime.redis),
         runtime.cards,
@@ -66,13 +69,16 @@ async def _editor_ctx(app: web.Application) -> AsyncIterator[None]:
         max_bytes=s.extract_max_bytes,
         worker_jobs=s.extract_jobs,
         concurrency=s.extract_concurrency,
+        on_ready=canon.schedule if canon is not None else None,
     )
     await jobs.start()
-    app[EDITOR] = Editor(jobs)
+    app[EDITOR] = Editor(jobs, canon)
     try:
         yield
     finally:
         await jobs.close()
+        if canon is not None:
+            await canon.close()
 
 
 async def _end_streams(app: web.Application) -> None:

@@ -16,7 +16,7 @@ import os
 import secrets
 import shutil
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +69,7 @@ class ExtractionJobs:
         max_bytes: int,
         worker_jobs: int | None = None,
         concurrency: int = 1,
+        on_ready: Callable[[str, Path], None] | None = None,
     ) -> None:
         self.store = store
         self.cards = cards
@@ -77,6 +78,8 @@ class ExtractionJobs:
         self._worker_jobs = worker_jobs
         self._slots = asyncio.Semaphore(max(1, concurrency))
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        # Called with (work id, output folder) once its cards are published (canon indexing).
+        self._on_ready = on_ready
 
     def work_dir(self, work_id: str) -> WorkDir:
         return WorkDir(self.root / check_work_id(work_id))
@@ -267,6 +270,8 @@ class ExtractionJobs:
                         eta_s=0.0, message=f"{len(ids)} cards saved")  # fmt: skip
         await t.save(status="done", result=result, progress=done, finished_at=now())
         log.info("job_done", job=job.id, work=job.work_id, cards=len(ids))
+        if self._on_ready is not None:
+            self._on_ready(job.work_id, wd.out)
 
     async def _fail(self, t: _Tracker, code: str, message: str) -> None:
         await t.save(status="failed", error=JobError(code=code, message=message), finished_at=now())

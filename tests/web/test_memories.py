@@ -3,17 +3,21 @@ the Redis write queue; reader control over REST and the websocket; canon by chap
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
 from roleplay.llm.scripted import ScriptedLLM
 from roleplay.settings import Settings
+from tests.characters.extract.conftest import ZH_STORY
 from web.app import create_app
+from web.editor import EDITOR
 from web.runtime import RUNTIME
 
 from .conftest import new_chat
@@ -162,3 +166,30 @@ async def test_canon_passages_stop_at_the_readers_chapter(
     prompt = "\n".join(m.content for m in llm.requests[-1].messages)
     assert "竹林里练剑" in prompt
     assert "魔教" not in prompt
+
+
+async def test_an_extracted_work_becomes_canon_up_to_the_readers_chapter(
+    real: TestClient[Any, Any], llm: ScriptedLLM, tmp_path: Path
+) -> None:
+    admin = {"Authorization": "Bearer " + (tmp_path / "admin-token").read_text().strip()}
+    form = aiohttp.FormData()
+    form.add_field("file", ZH_STORY.encode(), filename="qingshi.txt", content_type="text/plain")
+    resp = await real.post("/api/works", data=form, headers=admin, params={"work": "qingshi"})
+    assert resp.status == 202, await resp.text()
+    job_id = (await resp.json())["job"]["id"]
+    for _ in range(600):
+        job = (await (await real.get(f"/api/jobs/{job_id}", headers=admin)).json())["job"]
+        if job["status"] in ("done", "failed"):
+            break
+        await asyncio.sleep(0.1)
+    assert job["status"] == "done", job
+    canon = real.server.app[EDITOR].canon
+    assert canon is not None
+    await canon.wait("qingshi")
+
+    reader = await _reader(real, "Reader")
+    chat = await new_chat(real, reader, "qingshi-c0", chapter=1)
+    await _say(real, reader, chat["chat"]["id"], "黑风寨的寨主赵铁臂是谁？茶棚里的老张头呢？")
+    prompt = "\n".join(m.content for m in llm.requests[-1].messages)
+    assert "[canon, ch. 1]" in prompt and "茶棚" in prompt
+    assert "ch. 2]" not in prompt and "黑风寨的寨主名叫" not in prompt
