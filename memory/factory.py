@@ -32,6 +32,7 @@ def open_memory(
     complete: Callable[[str], Awaitable[str]] | None = None,
     share: SharePolicy = no_sharing,
     mirror_capacity: int = 256,
+    query_tokens: int | None = 64,
 ) -> LongTermMemory:
     """``complete`` (prompt → text) turns on LLM fact extraction; rules are the fallback."""
     if chroma_host:
@@ -54,4 +55,5 @@ def open_memory(
         queue_stream=f"{prefix}:memq",
         mirror_capacity=mirror_capacity,
         recall_timeout_s=timeout_s,
+        query_tokens=query_tokens,
     )
