@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 import structlog
 
 from characters.card import CharacterCard
+from characters.lore import Lorebook
 from characters.lorebook import activate
 from characters.store import StoredCard
 from memory.base import Memory, MemoryScope, Recalled
+from roleplay.consistency.profile import lore_chapter
 from roleplay.llm.base import CanonLine, CharacterRef
 from roleplay.models import Chat, Message
 from roleplay.tokens import Tokenizer
@@ -43,6 +45,18 @@ class _CardView:
     card: PromptCard
     character: CharacterRef
     aliases: dict[str, list[str]]
+    lore: Lorebook | None  # only entries whose subject the reader has reached
+
+
+def lore_until(book: Lorebook | None, chapter: int | None) -> Lorebook | None:
+    """The lorebook without entries about people or things first met after ``chapter``
+    (the extraction records where each subject first appears): lore must not spoil."""
+    if book is None or chapter is None:
+        return book
+    keep = [e for e in book.entries if (lore_chapter(e) or 0) <= chapter]
+    if len(keep) == len(book.entries):
+        return book
+    return book.model_copy(update={"entries": keep})
 
 
 def prompt_card(card: CharacterCard, chapter: int | None) -> PromptCard:
@@ -94,7 +108,7 @@ class ContextGatherer:
             source=stored.card,
             card_key=f"{stored.id}@{stored.version}",
         )
-        ctx.lore = self._lore(stored.card, view.aliases, turns, budget.lore, ctx)
+        ctx.lore = self._lore(view.lore, view.aliases, turns, budget.lore, ctx)
         query = next((t.text for t in reversed(turns) if t.speaker == "user"), "")
         ctx.memories = await self._recall(memory_scope(chat, stored), query, budget.memory)
         return ctx
@@ -109,6 +123,7 @@ class ContextGatherer:
                 card=prompt_card(card, chapter),
                 character=character_ref(stored.id, stored.version, card, chapter),
                 aliases={card.data.name: list(card.novel.aliases)},
+                lore=lore_until(card.data.character_book, chapter),
             )
             if len(self._views) >= 512:
                 self._views.pop(next(iter(self._views)))
@@ -117,13 +132,12 @@ class ContextGatherer:
 
     def _lore(
         self,
-        card: CharacterCard,
+        book: Lorebook | None,
         aliases: dict[str, list[str]],
         turns: list[Turn],
         budget: int,
         ctx: Context,
     ) -> list[str]:
-        book = card.data.character_book
         if book is None or not book.entries:
             return []
         result = activate(
