@@ -1,20 +1,25 @@
 """Retrieval latency and write throughput with many readers in the embedded store.
 
 1. Bulk-load ``--readers`` × ``--per-reader`` memories (synthetic sentences from a
-   2 000-word vocabulary, synthetic unit vectors) straight into the store, one
-   collection per reader (the production layout, ``memory.scopes``).
-2. Writes: ``--writes`` exchanges through the production writer (extraction,
-   reconciliation, summaries, upsert, generation bump) for ``--active`` readers, in
-   batches of 32 as the queue worker applies them, with an embedder that returns
-   vectors instantly, so embedding time is excluded. ``writes_per_s`` counts memory
-   items (turns, facts, summaries) stored per second.
-3. Retrieval: ``--queries`` calls of the production ``recall`` (budget 1 200) on
-   active readers: ``retrieval_ms`` with the real e5 query embedding,
-   ``store_only_ms`` with the query vectors computed beforehand. ``cold_ms`` is the
-   first recall for a reader whose mirror is not loaded yet (one extra store read).
+   2 000-word vocabulary, synthetic unit vectors) straight into the store, in the
+   production layout (``memory.scopes``).
+2. Writes: ``--writes`` exchanges from ``--active`` readers go through the production
+   path: ``remember`` appends them to the Redis stream (a private redis-server), and the
+   queue worker drains that backlog through the writer (extraction, reconciliation,
+   summaries, upsert, generation bump in Redis). The embedder returns vectors instantly,
+   so embedding time is excluded. ``writes_per_s`` counts memory items (turns, facts,
+   summaries) stored per second from the worker's start until the stream is empty.
+3. Retrieval: ``--queries`` calls of the production ``recall`` (budget 1 200) on active
+   readers with reader messages: real chat lines (LoCoMo turns and CDConv user
+   utterances, half and half) when ``--chat-data`` has them, else a built-in mixed
+   Chinese/English list; each mentions one word of the stored vocabulary, so the lexical
+   side has work. ``retrieval_ms`` includes the e5 query embedding (the product's, capped
+   at 64 tokens), ``store_only_ms`` has the query vectors computed beforehand.
+   ``cold_ms`` is the first recall for a reader whose mirror is not loaded yet.
 4. ``embeds_per_s``: e5 passage embeddings per second, batches of 32.
 
     .venv/bin/python bench/memory_scale.py [--readers 1000 --per-reader 1000]
+        [--chat-data ../shared/data] [--path DIR]
 
 Ends with one JSON line.
 """
@@ -23,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import csv
 import functools
 import json
 import logging
@@ -36,17 +42,21 @@ from pathlib import Path
 
 import numpy as np
 import structlog
+from redis.asyncio import Redis
 
 from memory.base import MemoryScope, TurnRecord
 from memory.chroma import ChromaStore
 from memory.embeddings import E5Embedder, Vectors
 from memory.items import MemoryItem
+from memory.queue import WriteQueue
 from memory.scopes import memory_space
 from memory.service import LongTermMemory
 from memory.store import Record
+from roleplay.store.redis_server import EmbeddedRedis
 from roleplay.tokens import get_tokenizer
 
 DIM = 384
+QUERY_TOKENS = 64  # what the product's recall keeps of a message (LongTermMemory)
 
 
 class InstantEmbedder:
@@ -78,8 +88,8 @@ def vocabulary(n: int = 2000) -> list[str]:
     ]
 
 
-# Reader messages of ordinary length, for the cost of embedding a real query (the
-# synthetic queries above are random letter strings: 2–3× more tokens per word).
+# Reader messages when no data folder is given: short chat lines in both languages, a few
+# role-play paragraphs (the real sets below are what the published figures use).
 CHAT = [
     "Do you remember what I told you about my sister?",
     "What was the name of the town we talked about last week?",
@@ -89,17 +99,53 @@ CHAT = [
     "我今天考试考得不错，想跟你分享一下。",
     "师父又被妖怪抓走了，我们该怎么办？",
     "Why did you leave the mountain in the first place?",
+    "hi",
+    "早上好！",
+    "haha that's so you",
+    "你上次说要带我去花果山看看，还算数吗？",
+    "*sits down next to you by the fire and warms my hands* It has been a long road since "
+    "the river crossing. Tell me honestly, do you still think about that night?",
+    "我把你送我的那把扇子弄丢了，找了一整天都没找到，心里特别难受。你会生我的气吗？"
+    "我真的不是故意的，下次一定好好保管。",
+    "Okay so today was a mess: my train was late, I spilled coffee on my notes, and my boss "
+    "asked about the report I told you about. Any advice on how to calm down?",
+    "what did I say my favourite colour was?",
 ]
 
 
-async def query_embed_ms(e5: E5Embedder, rounds: int = 25) -> dict[str, float]:
-    out = []
-    for _ in range(rounds):
-        for text in CHAT:
-            started = time.perf_counter()
-            await e5.query([text])
-            out.append((time.perf_counter() - started) * 1000)
-    return pct(out)
+def load_messages(data: Path | None) -> list[str]:
+    """Real chat lines: LoCoMo turns (English) and CDConv user utterances (Chinese), evenly."""
+    en: list[str] = []
+    for path in sorted((data / "locomo").glob("*.json")) if data else []:
+        conv = json.loads(path.read_text())
+        conv = conv.get("conversation", conv)
+        en += [
+            str(t["text"])
+            for k, v in conv.items()
+            if k.startswith("session_")
+            for t in v
+            if isinstance(v, list) and isinstance(t, dict) and t.get("text")
+        ]
+    zh: list[str] = []
+    tsv = data / "cdconv" / "4class_dev.tsv" if data else None
+    if tsv is not None and tsv.exists():
+        with tsv.open(encoding="utf-8") as fh:
+            zh = [text for row in csv.reader(fh, delimiter="\t") for text in (row[0], row[2])]
+    if not en or not zh:
+        return []
+    n = min(len(en), len(zh))
+    return random.Random(11).sample(en, n) + random.Random(12).sample(zh, n)
+
+
+def reader_messages(rng: random.Random, n: int, pool: Sequence[str]) -> list[str]:
+    """``n`` messages from ``pool``, each mentioning one stored word (readers refer back)."""
+    vocab, out = vocabulary(), []
+    for _ in range(n):
+        text, word = rng.choice(pool), rng.choice(vocab)
+        spaces = [i for i, c in enumerate(text) if c == " "]
+        at = rng.choice(spaces) if spaces else rng.randrange(len(text) + 1)
+        out.append(f"{text[:at]} {word} {text[at:].lstrip()}".strip())
+    return out
 
 
 def sentence(rng: random.Random, vocab: list[str], lo: int = 10, hi: int = 22) -> str:
@@ -157,15 +203,34 @@ async def timed_recalls(mem: LongTermMemory, plan: Sequence[tuple[str, str]]) ->
     return out
 
 
+def count_stored(queue: WriteQueue) -> list[int]:
+    """Wrap the worker's apply functions to count the memory items they store."""
+    stored = [0]
+    many, one = queue.apply_many, queue.apply
+    assert many is not None
+
+    async def apply_many(entries: Sequence[tuple[MemoryScope, TurnRecord]]) -> object:
+        n = await many(entries)
+        stored[0] += int(str(n))
+        return n
+
+    async def apply(scope: MemoryScope, turn: TurnRecord) -> object:
+        items = await one(scope, turn)
+        stored[0] += len(items) if isinstance(items, list) else 0
+        return items
+
+    queue.apply_many, queue.apply = apply_many, apply
+    return stored
+
+
 async def write_phase(
     mem: LongTermMemory, args: argparse.Namespace, active: list[str], rng: random.Random
 ) -> float:
-    """Memory items stored per second, batches of 32 exchanges as the queue worker applies."""
-    vocab = vocabulary()
-    writes, started = 0, time.perf_counter()
-    batch: list[tuple[MemoryScope, TurnRecord]] = []
+    """Items per second through the write queue, draining a backlog of ``--writes`` exchanges."""
+    assert mem.queue is not None
+    vocab, stored = vocabulary(), count_stored(mem.queue)
     for i in range(args.writes):
-        reader = active[i % len(active)]
+        reader = rng.choice(active)
         turn = TurnRecord(
             chat_id=f"chat-new-{reader}",
             user_message_id=f"w{args.seed}-{i}u",
@@ -176,11 +241,13 @@ async def write_phase(
             reply_text=sentence(rng, vocab),
             at=1.8e9 + i + args.seed * 1e6,
         )
-        batch.append((MemoryScope(reader_id=reader, card_id="card"), turn))
-        if len(batch) == 32 or i == args.writes - 1:
-            writes += await mem.writer.apply_many(batch)
-            batch = []
-    return writes / (time.perf_counter() - started)
+        await mem.remember(MemoryScope(reader_id=reader, card_id="card"), turn)
+    started = time.perf_counter()
+    await mem.start()
+    assert await mem.flush(timeout_s=3600), "the write queue did not drain"
+    elapsed = time.perf_counter() - started
+    await mem.queue.aclose()
+    return stored[0] / elapsed
 
 
 async def embed_phase(e5: E5Embedder, rng: random.Random) -> float:
@@ -189,6 +256,16 @@ async def embed_phase(e5: E5Embedder, rng: random.Random) -> float:
     for start in range(0, len(texts), 32):
         await e5.passage(texts[start : start + 32])
     return len(texts) / (time.perf_counter() - started)
+
+
+async def query_embed_ms(e5: E5Embedder, queries: Sequence[str]) -> dict[str, float]:
+    """The query embedding alone, as recall does it (one message, capped)."""
+    out = []
+    for text in queries:
+        started = time.perf_counter()
+        await e5.query([text], max_tokens=QUERY_TOKENS)
+        out.append((time.perf_counter() - started) * 1000)
+    return pct(out)
 
 
 async def prepare(store: ChromaStore, args: argparse.Namespace, path: Path) -> float:
@@ -200,23 +277,26 @@ async def prepare(store: ChromaStore, args: argparse.Namespace, path: Path) -> f
     return bulk
 
 
-async def run(args: argparse.Namespace, path: Path) -> dict[str, object]:
-    vocab, rng = vocabulary(), random.Random(5 + args.seed)
+async def run(args: argparse.Namespace, path: Path, redis: Redis) -> dict[str, object]:
+    rng = random.Random(5 + args.seed)
     store = ChromaStore(path=path, timeout_s=60)
     bulk = await prepare(store, args, path)
     active = [f"reader{i}" for i in rng.sample(range(args.readers), min(args.active, args.readers))]
     e5 = E5Embedder(num_threads=args.threads)
-    queries = [
-        " ".join(rng.choice(vocab) for _ in range(rng.randint(4, 9))) for _ in range(args.queries)
-    ]
-    known = dict(zip(queries, await e5.query(queries), strict=True))
+    pool = load_messages(args.chat_data) or CHAT
+    queries = reader_messages(rng, args.queries, pool)
+    known = dict(zip(queries, await e5.query(queries, max_tokens=QUERY_TOKENS), strict=True))
     mem = LongTermMemory(
         store,
         InstantEmbedder(known),
+        redis=redis,
         count_tokens=get_tokenizer().count,
         prefix="scale",
+        queue_stream=f"scale:memq:{args.seed}",
         mirror_capacity=max(256, len(active)),
         recall_timeout_s=60,
+        dense_budget_s=60,  # measure the whole path: never fall back to words alone
+        query_tokens=QUERY_TOKENS,
     )
     cold = await timed_recalls(mem, [(r, queries[i % len(queries)]) for i, r in enumerate(active)])
     writes_per_s = await write_phase(mem, args, active, rng)
@@ -225,24 +305,39 @@ async def run(args: argparse.Namespace, path: Path) -> dict[str, object]:
     mem.bank.embedder = e5  # the real path: the query is embedded inside recall
     full = await timed_recalls(mem, plan)
     embeds_per_s = await embed_phase(e5, rng)
-    chat_embed = await query_embed_ms(e5)
-    await store.aclose()
-    return {
+    tokens = [e5.query_tokens(q) for q in queries]
+    result = {
         "retrieval_ms": pct(full),
         "store_only_ms": pct(store_only),
         "writes_per_s": round(writes_per_s, 1),
         "embeds_per_s": round(embeds_per_s, 1),
         "cold_ms": pct(cold),
-        "chat_query_embed_ms": chat_embed,
+        "query_embed_ms": await query_embed_ms(e5, queries),
+        "query_tokens": pct(tokens)
+        | {"over_cap": round(np.mean(np.array(tokens) > QUERY_TOKENS), 3)},
+        "messages": "locomo+cdconv" if pool is not CHAT else "built-in",
+    }
+    await store.aclose()
+    return result | {
         "bulk_load_per_s": round(bulk, 1),
         "readers": args.readers,
         "per_reader": args.per_reader,
         "active_readers": len(active),
         "queries": len(queries),
         "exchanges_written": args.writes,
+        "threads": args.threads,
         "load_average": round(os.getloadavg()[0], 2),
         "cpus": os.cpu_count(),
     }
+
+
+async def run_with_redis(args: argparse.Namespace, path: Path) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as tmp, EmbeddedRedis(Path(tmp)) as server:
+        redis = Redis.from_url(server.url, decode_responses=True)
+        try:
+            return await run(args, path, redis)
+        finally:
+            await redis.aclose()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -260,15 +355,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=None,
         help="store folder, kept and reused by later runs (default: a temp dir)",
     )
+    ap.add_argument(
+        "--chat-data",
+        type=Path,
+        default=None,
+        help="data folder with locomo/ and cdconv/ for real reader messages",
+    )
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=0, help="vary it when reusing --path")
     args = ap.parse_args(argv)
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     if args.path is not None:
-        result = asyncio.run(run(args, args.path))
+        result = asyncio.run(run_with_redis(args, args.path))
     else:
         with tempfile.TemporaryDirectory() as tmp:
-            result = asyncio.run(run(args, Path(tmp)))
+            result = asyncio.run(run_with_redis(args, Path(tmp)))
     print(json.dumps(result))
     return 0
 

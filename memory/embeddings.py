@@ -93,6 +93,10 @@ class E5Embedder:
     async def passage(self, texts: Sequence[str]) -> Vectors:
         return await self._writer.run(lambda: self._encode(texts, False))
 
+    def query_tokens(self, text: str) -> int:
+        """What ``text`` costs as a query: model tokens, prefix and special tokens included."""
+        return int(self._reader.model.token_count(text, True))
+
     def _encode(
         self, texts: Sequence[str], is_query: bool, max_tokens: int | None = None
     ) -> Vectors:
@@ -100,7 +104,7 @@ class E5Embedder:
             return np.zeros((0, self.dim), dtype=np.float32)
         model = (self._reader if is_query else self._writer).model
         if max_tokens is not None:
-            texts = [tail(t, max_tokens, lambda s: int(model.token_count(s, True))) for t in texts]
+            texts = [tail(t, max_tokens, self.query_tokens) for t in texts]
         out = model.encode(list(texts), is_query)
         return np.asarray(out, dtype=np.float32).reshape(len(texts), self.dim)
 
