@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from memory.base import TurnRecord
 from memory.chroma import ChromaStore
 from memory.extract import LLMExtractor, rule_facts
+from memory.items import MemoryItem
 from memory.service import LongTermMemory
-from memory.store import FakeVectorStore
+from memory.store import FakeVectorStore, Record
 from tests.memory.conftest import build_memory, scope, turn
 
 
@@ -79,3 +82,28 @@ async def test_llm_extractor_parses_json_lines_and_falls_back() -> None:
     assert [(f.text, f.slot) for f in got] == [("Alice is a nurse", "job")]
     fallback = await LLMExtractor(broken).extract(t)
     assert {f.slot for f in fallback} >= {"job", "name"}
+
+
+def test_store_metadata_keeps_filter_keys_apart_and_reads_old_records() -> None:
+    item = MemoryItem(
+        id="i1",
+        kind="fact",
+        text="Alice lives in 长安",
+        reader_id="alice",
+        card_id="wukong",
+        work_id="xyj",
+        shared=True,
+        sources=("m1u", "m2u"),
+        seq=7,
+        at=1.7e9,
+        chapter=3,
+        slot="home",
+        valid_to=1.8e9,
+        superseded_by="i2",
+        extra={"value": "长安"},
+    )
+    meta = item.to_meta()
+    assert set(meta) == {"reader_id", "scope", "shared_scope", "m"}
+    assert MemoryItem.from_record(Record("i1", item.text, meta)) == item
+    flat = {**json.loads(str(meta.pop("m"))), **meta}  # how stores written before kept it
+    assert MemoryItem.from_record(Record("i1", item.text, flat)) == item
