@@ -149,7 +149,7 @@ class MemoryBank:
         self._batch = {}
         try:
             yield
-            await self._write(self._batch)
+            await self._write(self._batch, patched=True)
         except BaseException:
             for reader_id in self._batch:
                 self.mirrors.forget(reader_id)
@@ -157,7 +157,8 @@ class MemoryBank:
         finally:
             self._batch = None
 
-    async def _write(self, pending: Mapping[str, _Pending]) -> None:
+    async def _write(self, pending: Mapping[str, _Pending], *, patched: bool = False) -> None:
+        """Embed and store; ``patched``: the mirrors already hold these changes (a batch)."""
         flat = [(r, item, text) for r, p in pending.items() for item, text in p.items.values()]
         vectors = await self.embedder.passage([text for _, _, text in flat]) if flat else None
         for n, (reader_id, item, _) in enumerate(flat):
@@ -169,8 +170,8 @@ class MemoryBank:
             if p.drops:
                 await self.store.delete(self.space(reader_id), sorted(p.drops))
             await self.store.upsert(self.space(reader_id), p.records)
-            puts = [item for item, _ in p.items.values()]
-            await self._after_write(reader_id, put=puts, drop=sorted(p.drops))
+            puts = [] if patched else [item for item, _ in p.items.values()]
+            await self._after_write(reader_id, put=puts, drop=[] if patched else sorted(p.drops))
 
     def _patch(
         self, reader_id: str, put: Sequence[MemoryItem] = (), drop: Sequence[str] = ()

@@ -25,13 +25,23 @@ class ReaderMirror:
         self.items: dict[str, MemoryItem] = {}
         self.bm25 = BM25()
         self._chats: dict[str, list[str]] | None = None
+        # What every write consults (facts to reconcile, a chat's summaries), kept apart so
+        # a write does not scan all of a reader's memories.
+        self._facts: dict[str, MemoryItem] = {}
+        self._summaries: dict[str, dict[str, MemoryItem]] = {}
         for item in items:
             self.put(item)
 
     def put(self, item: MemoryItem) -> None:
         known = item.id in self.items
+        if known:
+            self._unindex(self.items[item.id])
         self.items[item.id] = item
         self.bm25.add(item.id, lexical_text(item))
+        if item.kind == "fact":
+            self._facts[item.id] = item
+        elif item.kind == "summary":
+            self._summaries.setdefault(item.chat_id, {})[item.id] = item
         if self._chats is None or item.kind != "turn":
             return
         if known:
@@ -42,9 +52,23 @@ class ReaderMirror:
         bisect.insort(order, item.id, key=lambda i: (self.items[i].seq, self.items[i].at))
 
     def drop(self, item_id: str) -> None:
-        if self.items.pop(item_id, None) is not None:
+        item = self.items.pop(item_id, None)
+        if item is not None:
+            self._unindex(item)
             self.bm25.remove(item_id)
             self._chats = None
+
+    def _unindex(self, item: MemoryItem) -> None:
+        self._facts.pop(item.id, None)
+        self._summaries.get(item.chat_id, {}).pop(item.id, None)
+
+    def facts(self) -> list[MemoryItem]:
+        return list(self._facts.values())
+
+    def chat(self, chat_id: str) -> list[MemoryItem]:
+        """The turns of ``chat_id`` in order, then its summaries."""
+        turns = [self.items[i] for i in self._order().get(chat_id, [])]
+        return [*turns, *self._summaries.get(chat_id, {}).values()]
 
     def previous_turn(self, chat_id: str, seq: int) -> MemoryItem | None:
         """The last turn of ``chat_id`` before position ``seq`` (what a new message answers)."""

@@ -97,7 +97,7 @@ class MemoryWriter:
             return []  # already written: a retried queue entry
         known = [
             i
-            for i in mirror.items.values()
+            for i in [*mirror.facts(), *mirror.chat(turn.chat_id)]
             if visible(scope, i.reader_id, i.card_id, i.shared, i.work_id)
         ]
         facts = await self.extractor.extract(turn)
