@@ -51,6 +51,7 @@ class WriteQueue:
         claim_idle_ms: int = 60_000,
         max_attempts: int = 5,
         apply_many: ApplyMany | None = None,
+        batch: int = 128,
     ) -> None:
         self.redis = redis
         self.apply = apply
@@ -60,6 +61,10 @@ class WriteQueue:
         self.claim_idle_ms = claim_idle_ms
         self.max_attempts = max_attempts
         self.apply_many = apply_many
+        # Entries read (and applied together) at once. A backlog mixes many readers, and the
+        # store pays per call, one per reader: a wider window finds more of each reader's
+        # entries to write in one call. Order is kept per reader, which is all that matters.
+        self.batch = batch
         self._failures: dict[str, int] = {}
         self._task: asyncio.Task[None] | None = None
 
@@ -118,7 +123,7 @@ class WriteQueue:
         """Apply this consumer's pending entries, then any claimed from dead consumers."""
         done = await self._apply_all(await self._read("0", block_ms=None))
         claimed = await self.redis.xautoclaim(
-            self.stream, self.group, self.consumer, self.claim_idle_ms, "0-0", count=32
+            self.stream, self.group, self.consumer, self.claim_idle_ms, "0-0", count=self.batch
         )
         if claimed and claimed[1]:
             done += await self._apply_all(claimed[1])
@@ -130,7 +135,7 @@ class WriteQueue:
 
     async def _read(self, start: str, block_ms: int | None) -> list[Any]:
         resp: Any = await self.redis.xreadgroup(
-            self.group, self.consumer, {self.stream: start}, count=32, block=block_ms
+            self.group, self.consumer, {self.stream: start}, count=self.batch, block=block_ms
         )
         return list(resp[0][1]) if resp else []
 
@@ -145,8 +150,7 @@ class WriteQueue:
         except Exception as exc:  # find the culprit entry by entry
             log.warning("memory_batch_failed", error=repr(exc), entries=len(entries))
             return False
-        for entry_id, _ in entries:
-            await self._ack(entry_id)
+        await self._ack(*[entry_id for entry_id, _ in entries])
         return True
 
     async def _apply_all(self, entries: list[Any]) -> int:
@@ -181,8 +185,8 @@ class WriteQueue:
         log.error("memory_write_dead_lettered", entry=entry_id, error=repr(exc))
         return True
 
-    async def _ack(self, entry_id: str) -> None:
+    async def _ack(self, *entry_ids: str) -> None:
         pipe = self.redis.pipeline(transaction=True)
-        pipe.xack(self.stream, self.group, entry_id)
-        pipe.xdel(self.stream, entry_id)
+        pipe.xack(self.stream, self.group, *entry_ids)
+        pipe.xdel(self.stream, *entry_ids)
         await pipe.execute()
