@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -43,6 +43,7 @@ FEATURES = (
     "named_inside_untagged", "tag_role_assoc",
     "pron_para_last", "pron_para_first", "pron_rank", "pron_subject", "pron_unique",
 )  # fmt: skip
+_INDEX = {name: i for i, name in enumerate(FEATURES)}
 _UNTAGGED = tuple(f.removesuffix("_untagged") for f in FEATURES if f.endswith("_untagged"))
 DEFAULT = {
     "tag_name": 12.0, "tag_pronoun_fits": 3.0, "tag_pronoun_clash": -6.0, "prev2": 2.0,
@@ -122,7 +123,10 @@ def candidates(
         for name, gender in future_pronouns:
             if ent is not None and ent.gender == gender:
                 f[name] = 1.0
-        out.append(Candidate(entity, [f.get(name, 0.0) for name in FEATURES]))
+        vec = [0.0] * len(FEATURES)
+        for name, value in f.items():
+            vec[_INDEX[name]] = value
+        out.append(Candidate(entity, vec))
     return out
 
 
@@ -308,32 +312,83 @@ def decide(
 ) -> list[Attribution]:
     """Greedy left-to-right: each choice becomes history for the next utterance."""
     w = load_weights(scene.language) if weights is None else weights
-    first = [a.speaker for a in _greedy(scene, units, w, ())]
-    out = _greedy(scene, units, w, first)
+    first = [a.speaker for a in _beam(scene, units, w, (), BEAM)]
+    out = _beam(scene, units, w, first, BEAM)
     speakers = [a.speaker for a in out]
     for k, att in enumerate(out):
         att.addressees = addressees(scene, units, speakers, k)
     return out
 
 
-def _greedy(
-    scene: Scene, units: list[Utterance], w: np.ndarray, future: Sequence[str]
+BEAM = 6
+_MEMORY = 8  # decisions the features look back at; beams agreeing on them are merged
+_HOPELESS = math.log(1e-3)  # a reading this unlikely is not worth a beam
+_UNLIKELY_PATH = math.log(1e-2)  # nor a history this far behind the best
+
+
+class _Recent(Sequence[str]):
+    """The last few decisions of one beam, indexed like the full list of decisions."""
+
+    def __init__(self, last: tuple[str, ...], k: int) -> None:
+        self.last, self.k = last, k
+
+    def __len__(self) -> int:
+        return self.k
+
+    def __getitem__(self, j: Any) -> Any:
+        if isinstance(j, slice):
+            return [self[i] for i in range(*j.indices(self.k))]
+        i = j - (self.k - len(self.last))
+        return self.last[i] if 0 <= i < len(self.last) else ""
+
+
+@dataclass(slots=True)
+class _Path:
+    last: tuple[str, ...]
+    score: float
+    chosen: tuple[Candidate | None, float] = (None, 0.0)  # and its probability
+    before: _Path | None = None  # shared by the beams that branch here
+
+
+def _beam(
+    scene: Scene, units: list[Utterance], w: np.ndarray, future: Sequence[str], width: int
 ) -> list[Attribution]:
-    speakers: list[str] = []
-    out: list[Attribution] = []
+    """Left to right, keeping the few best histories: one early mistake in a long
+    exchange no longer flips every later turn (A B A B read as B A B A)."""
+    beams = [_Path((), 0.0)]
     for k in range(len(units)):
-        cands = candidates(scene, units, speakers, k, future)
-        if not cands:
-            speakers.append("")
+        grown: dict[tuple[str, ...], _Path] = {}
+        for path in beams:
+            cands = candidates(scene, units, _Recent(path.last, k), k, future)
+            options: list[tuple[Candidate | None, float]] = [(None, 0.0)]
+            if cands:
+                scores = np.array([c.features for c in cands]) @ w
+                logp = scores - scores.max()
+                logp -= np.log(np.exp(logp).sum())
+                order = [j for j in np.argsort(-logp)[:width] if logp[j] > _HOPELESS]
+                options = [(cands[j], float(logp[j])) for j in order]
+            for cand, lp in options:
+                last = (*path.last[1 - _MEMORY :], cand.entity if cand else "")
+                score = path.score + lp
+                if last not in grown or grown[last].score < score:
+                    grown[last] = _Path(last, score, (cand, lp), path)
+        beams = sorted(grown.values(), key=lambda p: -p.score)[:width]
+        beams = [p for p in beams if p.score > beams[0].score + _UNLIKELY_PATH]
+    return _backtrack(units, beams[0])
+
+
+def _backtrack(units: list[Utterance], path: _Path) -> list[Attribution]:
+    out: list[Attribution] = []
+    node: _Path | None = path
+    while node is not None and node.before is not None:
+        cand, lp = node.chosen
+        k = len(units) - 1 - len(out)
+        if cand is None:
             out.append(Attribution("", 0.0, "unknown"))
-            continue
-        scores = np.array([c.features for c in cands]) @ w
-        p = np.exp(scores - scores.max())
-        best = int(np.argmax(scores))
-        speakers.append(cands[best].entity)
-        confidence = round(float(p[best] / p.sum()), 3)
-        out.append(Attribution(cands[best].entity, confidence, _rule(units[k], cands[best])))
-    return out
+        else:
+            out.append(Attribution(cand.entity, round(math.exp(lp), 3), _rule(units[k], cand)))
+        node = node.before
+    return out[::-1]
 
 
 def _rule(unit: Utterance, cand: Candidate) -> str:
