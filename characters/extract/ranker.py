@@ -42,6 +42,7 @@ FEATURES = (
     "addressed_prev_untagged", "recency_untagged", "next1_pred_untagged", "next2_pred_untagged",
     "named_inside_untagged", "tag_role_assoc",
     "pron_para_last", "pron_para_first", "pron_rank", "pron_subject", "pron_unique",
+    "prev_para_last", "next_para_first", "next_para_opens",
 )  # fmt: skip
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
 _UNTAGGED = tuple(f.removesuffix("_untagged") for f in FEATURES if f.endswith("_untagged"))
@@ -175,12 +176,29 @@ def _paragraph(
         names = [m for m in scene.narration.between(p_start, p_end) if m.pronoun is None]
         for i, m in enumerate(names):
             add(m.entity, "prev_para_first" if i == 0 else "prev_para_any")
+        if names:
+            add(names[-1].entity, "prev_para_last")
+    _next_paragraph(scene, units, k, add)
     if k and adjacent(units, k - 1, k):
         prev = units[k - 1]
         for m in scene.inside.between(prev.start, prev.end):
             add(m.entity, "addressed_prev")
     for m in scene.inside.between(unit.start, unit.end):
         add(m.entity, "named_inside")
+
+
+def _next_paragraph(scene: Scene, units: list[Utterance], k: int, add: Add) -> None:
+    """ "…"\n少平愣住了。: narration right after a quote, before the next one, is often
+    about its speaker (and texts split into sentences put it in a paragraph of its own)."""
+    para = units[k].para + 1
+    if para >= len(scene.paras) or (k + 1 < len(units) and units[k + 1].para <= para):
+        return
+    p_start, p_end = scene.paras[para]
+    names = [m for m in scene.narration.between(p_start, p_end) if m.pronoun is None]
+    if names:
+        add(names[0].entity, "next_para_first")
+        if names[0].start - p_start <= 2:
+            add(names[0].entity, "next_para_opens")
 
 
 def _tag(scene: Scene, units: list[Utterance], speakers: Sequence[str], k: int, add: Add) -> None:
