@@ -42,7 +42,7 @@ FEATURES = (
     "addressed_prev_untagged", "recency_untagged", "next1_pred_untagged", "next2_pred_untagged",
     "named_inside_untagged", "tag_role_assoc",
     "pron_para_last", "pron_para_first", "pron_rank", "pron_subject", "pron_unique",
-    "prev_para_last", "next_para_first", "next_para_opens",
+    "prev_para_last", "next_para_first", "next_para_opens", "tag_loose",
 )  # fmt: skip
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
 _UNTAGGED = tuple(f.removesuffix("_untagged") for f in FEATURES if f.endswith("_untagged"))
@@ -207,7 +207,7 @@ def _tag(scene: Scene, units: list[Utterance], speakers: Sequence[str], k: int, 
         return
     m = tag.mention
     if m.pronoun is None:
-        add(m.entity, "tag_name")
+        add(m.entity, "tag_loose" if tag.rule.endswith("(loose)") else "tag_name")
         return
     if m.pronoun == "":
         add(NARRATOR if NARRATOR in scene.entities else "", "tag_name")
@@ -411,7 +411,7 @@ def _backtrack(units: list[Utterance], path: _Path) -> list[Attribution]:
 
 def _rule(unit: Utterance, cand: Candidate) -> str:
     f = dict(zip(FEATURES, cand.features, strict=True))
-    if f["tag_name"]:
+    if f["tag_name"] or f["tag_loose"]:
         return "explicit"
     if unit.tag is not None and (f["tag_pronoun_fits"] or f["tag_role_gender"]):
         return "anaphoric"

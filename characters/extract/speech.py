@@ -92,7 +92,30 @@ def tag_after_en(text: str, start: int, end: int, table: MentionTable) -> Tag | 
     first = table.at(start + (lead.end() if lead else 0))
     if first is not None and _EN_VERB_AFTER.match(text, first.end, end):
         return Tag(first, _kind(first) + " after", 0.95)
+    return _loose_after(text, start, end, table, first)
+
+
+def _loose_after(
+    text: str, start: int, end: int, table: MentionTable, first: Mention | None
+) -> Tag | None:
+    """ "…," sneered Oakley / "…," Brenda confided: a quote ending in a comma asks for a
+    tag, so a verb we do not list next to a name is one (the ranker weighs it apart)."""
+    if start < 2 or text[start - 2] not in ",—-":
+        return None
+    verb = _EN_ANY_VERB_INVERTED.match(text, start, end)
+    if verb is not None:
+        m = table.at(verb.end())
+        if m is not None and (m.pronoun is None or not m.role):
+            return Tag(m, _kind(m) + " after (loose)", 0.7)
+    if first is not None and _EN_ANY_VERB_AFTER.match(text, first.end, end):
+        return Tag(first, _kind(first) + " after (loose)", 0.7)
     return None
+
+
+_EN_ANY_VERB_INVERTED = re.compile(
+    r"[\s_]*(?:[a-z]+ly\s+)?[a-z]+(?:ed|s)(?:\s+(?:in|out|up|on|forth|back))?\s+"
+)
+_EN_ANY_VERB_AFTER = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:[a-z]+ed|went on|broke in)\b")
 
 
 _EN_INVERTED_VERB = re.compile(rf"^[\s,;:!?.—\-_)]*(?:[a-z]+ly\s+)?(?:{_EN_SAY})\s+")
