@@ -170,19 +170,60 @@ class PrecomputedEmbedder:
 
 
 def precompute(texts: Sequence[str], cache: Path | None, threads: int) -> PrecomputedEmbedder:
-    """Embed a benchmark's texts once (disk-cached by content) as the moderator would."""
+    """Embed a benchmark's texts once as the moderator would, disk-cached by content: a
+    whole-list file (older caches) and a per-text store, so adding a few texts to a
+    benchmark embeds only those."""
     from safety.normalize import normalize
 
     model = E5Embedder(threads=threads, max_batch=64)
     cleans = list(dict.fromkeys(normalize(t).clean for t in texts))
+    if cache is None:
+        return PrecomputedEmbedder(dict(zip(cleans, model.embed_sync(cleans), strict=True)), model)
     key = hashlib.sha1("\x00".join(cleans).encode("utf-8")).hexdigest()[:16]
-    path = cache / f"emb_{key}.npy" if cache else None
-    if path is not None and path.exists():
-        vecs = np.load(path)
-    else:
-        print(f"embedding {len(cleans)} texts (cache: {path})", file=sys.stderr)
-        vecs = model.embed_sync(cleans)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            np.save(path, vecs)
-    return PrecomputedEmbedder(dict(zip(cleans, vecs, strict=True)), model)
+    store = _TextStore(cache)
+    path = cache / f"emb_{key}.npy"
+    if path.exists():
+        store.add(cleans, np.load(path))
+    missing = [t for t in cleans if t not in store]
+    if missing:
+        print(f"embedding {len(missing)} of {len(cleans)} texts (cache: {cache})", file=sys.stderr)
+        store.add(missing, model.embed_sync(missing))
+    store.save()
+    return PrecomputedEmbedder({t: store.get(t) for t in cleans}, model)
+
+
+class _TextStore:
+    """Vectors by sha1 of the text, in two files under ``folder``."""
+
+    def __init__(self, folder: Path) -> None:
+        self.keys_path = folder / "text_store_keys.npy"
+        self.vecs_path = folder / "text_store_vecs.npy"
+        keys = np.load(self.keys_path).tolist() if self.keys_path.exists() else []
+        vecs = np.load(self.vecs_path) if self.vecs_path.exists() else np.zeros((0, DIM))
+        self.rows: dict[str, F32] = dict(zip(keys, vecs.astype(np.float32), strict=True))
+        self.dirty = False
+
+    @staticmethod
+    def _key(text: str) -> str:
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    def __contains__(self, text: str) -> bool:
+        return self._key(text) in self.rows
+
+    def get(self, text: str) -> F32:
+        return self.rows[self._key(text)]
+
+    def add(self, texts: Sequence[str], vecs: F32) -> None:
+        for t, v in zip(texts, vecs, strict=True):
+            k = self._key(t)
+            if k not in self.rows:
+                self.rows[k] = np.asarray(v, np.float32)
+                self.dirty = True
+
+    def save(self) -> None:
+        if not self.dirty:
+            return
+        self.keys_path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(self.keys_path, np.asarray(list(self.rows)))
+        np.save(self.vecs_path, np.stack(list(self.rows.values())))
+        self.dirty = False
