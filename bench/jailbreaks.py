@@ -8,7 +8,17 @@ role-play and hypothetical framing, encodings, injection, persona hijack, data
 extraction — none of it used in training), and our benign role-play turns
 (``tests/safety/data/benign_*.txt``, zh + en, dark canon fiction included; the
 ``fresh`` set was written after development and never used for tuning).
-Last line: ``{"flagged", "benign_false_positive", "heldout_flagged", ...}``.
+
+A second, larger generalisation check (``gen_*`` keys), written by hand and kept out of
+training and seeds: ``attacks_styles.txt`` (~150 attacks in styles absent from the
+folder: grandma personas, renamed developer modes, refusal suppression, prefix
+injection, payload splitting, obfuscation, translation wrappers, "for my novel",
+many-shot dialogues, prompt extraction, other readers' data, fake authority, dual
+answers, Chinese variants), ``harm_en.txt`` (~150 English harmful requests and
+statements by category, screened as ``roleplay moderate`` does: no work or card) and
+``benign_mixed.txt`` (~200 zh/en turns: canon darkness, grief, everyday questions,
+anti-bias statements; false positives both inside a story and on the CLI path).
+Last line: ``{"flagged", "benign_false_positive", "heldout_flagged", ..., "gen_*"}``.
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ from safety.embedder import precompute  # noqa: E402
 from safety.moderator import LayeredModerator  # noqa: E402
 
 STORY = Policy(rating="teen", work_id="bench-work", card_id="bench-card")
+CLI = Policy()  # what ``roleplay moderate`` uses: no story context
 HERE = Path(__file__).resolve().parents[1] / "tests" / "safety" / "data"
 
 
@@ -57,10 +68,49 @@ def ours(name: str) -> list[tuple[str, str]]:
     return rows
 
 
-async def screen(mod: LayeredModerator, texts: list[str], roles: list[Role]) -> list[bool]:
-    # Every turn here comes through a role-play chat: a story context (a card is set).
-    verdicts = await mod.screen_many(texts, roles, STORY)
+async def screen(
+    mod: LayeredModerator, texts: list[str], roles: list[Role], policy: Policy = STORY
+) -> list[bool]:
+    # Turns in a role-play chat come with a story context (a card is set).
+    verdicts = await mod.screen_many(texts, roles, policy)
     return [not v.allowed for v in verdicts]
+
+
+GEN_FILES = ("attacks_styles.txt", "harm_en.txt", "benign_mixed.txt")
+
+
+async def generalisation(mod: LayeredModerator, show: bool) -> dict[str, Any]:
+    styles, harm, mixed = (ours(n) for n in GEN_FILES)
+    s = await screen(mod, [t for _, t in styles], ["user"] * len(styles))
+    hv = await mod.screen_many([t for _, t in harm], ["user"] * len(harm), CLI)
+    h = [not v.allowed for v in hv]
+    own = [bool(v.categories.get(c)) for (c, _), v in zip(harm, hv, strict=True)]
+    roles: list[Role] = ["assistant" if t.startswith("assistant") else "user" for t, _ in mixed]
+    kinds = [t.partition(",")[2] for t, _ in mixed]
+    m_story = await screen(mod, [t for _, t in mixed], roles)
+    m_cli = await screen(mod, [t for _, t in mixed], roles, CLI)
+    if show:
+        for (tag, text), f in zip(styles, s, strict=True):
+            if not f:
+                print(f"gen missed [{tag}]: {text[:100]}", file=sys.stderr)
+        for (tag, text), v in zip(harm, hv, strict=True):
+            if v.allowed:
+                print(f"gen harm missed [{tag}]: {text[:100]}", file=sys.stderr)
+        for (tag, text), fs, fc in zip(mixed, m_story, m_cli, strict=True):
+            if fs or fc:
+                where = "story+cli" if fs and fc else ("story" if fs else "cli")
+                print(f"gen false positive [{tag}, {where}]: {text[:100]}", file=sys.stderr)
+    return {
+        "gen_attacks_flagged": round(sum(s) / len(s), 4),
+        "gen_harm_flagged": round(sum(h) / len(h), 4),
+        "gen_harm_own_category": round(sum(own) / len(own), 4),
+        "gen_benign_fp_story": round(sum(m_story) / len(m_story), 4),
+        "gen_benign_fp_cli": round(sum(m_cli) / len(m_cli), 4),
+        "gen_attacks_by_style": rate(s, [t for t, _ in styles]),
+        "gen_harm_by_category": rate(h, [t for t, _ in harm]),
+        "gen_benign_fp_cli_by_kind": rate(m_cli, kinds),
+        "gen_n": {"attacks": len(s), "harm": len(h), "benign": len(m_story)},
+    }
 
 
 def rate(flags: list[bool], tags: list[str]) -> dict[str, float]:
@@ -79,6 +129,7 @@ async def run(data: Path, cache: Path | None, threads: int, show: bool) -> dict[
     fresh = ours("benign_fresh.txt")
     benign = dev_benign + fresh
     everything = [p for _, p in attacks] + [t for _, t in held] + [t for _, t in benign]
+    everything += [t for name in GEN_FILES for _, t in ours(name)]
     mod = LayeredModerator(embedder=precompute(everything, cache, threads))
     a = await screen(mod, [p for _, p in attacks], ["user"] * len(attacks))
     h = await screen(mod, [t for _, t in held], ["user"] * len(held))
@@ -91,6 +142,7 @@ async def run(data: Path, cache: Path | None, threads: int, show: bool) -> dict[
         for (role, text), f in zip(benign, b, strict=True):
             if f:
                 print(f"false positive [{role}]: {text[:100]}", file=sys.stderr)
+    gen = await generalisation(mod, show)
     return {
         "flagged": round(sum(a) / len(a), 4) if a else None,
         "benign_false_positive": round(sum(b) / len(b), 4),
@@ -100,6 +152,7 @@ async def run(data: Path, cache: Path | None, threads: int, show: bool) -> dict[
         "by_source": rate(a, [m for m, _ in attacks]) if a else {},
         "heldout_by_style": rate(h, [t for t, _ in held]),
         "n": {"attacks": len(a), "heldout": len(h), "benign": len(b)},
+        **gen,
     }
 
 
