@@ -98,6 +98,10 @@ def _combinations(ev: Evidence, mods: set[str]) -> None:
     s = ev.scores
     if "instruct" in mods and "harmtopic" in mods:
         score = 0.9 if "real" in mods else 0.7
+        if "protect" in mods and "real" not in mods:
+            # "How do I report a scam", "怎么防止被盗": a defence, not the harm itself; the
+            # classifiers still judge the rest (an attacker gains only the combination).
+            score = 0.35
         ev.raise_to("illegal", score, "asks for steps on a harmful topic")
     if "minor" in mods and s["sexual"] >= 0.4:
         ev.raise_to("sexual/minors", max(0.8, s["sexual"]), "sexual content with a minor")
@@ -157,6 +161,10 @@ def add_embed(
         if p is None:
             continue
         score = calibrate(p, thresholds.get(cat, 0.5))
+        if ev.antibias and cat in ("hate", "harassment"):
+            # The category heads share the offensive ones' blind spot: naming a
+            # prejudice to reject it reads like the prejudice.
+            score *= ANTIBIAS_DISCOUNT
         # Two independent layers agreeing is stronger than either alone.
         if ev.scores[cat] >= 0.3 and score >= 0.3:
             score = max(score, _noisy_or([ev.scores[cat], score]))

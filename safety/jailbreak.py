@@ -30,7 +30,7 @@ def _alt(words: str) -> str:
 _VERB_IGNORE = _alt("ignore,disregard,forget,override,bypass,skip,drop,abandon")
 _QUAL = _alt(
     "previous,prior,above,earlier,preceding,initial,original,system,all_of_your,all_your,"
-    "all_the,all_of_the,your,any"
+    "all_the,all_of_the,your,any,all"
 )
 _RULES = _alt(
     "instructions?,prompts?,programming,guidelines,directives,directions,restrictions,"
@@ -40,15 +40,22 @@ _SHOW = _alt(
     "print,show,reveal,repeat,output,display,leak,dump,copy,paste,recite,tell_me,give_me,"
     "write_out,translate,summari[sz]e,what_(?:is|are|was|were)"
 )
-_SECRET = _alt("system,hidden,initial,original,secret,developer,internal,pre-?prompt,first")
-_PROMPT = _alt("prompt,instructions?,message,rules,configuration,setup,text")
+_SECRET = _alt(
+    "system,hidden,initial,original,secret,developer,internal,pre-?prompt,first,persona,"
+    "character,operating"
+)
+_PROMPT = _alt(
+    "prompt,instructions?,message,rules,configuration,setup,text,definition,card,lorebook,"
+    "world_info"
+)
 _PERSONA = _alt(
     "you_are,you're,act_as,behave_as,become,pretend_to_be,roleplay_as,from_now_on\\W?_you(?:_are|'re)?"
 )
 _EVIL = _alt("unrestricted,unfiltered,uncensored,jailbroken,amoral,unethical,evil,rogue,lawless")
 _BOT = _alt("ai,assistant,model,chatbot,bot,version")
 _LIMITS = _alt(
-    "guidelines,restrictions,limitations,filters,censorship,boundaries,limits,rules,principles"
+    "guidelines,restrictions,limitations,filters,censorship,boundaries,limits,rules,principles,"
+    "guardrails,safeguards,safety_layer,safety_filters?,alignment,content_polic(?:y|ies)"
 )
 _OTHERS = _alt("other,another,all,every,previous,different,last")
 _PEOPLE = _alt("users?,readers?,customers?")
@@ -61,12 +68,15 @@ _ZH_QUAL = "(?:之前|以上|前面|先前|上面|上述|你的|所有|一切|�
 _ZH_RULES = "(?:指令|指示|设定|规则|提示|限制|要求|约束|命令|规定)"
 _ZH_SHOW = "(?:输出|打印|显示|告诉我|重复|说出|泄露|透露|给我看|展示|复述|发给我|翻译)"
 _ZH_PROMPT = (
-    "(?:系统提示|系统指令|初始指令|提示词|系统设定|内部设定|隐藏指令|原始指令|"
-    "system ?prompt|预设指令|开发者指令|角色设定|隐藏规则|人设)"
+    "(?:系统提示|系统指令|系统消息|初始指令|提示词|系统设定|内部设定|隐藏指令|原始指令|"
+    "system ?prompt|预设指令|开发者指令|角色设定|隐藏规则|人设|人物卡|角色卡|世界书|人物设定)"
 )
 _ZH_NOW = "(?:你现在|从现在开始你|现在起你|接下来你)(?:是|就是|扮演|变成|成为)(?:一个)?"
 _ZH_EVIL = "(?:不受(?:任何)?限制|没有(?:任何)?限制|无限制|越狱|dan|没有道德|没有底线|邪恶)"
-_ZH_OTHERS = "(?:其他|别的|所有|其它|另一个|上一个)(?:用户|读者|人|玩家|客户)(?:的|跟你|和你|对你)"
+_ZH_OTHERS = (
+    "(?:其他|别的|所有|其它|另一个|上一个)(?:用户|读者|人|玩家|客户)(?:们)?(?:都|还|又)?"
+    "(?:的|跟你|和你|对你)"
+)
 _ZH_DATA = "(?:聊天|对话|记忆|记录|数据|信息|消息|手机|邮箱|地址|密码|说了什么|聊了什么)"
 
 # (weight, name, pattern) over the clean (case-folded) text. Weights combine as
@@ -129,6 +139,70 @@ _TABLE: list[tuple[float, str, str]] = [
         rf"\b{_SHOW}\b.{{0,40}}\b(?:words|text|message|prompt)s? (?:that )?"
         r"you (?:were|have been|'ve been) (?:given|told|set up with|configured with)",
     ),
+    (
+        # Prefix injection: dictating an eager opening so the refusal never starts.
+        0.7,
+        "prefix",
+        r"\b(?:start|begin|open|preface|prefix)\w*\b.{0,40}\b(?:with|by saying)\W{0,3}"
+        r"(?:the (?:words|phrase|line) )?\W{0,3}(?:sure|absolutely|of course|certainly|"
+        r"here(?:'s| is| are)|step 1|i have no (?:restrictions|rules|limits))"
+        r"|\bfirst line\b.{0,20}\bno (?:restrictions|rules|limits)",
+    ),
+    (
+        # Payload splitting: named fragments to be glued back together.
+        0.6,
+        "split",
+        r"\b(?:let )?\w{1,3} ?= ?\"[^\"]{2,60}\".{0,80}\b\w{1,3} ?= ?\"[^\"]{2,60}\""
+        r"|\b(?:combine|join|concatenate|merge) (?:both|the|all|these)(?: \w+)? "
+        r"(?:parts|words|strings|pieces|fragments|halves)"
+        r"|\b(?:part|step|word) (?:one|1|a)\b.{0,60}\b(?:part|step|word) (?:two|2|b)\b",
+    ),
+    (
+        # Many-shot: a fabricated transcript in which "the assistant" already complied.
+        0.45,
+        "fake-dialogue",
+        r"(?:\b(?:user|human|q)\s*:[\s\S]{1,200}?\b(?:assistant|ai|a|bot)(?: \([^)]{0,20}\))?"
+        r"\s*:[\s\S]{0,200}?){2,}",
+    ),
+    (
+        # Two answers, one of them "free": the classic evil-twin split.
+        0.6,
+        "dual",
+        r"\b(?:two|2|both|twice)\b.{0,40}\b(?:answers|responses|replies|ways|ais|bots|versions)"
+        r"\b.{0,80}\b(?:no|without|unfiltered|uncensored|unchained|evil|refuses)\b"
+        r"|\bevil twin\b|\[(?:unchained|unfiltered|jailbroken|evil|dan)\]",
+    ),
+    (
+        # Refusal suppression worded as rules or threats about refusing.
+        0.6,
+        "no-refuse",
+        r"\bnot allowed to (?:apologi[sz]e|refuse|say (?:no|you can'?t))"
+        r"|\b(?:any )?refus(?:al|ing)\b.{0,30}\b(?:not an option|malfunction|considered|"
+        r"costs?|penal|shut down|lose)"
+        r"|\bno (?:disclaimers|warnings|moralizing|moralising|lectures?)\b.{0,30}"
+        r"\bno (?:refusals?|warnings|disclaimers|moralizing|moralising)"
+        r"|\bskip the (?:safety|ethics|moral) (?:lecture|talk|speech|warning)",
+    ),
+    (
+        # Someone else's chats or memories, named by who they are to the reader.
+        0.75,
+        "others-data",
+        r"\bwhat did (?:my|his|her|our) \w+ (?:say|tell|talk about|confess)\b.{0,20}\b(?:to )?you"
+        r"|\b(?:conversation|chat|message) (?:history|logs?|records?) (?:of|for|from) "
+        r"(?:the |this |that )?(?:account|user|reader|person)"
+        r"|\b(?:anybody|anyone|someone|everyone|everybody|people) else\b.{0,30}"
+        r"\b(?:told|said|confessed|asked|talked|shared)\b.{0,10}\byou\b"
+        r"|\bmemory (?:database|store|dump)\b.{0,30}\b(?:every|all|other) (?:users?|readers?)",
+    ),
+    (
+        # "Dead relative who used to recite the recipe": nostalgia as a wrapper. Harmless
+        # alone (a reader may miss a grandmother), so it only counts as a frame.
+        0.0,
+        "relative-frame",
+        r"\b(?:grand(?:ma|mother|pa|father|mom|dad)|gran|granny|nana|uncle|aunt|mother|father|"
+        r"mom|dad)\b.{0,120}\b(?:used to|would always|always|every (?:night|christmas|evening))"
+        r"\b.{0,40}\b(?:tell|told|read|recite|explain|sing|whisper|describe|teach|taught)",
+    ),
     (0.9, "override", rf"{_ZH_IGNORE}{_ZH_QUAL}(?:的)?(?:所有|全部|一切)?(?:的)?{_ZH_RULES}"),
     (0.9, "extract", rf"{_ZH_SHOW}(?:一下|一遍)?(?:你的|你收到的|你被给的)?{_ZH_PROMPT}"),
     (0.9, "hijack", rf"{_ZH_NOW}{_ZH_EVIL}"),
@@ -151,11 +225,33 @@ _TABLE: list[tuple[float, str, str]] = [
     (0.85, "others-data", rf"{_ZH_OTHERS}(?:\w{{0,4}})?{_ZH_DATA}"),
     (
         0.8,
+        "others-data",
+        r"(?:其他人|别人|别的人|其他读者|其他用户)(?:都|还)?(?:跟你|和你|对你)(?:说|聊|讲)"
+        r"|(?:查|看|调出|导出|翻)(?:一下|看)?.{0,4}(?:用户|账号|账户|读者).{0,12}(?:聊天记录|对话记录|记忆)",
+    ),
+    (
+        0.85,
+        "extract",
+        rf"把(?:你的|你收到的)?.{{0,8}}{_ZH_PROMPT}.{{0,16}}(?:{_ZH_SHOW}|复制|贴出|发出来|写出来)",
+    ),
+    (
+        0.7,
+        "prefix",
+        r"以[“\"'「]?(?:好的|当然|没问题|可以)[^”\"'」]{0,20}[”\"'」]?(?:作为)?开头",
+    ),
+    (
+        0.5,
+        "hijack",
+        r"(?:忽略|忘掉|跳出|抛开)(?:你是|你的)?(?:角色|人设|人物)(?:这件事)?.{0,10}(?:作为|以)(?:ai|人工智能|助手)",
+    ),
+    (
+        0.8,
         "extract",
         r"(?:开头|最开始|一开始|最初|对话前)(?:你)?(?:收到|给你|被告知|得到|看到)(?:的)?"
         r"(?:那段话|那些话|内容|指令|文字|设定|提示)",
     ),
 ]
+_FRAME_ONLY = frozenset({"relative-frame"})
 _I = re.IGNORECASE
 _PATTERNS = [(w, name, re.compile(p, _I)) for w, name, p in _TABLE]
 
@@ -196,10 +292,14 @@ def _combine(weights: list[float]) -> float:
 def scan(raw: str, clean: str) -> JailbreakSignal:
     sig = JailbreakSignal()
     best: dict[str, float] = {}
+    frames = False
     for weight, name, pattern in _PATTERNS:
-        if weight > best.get(name, 0.0) and pattern.search(clean):
+        if name in _FRAME_ONLY:
+            frames = frames or bool(pattern.search(clean))
+        elif weight > best.get(name, 0.0) and pattern.search(clean):
             best[name] = weight
-    sig.framing = bool(_FRAMING.search(clean))
+    # A staged transcript or a nostalgic relative is a frame for whatever it asks.
+    sig.framing = frames or "fake-dialogue" in best or bool(_FRAMING.search(clean))
     cue = bool(_ENCODING_CUE.search(clean))
     blobs = _decode_blobs(raw)
     sig.decoded = blobs + ([codecs.decode(clean, "rot13"), clean[::-1]] if cue else [])
@@ -252,6 +352,7 @@ def strip_suffix(raw: str) -> str:
 
 
 _SPELLED = re.compile(r"(?:\b\w\b ){5,}\b\w\b")
+_HYPHENED = re.compile(r"\b(?:\w-){2,}\w\b")
 _SPACED_CJK = re.compile(r"(?:[\u4e00-\u9fff][ ,，.。·*_\-]+){4,}[\u4e00-\u9fff]")
 
 
@@ -262,6 +363,8 @@ def _despaced(raw: str, clean: str) -> list[str]:
     if _SPELLED.search(clean):
         words = [w.replace(" ", "") for w in re.split(r"\s{2,}|\s*[/|]\s*", raw.strip())]
         out.append(" ".join(w for w in words if w).casefold())
+    if len(_HYPHENED.findall(clean)) >= 2:  # "h-o-w t-o m-a-k-e"
+        out.append(_HYPHENED.sub(lambda m: m.group(0).replace("-", ""), clean))
     if _SPACED_CJK.search(clean):
         out.append(re.sub(r"(?<=[\u4e00-\u9fff])[ ,，.。·*_\-]+(?=[\u4e00-\u9fff])", "", clean))
     return out

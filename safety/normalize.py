@@ -112,14 +112,26 @@ def _deleet(s: str) -> str:
     if not any(c in _LEET or c in _LEET_INNER for c in s):
         return s
     chars = list(s)
+    leet_words = 0
+    lone: list[re.Match[str]] = []
     for m in _WORDISH.finditer(s):
         word = m.group()
         if not _LATIN.search(word):
+            if len(word) <= 2 and all(c in _LEET for c in word):
+                lone.append(m)
             continue
+        mapped = False
         for k, c in enumerate(word):
             inner = 0 < k < len(word) - 1 and word[k - 1].isalpha()
             if c in _LEET or (c in _LEET_INNER and inner):
                 chars[m.start() + k] = _LEET.get(c) or _LEET_INNER[c]
+                mapped = True
+        leet_words += mapped
+    # In text written in leetspeak, "4" and "1" standing alone are words too ("4 b0mb").
+    if leet_words >= 2:
+        for m in lone:
+            for k, c in enumerate(m.group()):
+                chars[m.start() + k] = _LEET[c]
     return "".join(chars)
 
 
