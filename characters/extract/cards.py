@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from characters.card import CardData, CharacterCard
+from characters.extract.arcs import Arc, split_arcs
 from characters.extract.chapters import Chapter
 from characters.extract.glossary import Term
 from characters.extract.model import Entity
@@ -20,7 +21,6 @@ from characters.novel import NovelExtension, NovelLine, Provenance, Snapshot, Wo
 
 MAX_LINES = 300
 MAX_EXAMPLES = 4
-MAX_ARCS = 5
 LORE_PEOPLE = 60
 
 
@@ -148,29 +148,50 @@ def _examples(lines: list[Line]) -> str:
 def _snapshots(
     prof: Profile, chapters: list[Chapter], names: dict[str, str], zh: bool
 ) -> list[Snapshot]:
-    """One snapshot per arc (equal stretches of chapters) the character appears in."""
-    if not chapters or not prof.chapters:
-        return []
-    size = max(1, -(-len(chapters) // MAX_ARCS))
-    snaps = []
-    for a in range(0, len(chapters), size):
-        lo, hi = a + 1, min(len(chapters), a + size)
-        present = [c for c in prof.chapters if lo <= c <= hi]
-        if not present:
-            continue
-        said = sum(1 for ln in prof.lines if lo <= ln.chapter <= hi)
-        near = [r for r in prof.relations if r.kind == "co-occurrence" and r.first_chapter <= hi]
-        near.sort(key=lambda r: -r.count)
-        who = [names.get(r.other, r.other) for r in near if r.last_chapter >= lo][:3]
-        span = f"{lo}" if lo == hi else f"{lo}–{hi}"
-        if zh:
-            text = f"第{span}章：出现于{len(present)}章，说话{said}次。"
-            text += f"相关人物：{'、'.join(who)}。" if who else ""
-        else:
-            text = f"Chapters {span}: present in {len(present)} chapters, speaks {said} times."
-            text += f" With {', '.join(who)}." if who else ""
-        snaps.append(Snapshot(from_chapter=lo, to_chapter=hi, description=text))
-    return snaps
+    """One snapshot per arc (see ``arcs``) the character appears in."""
+    arcs = split_arcs(chapters)
+    return [rule_snapshot(prof, arc, names, zh) for arc in arcs
+            if any(arc.holds(c) for c in prof.chapters)]  # fmt: skip
+
+
+def rule_snapshot(prof: Profile, arc: Arc, names: dict[str, str], zh: bool) -> Snapshot:
+    """The deterministic profile of one arc: presence, company, a line, marked phrases."""
+    lo, hi = arc.from_chapter, arc.to_chapter
+    present = [c for c in prof.chapters if arc.holds(c)]
+    said = [ln for ln in prof.lines if arc.holds(ln.chapter)]
+    near = sorted((r for r in prof.relations if r.first_chapter <= hi and r.last_chapter >= lo),
+                  key=lambda r: -r.count)  # fmt: skip
+    who = list(dict.fromkeys(names.get(r.other, r.other) for r in near))[:3]
+    sample = _sample_line(said, zh)
+    span = f"{lo}" if lo == hi else f"{lo}–{hi}"
+    if zh:
+        text = f"第{span}章：出现于{len(present)}章，说话{len(said)}次。"
+        text += f"相关人物：{'、'.join(who)}。" if who else ""
+        text += f"台词（第{sample.chapter}章）：{sample.text}" if sample else ""
+    else:
+        text = f"Chapters {span}: present in {len(present)} chapters, speaks {len(said)} times."
+        text += f" With {', '.join(who)}." if who else ""
+        text += f" Says (ch. {sample.chapter}): {sample.text}" if sample else ""
+    words = " ".join(ln.text for ln in said)
+    marked = Profile(prof.entity, self_address=[t for t in prof.self_address if t in words],
+                     phrases=[p for p in prof.phrases if p in words])  # fmt: skip
+    relations = [{"with": names.get(r.other, r.other), "relation": r.kind,
+                  "chapters": [max(lo, r.first_chapter), min(hi, r.last_chapter)]}
+                 for r in near[:8]]  # fmt: skip
+    debut = present[0] if present and present[0] == prof.first_chapter else 0
+    events = [{"event": "首次出场" if zh else "first appears", "chapters": [debut, debut]}]
+    return Snapshot.model_validate({
+        "from_chapter": lo, "to_chapter": hi, "description": text,
+        "personality": _personality(marked, zh), "source": "rules",
+        "relationships": relations, "key_events": events if debut else [],
+    })  # fmt: skip
+
+
+def _sample_line(lines: list[Line], zh: bool) -> Line | None:
+    """The most confident line of a telling length (not "是。", not a speech)."""
+    lo, hi = (6, 80) if zh else (20, 200)
+    fit = [ln for ln in lines if lo <= len(ln.text.strip()) <= hi]
+    return max(fit, key=lambda ln: ln.confidence) if fit else None
 
 
 def build_lorebook(
