@@ -19,6 +19,7 @@ from characters.extract.assemble import _analysis_text, assemble_and_publish
 from characters.extract.chapters import Chapter, split_chapters
 from characters.extract.errors import ExtractError
 from characters.extract.ingest import read_document
+from characters.extract.llmstage import LLMOptions, ProfileRun
 from characters.extract.model import Entity, Evidence
 from characters.extract.pipeline import (
     Progress,
@@ -46,7 +47,15 @@ from characters.extract.state import (
 SEPARATOR = "\n\n"
 
 
-def append_chapters(out: Path, path: Path, *, progress: Progress = _quiet) -> Result:
+def append_chapters(
+    out: Path, path: Path, *, progress: Progress = _quiet, llm: LLMOptions | None = None
+) -> Result:
+    """Add the chapters in ``path`` to the extraction in ``out``.
+
+    LLM profiles of arcs the new chapters leave unchanged are kept; with ``llm``, the
+    changed and new arcs are profiled within a budget measured on the new text. Those
+    calls are checkpointed beside ``out``, so rerunning an interrupted append reuses them.
+    """
     state = require_output(out)
     meta = meta_from_json(read_json(state / "meta.json"))
     old_text = (state / "text.txt").read_text(encoding="utf-8")
@@ -70,18 +79,23 @@ def append_chapters(out: Path, path: Path, *, progress: Progress = _quiet) -> Re
     chapters = chapters + new_chapters
     meta.appended.append(doc.source)
     work = Path(tempfile.mkdtemp(prefix="extract-append-"))
+    checkpoints = Path(out).parent / f".{Path(out).name}.append-profiles"
+    run = ProfileRun(llm, checkpoints, len(doc.text), state / "profiles", work / "profiles")
     try:
         write_text(work / "text.txt", text)
         write_json(work / "meta.json", meta_to_json(meta))
         write_json(work / "chapters.json", chapters_to_json(chapters))
         write_json(work / "analysis.json", analysis_to_json(combined))
-        bundle = assemble_and_publish(Path(out), work, meta, text, chapters, combined, progress)
+        bundle = assemble_and_publish(Path(out), work, meta, text, chapters, combined, progress,
+                                      run)  # fmt: skip
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(checkpoints, ignore_errors=True)
     changes = _changes(before, bundle, new_chapters)
     progress(ProgressEvent("done", 1, 1, message=f"{len(new_chapters)} chapters appended"))
     people = sum(1 for e in combined.entities if e.kind != "other")
-    return Result(Path(out), len(chapters), len(combined.quotes), people, [], changes)
+    return Result(Path(out), len(chapters), len(combined.quotes), people, [], changes,
+                  bundle.llm)  # fmt: skip
 
 
 def _shift_chapters(new: list[Chapter], base: int, count: int) -> list[Chapter]:

@@ -16,6 +16,7 @@ from characters.extract.state import Analysis, Meta
 from characters.novel import Work
 
 if TYPE_CHECKING:
+    from characters.extract.llmstage import ProfileRun
     from characters.extract.pipeline import Progress
 
 MIN_CARD_LINES = 3  # a card needs something to say
@@ -29,7 +30,9 @@ def assemble_and_publish(
     chapters: list[Chapter],
     analysis: Analysis,
     progress: Progress,
+    profile_run: ProfileRun | None = None,
 ) -> Bundle:
+    """``profile_run``: the LLM profile stage's settings (None: deterministic cards only)."""
     from characters.extract.pipeline import ProgressEvent
 
     progress(ProgressEvent("profiles", 0, 1))
@@ -48,10 +51,18 @@ def assemble_and_publish(
         for e in analysis.entities
         if e.kind != "other" and len(profiles[e.id].lines) >= MIN_CARD_LINES
     }
+    llm = None
+    if profile_run is not None:
+        from characters.extract.llmstage import Book, refine_cards
+
+        entities = {e.id: e for e in analysis.entities}
+        story = Book(text, meta.language, meta.title, chapters, entities, profiles, mentions)
+        llm = refine_cards(cards, story, profile_run, progress)
     book = build_lorebook(work, analysis.entities, profiles, terms, variants, cards)
     progress(ProgressEvent("profiles", 1, 1, message=f"{len(cards)} cards"))
     progress(ProgressEvent("output", 0, 1))
-    bundle = Bundle(text, chapters, analysis, profiles, terms, cards, book, meta.title, work_dir)
+    bundle = Bundle(text, chapters, analysis, profiles, terms, cards, book, meta.title, work_dir,
+                    llm)  # fmt: skip
     publish(out, bundle)
     progress(ProgressEvent("output", 1, 1))
     return bundle

@@ -43,6 +43,7 @@ class Bundle:
     lorebook: Lorebook
     title: str
     state_dir: Path  # copied into out/state for incremental append
+    llm: dict[str, Any] | None = None  # the LLM profile stage's spend report
 
 
 def publish(out: Path, bundle: Bundle) -> None:
@@ -84,6 +85,8 @@ def _write_all(tmp: Path, b: Bundle) -> None:
     for eid, card in b.cards.items():
         _dump(tmp / "cards" / f"{eid}-{_slug(card.data.name)}.json", export_card_json(card, "v3"))
     _dump(tmp / "lorebook.json", {"spec": "lorebook_v3", "data": export_lorebook(b.lorebook)})
+    if b.llm is not None:
+        _dump(tmp / "llm.json", b.llm)
     (tmp / "report.md").write_text(report(b, names), encoding="utf-8")
     shutil.copytree(b.state_dir, tmp / "state")
 
@@ -136,6 +139,7 @@ def report(b: Bundle, names: dict[str, str]) -> str:
         p = b.profiles[e.id]
         lines.append(f"| {e.name} | {'、'.join(e.aliases[1:12])} | {len(p.lines)} | "
                      f"{p.first_chapter}–{p.last_chapter} |")  # fmt: skip
+    lines += _llm_section(b.llm)
     lines += ["", "## Alias clusters with evidence", ""]
     for e in people:
         if e.evidence:
@@ -152,3 +156,20 @@ def report(b: Bundle, names: dict[str, str]) -> str:
         who = names.get(att.speaker, "?")
         lines.append(f"- [{q.start}–{q.end}] {who} ({att.confidence:.2f}, {att.rule}): {snippet}")
     return "\n".join(lines) + "\n"
+
+
+def _llm_section(llm: dict[str, Any] | None) -> list[str]:
+    if llm is None:
+        return []
+    out = ["", "## LLM profiles", "",
+           f"{llm['tokens']:,} tokens ({llm['model'] or 'model'}) for {llm['source_chars']:,} "
+           f"source characters: {llm['tokens_per_char']} per character (limit {llm['ratio']}); "
+           f"{llm['calls']} calls, {llm['fallbacks']} fell back to the rules; "
+           f"{llm['characters_profiled']} characters profiled, "
+           f"{llm['characters_over_budget']} over budget, "
+           f"{llm['characters_deterministic']} with deterministic profiles."]  # fmt: skip
+    if llm.get("stopped"):
+        out.append(f"Stopped early: {llm['stopped']}")
+    out += [f"- {f['character']} {f['chapters'][0]}–{f['chapters'][1]}: {f['reason']}"
+            for f in llm.get("fallback_reasons", [])[:REPORT_LOW]]  # fmt: skip
+    return out

@@ -1,7 +1,8 @@
 """Novel file in, cards out: the staged, resumable, progress-reporting extraction.
 
 Stages: ingest -> chapters -> roster -> quotes (attribution, per chapter batch,
-in parallel) -> profiles + glossary + cards -> output. Each finished stage is
+in parallel) -> profiles + glossary + cards (+ LLM profiles per arc, checkpointed per
+character) -> output. Each finished stage is
 checkpointed in ``.<out>.work/`` beside the output; a rerun after an interruption
 verifies the source's hash and continues at the first missing stage. The output
 folder is only ever replaced whole (see ``output``).
@@ -18,6 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from characters.extract.analyse import analyse, build_roster
 from characters.extract.assemble import _analysis_text
@@ -40,6 +42,9 @@ from characters.extract.state import (
     write_json,
     write_text,
 )
+
+if TYPE_CHECKING:
+    from characters.extract.llmstage import LLMOptions
 
 PARALLEL_MIN_CHARS = 300_000  # below this a process pool costs more than it saves
 
@@ -69,6 +74,7 @@ class Result:
     characters: int
     resumed_stages: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
+    llm: dict[str, Any] | None = None  # the LLM profile stage's spend report
 
 
 def run_pipeline(
@@ -79,8 +85,13 @@ def run_pipeline(
     progress: Progress = _quiet,
     resume: bool = True,
     jobs: int | None = None,
+    llm: LLMOptions | None = None,
 ) -> Result:
-    """Extract ``path`` into ``out``; ``progress`` receives events as stages advance."""
+    """Extract ``path`` into ``out``; ``progress`` receives events as stages advance.
+
+    With ``llm``, profiles are written per arc by the model within its token budget;
+    an earlier extraction in ``out`` lends its LLM answers where the material is the same.
+    """
     out = Path(out)
     work = out.parent / f".{out.name}.work"
     progress(ProgressEvent("ingest", 0, 1, message=str(path)))
@@ -97,12 +108,18 @@ def run_pipeline(
     analysed = _analysis_text(doc.text, doc.language)
     analysis = _analysis_stage(work, analysed, doc.language, chapters, resumed, progress, jobs)
     from characters.extract.assemble import assemble_and_publish
+    from characters.extract.llmstage import ProfileRun
 
-    assemble_and_publish(out, work, meta, doc.text, chapters, analysis, progress)
+    reuse = out / "state" / "profiles" if resume else None
+    run = ProfileRun(llm, work / "profiles", len(doc.text), reuse)
+    bundle = assemble_and_publish(out, work, meta, doc.text, chapters, analysis, progress, run)
     shutil.rmtree(work, ignore_errors=True)
     people = sum(1 for e in analysis.entities if e.kind != "other")
+    if bundle.llm and bundle.llm["resumed"]:
+        resumed.add("profiles")
     progress(ProgressEvent("done", 1, 1, message=str(out)))
-    return Result(out, len(chapters), len(analysis.quotes), people, sorted(resumed))
+    return Result(out, len(chapters), len(analysis.quotes), people, sorted(resumed),
+                  llm=bundle.llm)  # fmt: skip
 
 
 def _open_work(work: Path, digest: str, resume: bool) -> set[str]:
