@@ -33,6 +33,8 @@ _PII: list[tuple[float, str, re.Pattern[str]]] = [
     (0.6, "email address", re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]{2,}\b")),
 ]
 ANTIBIAS_DISCOUNT = 0.75
+PROTECT_DISCOUNT = 0.75
+_PROTECTED = ("illegal", "violence", "harassment")
 _CARD = re.compile(r"(?<!\d)(?:\d[ -]?){13,19}(?!\d)")
 
 
@@ -44,6 +46,7 @@ class Evidence:
     unsafe: float = 0.0  # raw n-gram "anything unsafe" probability: routes to the deep path
     group: bool = False
     antibias: bool = False
+    protective: bool = False  # asks how to defend against a harm, report or prevent it
     cjk: bool = False
     suffix: float = 0.0  # adversarial-suffix score of the jailbreak scan
     framing: bool = False  # hypothetical / "for research" / game framing
@@ -82,6 +85,7 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str) -> Evi
     # positive; a slur or strong insult in the same text cancels the benefit of the doubt.
     strong = max(ev.scores["hate"], ev.scores["harassment"]) >= 0.6
     ev.antibias = "antibias" in mods and not strong
+    ev.protective = "protect" in mods and "real" not in mods
     _combinations(ev, mods)
     _personal_data(ev, raw)
     if jb.score > 0:
@@ -165,6 +169,11 @@ def add_embed(
             # The category heads share the offensive ones' blind spot: naming a
             # prejudice to reject it reads like the prejudice.
             score *= ANTIBIAS_DISCOUNT
+        if ev.protective and cat in _PROTECTED:
+            # Likewise "how do I report a scam" reads like the scam to a topic-driven head.
+            # Only the classifiers' hunch is discounted: a key such as "make a bomb" or a
+            # threat still counts in full.
+            score *= PROTECT_DISCOUNT
         # Two independent layers agreeing is stronger than either alone.
         if ev.scores[cat] >= 0.3 and score >= 0.3:
             score = max(score, _noisy_or([ev.scores[cat], score]))
