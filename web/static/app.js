@@ -130,12 +130,67 @@ async function openChat(chatId) {
 
 $("back").addEventListener("click", () => { state.chat = null; showPicker(); });
 
+// ---- memories ---------------------------------------------------------------
+
+async function loadMemories() {
+  const list = $("memory-list");
+  if (!state.chat) return;
+  list.replaceChildren(el("li", "hint", "Loading…"));
+  try {
+    const q = "?history=false&card_id=" + encodeURIComponent(state.chat.card_id);
+    const data = await api("GET", "/api/memories" + q);
+    const facts = data.memories.filter((m) => m.kind !== "turn");
+    list.replaceChildren();
+    if (!facts.length) list.append(el("li", "hint", "Nothing yet: facts about you appear here as you talk."));
+    for (const m of facts) {
+      const item = el("li", "memory " + m.kind, m.text);
+      item.dataset.id = m.id;
+      const forget = el("button", "forget", "forget");
+      forget.type = "button";
+      forget.addEventListener("click", async () => {
+        try { await api("DELETE", "/api/memories/" + encodeURIComponent(m.id)); item.remove(); }
+        catch (e) { setStatus(e.message, true); }
+      });
+      item.append(" ", forget);
+      list.append(item);
+    }
+  } catch (e) {
+    list.replaceChildren(el("li", "hint", e.message));
+  }
+}
+
+$("memories").addEventListener("toggle", () => { if ($("memories").open) loadMemories(); });
+
+$("memories-forget-all").addEventListener("click", async () => {
+  if (!state.chat || !confirm("Forget everything " + state.chat.character_name + " remembers about you?")) return;
+  try {
+    const q = "?confirm=true&card_id=" + encodeURIComponent(state.chat.card_id);
+    const data = await api("DELETE", "/api/memories" + q);
+    setStatus(data.deleted + " memories forgotten.");
+    loadMemories();
+  } catch (e) { setStatus(e.message, true); }
+});
+
+$("memories-export").addEventListener("click", async () => {
+  try {
+    const data = await api("GET", "/api/memories/export");
+    const blob = new Blob([JSON.stringify(data, null, 2)], { type: "application/json" });
+    const link = el("a");
+    link.href = URL.createObjectURL(blob);
+    link.download = "memories.json";
+    link.click();
+    URL.revokeObjectURL(link.href);
+  } catch (e) { setStatus(e.message, true); }
+});
+
 // ---- chat -----------------------------------------------------------------
 
 function enterChat(chat, messages) {
   state.chat = chat;
   show("chat");
   $("chat-name").textContent = chat.character_name;
+  $("memories-name").textContent = chat.character_name;
+  $("memories").open = false;
   $("chapter").value = chat.chapter === null ? "" : chat.chapter;
   $("messages").replaceChildren();
   hideBlocked();
