@@ -7,6 +7,7 @@ with the engine's real tokenizer.
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 
 from characters.card import parse_card_json
 from characters.extract.append import append_chapters
+from characters.extract.cli import add_parser, run
 from characters.extract.errors import ExtractError
 from characters.extract.llm import ArcDigest, LLMProfiler, ProfileBudget
 from characters.extract.llmstage import LLMOptions
@@ -24,6 +26,7 @@ from roleplay.errors import LLMUnavailable
 from roleplay.llm.base import LLMRequest
 from roleplay.llm.scripted import Fail, ScriptedLLM
 from roleplay.tokens import get_tokenizer
+from tests.characters.extract.openai_stub import openai_stub
 from tests.characters.extract.saga import ZH_SAGA, padded
 
 SPAN = re.compile(r"第(\d+)–(\d+)章")
@@ -250,3 +253,54 @@ def test_budget_ratio_is_capped() -> None:
     assert budget.spent == 150 and budget.remaining == 150
     with pytest.raises(ExtractError, match="budget"):
         budget.reserve(151)
+
+
+def cli(*argv: str) -> int:
+    parser = argparse.ArgumentParser()
+    add_parser(parser.add_subparsers(dest="command"))
+    return run(parser.parse_args(["extract", *argv]))
+
+
+def no_endpoint(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    monkeypatch.chdir(folder)  # no .env here
+    for name in (
+        "OPENAI_BASE_URL",
+        "OPENAI_API_KEY",
+        "ROLEPLAY_LLM_MODEL",
+        "ROLEPLAY_LLM_BACKEND",
+        "ROLEPLAY_OPENAI_BASE_URL",
+        "ROLEPLAY_OPENAI_API_KEY",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_cli_llm_needs_an_endpoint(
+    saga: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    no_endpoint(monkeypatch, tmp_path)
+    assert cli(str(saga), "--out", str(tmp_path / "out"), "--llm") == 1
+    error = capsys.readouterr().err
+    assert "--llm needs an OpenAI-compatible endpoint: set OPENAI_BASE_URL" in error
+    assert not (tmp_path / "out").exists()
+    assert cli(str(saga), "--out", str(tmp_path / "out"), "--llm-ratio", "0.5", "--llm") == 1
+
+
+def test_cli_llm_against_an_openai_compatible_server(
+    saga: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    no_endpoint(monkeypatch, tmp_path)
+    with openai_stub(lambda body: answer(body["messages"][-1]["content"])) as stub:
+        monkeypatch.setenv("OPENAI_BASE_URL", stub.url)
+        monkeypatch.setenv("OPENAI_API_KEY", "sk-test-secret")
+        monkeypatch.setenv("ROLEPLAY_LLM_MODEL", "stub-model")
+        out = tmp_path / "out"
+        assert cli(str(saga), "--out", str(out), "--quiet", "--llm", "--llm-characters", "2") == 0
+    printed = capsys.readouterr().out
+    assert re.search(r"LLM profiles: [\d,]+ tokens for [\d,]+ source characters = 0\.\d+ per "
+                     r"character \(limit 0\.3\); \d+ calls", printed)  # fmt: skip
+    report = json.loads((out / "llm.json").read_text())
+    assert report["calls"] == len(stub.bodies) > 0 and report["model"] == "stub-model"
+    assert report["characters_considered"] == 2 and report["tokens_per_char"] <= 0.3
+    assert {b["model"] for b in stub.bodies} == {"stub-model"}
+    assert set(stub.keys) == {"Bearer sk-test-secret"}
+    assert "sk-test-secret" not in printed + (out / "report.md").read_text(encoding="utf-8")
