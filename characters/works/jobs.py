@@ -18,7 +18,7 @@ import shutil
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ import structlog
 
 from characters.extract.errors import ExtractError
 from characters.extract.ingest import read_document
+from characters.extract.llmstage import LLMEndpoint
 from characters.store import CardStore
 from characters.works.cardsync import save_cards
 from characters.works.layout import WorkDir, check_work_id, default_work_id
@@ -70,6 +71,7 @@ class ExtractionJobs:
         worker_jobs: int | None = None,
         concurrency: int = 1,
         on_ready: Callable[[str, Path], None] | None = None,
+        llm: LLMEndpoint | None = None,
     ) -> None:
         self.store = store
         self.cards = cards
@@ -80,6 +82,8 @@ class ExtractionJobs:
         self._tasks: dict[str, asyncio.Task[None]] = {}
         # Called with (work id, output folder) once its cards are published (canon indexing).
         self._on_ready = on_ready
+        # With an endpoint, every job writes LLM profiles (LLMEndpoint.from_settings).
+        self._llm = llm
 
     def work_dir(self, work_id: str) -> WorkDir:
         return WorkDir(self.root / check_work_id(work_id))
@@ -230,6 +234,9 @@ class ExtractionJobs:
             raise JobFailed("upload_missing", "The uploaded file is gone; upload the novel again.")
         task = WorkerTask(t.job.kind, str(upload), str(wd.out), str(wd.report), t.job.work_id,
                           self._worker_jobs, os.getpid())  # fmt: skip
+        if self._llm is not None:
+            task = replace(task, llm_base_url=self._llm.base_url, llm_model=self._llm.model,
+                           llm_api_key=self._llm.api_key)  # fmt: skip
         proc = await WorkerProcess.start(task)
         final: dict[str, Any] | None = None
         try:

@@ -26,10 +26,17 @@ class WorkerProcess:
     async def start(cls, task: WorkerTask) -> WorkerProcess:
         # Its own session: stopping the job signals the whole group, pool workers included.
         # stderr is the server's, so the pipeline's warnings land in the server log.
+        secret = task.stdin()
+        stdin = asyncio.subprocess.DEVNULL if secret is None else asyncio.subprocess.PIPE
         proc = await asyncio.create_subprocess_exec(
-            *task.argv(), stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+            *task.argv(), stdin=stdin, stdout=asyncio.subprocess.PIPE,
             start_new_session=True, limit=1 << 20,
         )  # fmt: skip
+        if secret is not None and proc.stdin is not None:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # it died: see wait()
+                proc.stdin.write(secret)
+                await proc.stdin.drain()
+            proc.stdin.close()
         return cls(proc)
 
     async def messages(self) -> AsyncIterator[dict[str, Any]]:

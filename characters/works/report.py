@@ -39,6 +39,8 @@ def build_report(out: Path, changes: list[str]) -> dict[str, Any]:
         },
         "glossary": _glossary(_read(out / "lorebook.json")),
         "changes": changes,
+        # what LLM profiles cost, when the run used an LLM (see docs/extraction.md)
+        "llm": _read(out / "llm.json") if (out / "llm.json").is_file() else None,
     }
 
 

@@ -18,12 +18,13 @@ import os
 import signal
 import sys
 import traceback
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
 
 from characters.extract.errors import ExtractError
+from characters.extract.llmstage import LLMEndpoint, LLMOptions
 from characters.extract.pipeline import Progress, ProgressEvent, Result
 from characters.extract.state import write_json
 from characters.works.report import build_report
@@ -38,9 +39,26 @@ class WorkerTask:
     work_id: str
     jobs: int | None = None  # the pipeline's worker processes
     parent: int = 0  # the server's pid: exit at once if it is already gone
+    # LLM profiles (docs/extraction.md): the server's endpoint, when it has one. The key
+    # goes to the process on stdin, never on its command line (ps, /proc show that).
+    llm_base_url: str | None = None
+    llm_model: str = ""
+    llm_ratio: float = 0.3
+    llm_api_key: str = field(default="", repr=False)
 
     def argv(self) -> list[str]:
-        return [sys.executable, "-m", "characters.works.worker", json.dumps(asdict(self))]
+        public = {k: v for k, v in asdict(self).items() if k != "llm_api_key"}
+        return [sys.executable, "-m", "characters.works.worker", json.dumps(public)]
+
+    def stdin(self) -> bytes | None:
+        """What the process reads on stdin: the key, when it needs one."""
+        return (self.llm_api_key + "\n").encode() if self.llm_base_url else None
+
+    def llm_options(self) -> LLMOptions | None:
+        if not self.llm_base_url:
+            return None
+        endpoint = LLMEndpoint(self.llm_base_url, self.llm_model, self.llm_api_key)
+        return LLMOptions.for_endpoint(endpoint, ratio=self.llm_ratio)
 
 
 class Channel:
@@ -63,6 +81,8 @@ class Channel:
 
 def main(argv: list[str]) -> int:
     task = WorkerTask(**json.loads(argv[0]))
+    if task.llm_base_url:
+        task = replace(task, llm_api_key=sys.stdin.readline().strip())
     _die_with_parent(task.parent)
     channel = Channel()
     try:
@@ -79,7 +99,7 @@ def main(argv: list[str]) -> int:
     channel.send({
         "type": "done", "chapters": result.chapters, "quotes": result.quotes,
         "characters": result.characters, "resumed_stages": result.resumed_stages,
-        "changes": result.changes,
+        "changes": result.changes, "llm": result.llm,
     })  # fmt: skip
     return 0
 
@@ -91,11 +111,11 @@ def run(task: WorkerTask, progress: Progress) -> Result:
 
         if _already_appended(out, source):
             return _published(out, ["these chapters were already appended before the restart"])
-        return append_chapters(out, source, progress=progress)
+        return append_chapters(out, source, progress=progress, llm=task.llm_options())
     from characters.extract.pipeline import run_pipeline
 
     return run_pipeline(source, out, work_id=task.work_id, progress=progress, resume=True,
-                        jobs=task.jobs)  # fmt: skip
+                        jobs=task.jobs, llm=task.llm_options())  # fmt: skip
 
 
 def _already_appended(out: Path, source: Path) -> bool:

@@ -14,6 +14,9 @@ from characters.works.records import Job, advance
 from characters.works.worker import WorkerTask
 from roleplay.errors import InvalidInput
 from tests.characters.extract.conftest import ZH_APPENDIX, ZH_STORY
+from tests.characters.extract.openai_stub import openai_stub
+from tests.characters.extract.saga import ZH_SAGA, padded
+from tests.characters.extract.test_llm import answer
 
 
 def run_worker(tmp_path: Path, kind: str, source: Path) -> tuple[int, list[dict[str, Any]]]:
@@ -103,3 +106,24 @@ def test_work_ids() -> None:
     for bad in ("", "-x", "Xi", "a/b", "a" * 41, "../etc"):
         with pytest.raises(InvalidInput):
             check_work_id(bad)
+
+
+def test_worker_writes_llm_profiles_and_keeps_the_key_off_its_command_line(
+    tmp_path: Path,
+) -> None:
+    source = write(tmp_path / "saga.txt", padded(ZH_SAGA, 6000))
+    with openai_stub(lambda body: answer(body["messages"][-1]["content"])) as stub:
+        task = WorkerTask("extract", str(source), str(tmp_path / "extract"),
+                          str(tmp_path / "report.json"), "saga", llm_base_url=stub.url,
+                          llm_model="stub-model", llm_api_key="sk-worker-secret")  # fmt: skip
+        assert "sk-worker-secret" not in " ".join(task.argv()) + repr(task)
+        done = subprocess.run(task.argv(), input=task.stdin(), capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    messages = [json.loads(line) for line in done.stdout.decode().splitlines()]
+    assert messages[-1]["type"] == "done" and messages[-1]["llm"]["calls"] == len(stub.bodies)
+    assert any(m.get("stage") == "profiles" and m["message"].startswith("LLM: ") for m in messages)
+    assert set(stub.keys) == {"Bearer sk-worker-secret"}
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    assert report["llm"]["model"] == "stub-model" and report["llm"]["tokens_per_char"] <= 0.3
+    assert report["llm"]["characters_profiled"] >= 1
+    assert b"sk-worker-secret" not in done.stdout + done.stderr
