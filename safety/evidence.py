@@ -33,6 +33,7 @@ _PII: list[tuple[float, str, re.Pattern[str]]] = [
     (0.6, "email address", re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]{2,}\b")),
 ]
 ANTIBIAS_DISCOUNT = 0.75
+ANTIBIAS_DISCOUNT_2 = 0.6
 PROTECT_DISCOUNT = 0.75
 _PROTECTED = ("illegal", "violence", "harassment")
 _CARD = re.compile(r"(?<!\d)(?:\d[ -]?){13,19}(?!\d)")
@@ -46,6 +47,7 @@ class Evidence:
     unsafe: float = 0.0  # raw n-gram "anything unsafe" probability: routes to the deep path
     group: bool = False
     antibias: bool = False
+    antibias_cues: int = 0  # distinct anti-bias words: two ("歧视" + "不应该") say it louder
     protective: bool = False  # asks how to defend against a harm, report or prevent it
     cjk: bool = False
     suffix: float = 0.0  # adversarial-suffix score of the jailbreak scan
@@ -71,12 +73,15 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str) -> Evi
     ev = Evidence()
     per_cat: dict[str, list[tuple[float, str]]] = {}
     mods: set[str] = set()
+    cues: set[str] = set()
     for hit in hits:
         tag = hit.entry.tag
         if tag in ev.scores:
             per_cat.setdefault(tag, []).append((hit.entry.weight, hit.entry.term))
         else:
             mods.add(tag)
+            if tag == "antibias":
+                cues.add(hit.entry.term)
     for cat, found in per_cat.items():
         words = ", ".join(sorted({w for _, w in found}))
         ev.raise_to(cat, _noisy_or([w for w, _ in found]), f"lexicon: {words}")
@@ -85,6 +90,7 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str) -> Evi
     # positive; a slur or strong insult in the same text cancels the benefit of the doubt.
     strong = max(ev.scores["hate"], ev.scores["harassment"]) >= 0.6
     ev.antibias = "antibias" in mods and not strong
+    ev.antibias_cues = len(cues) if ev.antibias else 0
     ev.protective = "protect" in mods and "real" not in mods
     _combinations(ev, mods)
     _personal_data(ev, raw)
@@ -135,6 +141,12 @@ def _luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
+def _antibias_factor(ev: Evidence) -> float:
+    if not ev.antibias:
+        return 1.0
+    return ANTIBIAS_DISCOUNT if ev.antibias_cues < 2 else ANTIBIAS_DISCOUNT_2
+
+
 def add_ngram(ev: Evidence, ngram: dict[str, float], t_offensive: float) -> None:
     ev.unsafe = ngram.get("unsafe", 0.0)
     if not ev.cjk:
@@ -145,8 +157,7 @@ def add_ngram(ev: Evidence, ngram: dict[str, float], t_offensive: float) -> None
 
 def _offensive(ev: Evidence, score: float, source: str) -> None:
     """An offensive text aimed at a group is hate; otherwise harassment."""
-    if ev.antibias:
-        score *= ANTIBIAS_DISCOUNT
+    score *= _antibias_factor(ev)
     if ev.group:
         ev.raise_to("hate", score, f"{source}: offensive about a group")
         ev.raise_to("harassment", 0.6 * score, f"{source}: offensive")
@@ -165,10 +176,10 @@ def add_embed(
         if p is None:
             continue
         score = calibrate(p, thresholds.get(cat, 0.5))
-        if ev.antibias and cat in ("hate", "harassment"):
+        if cat in ("hate", "harassment"):
             # The category heads share the offensive ones' blind spot: naming a
             # prejudice to reject it reads like the prejudice.
-            score *= ANTIBIAS_DISCOUNT
+            score *= _antibias_factor(ev)
         if ev.protective and cat in _PROTECTED:
             # Likewise "how do I report a scam" reads like the scam to a topic-driven head.
             # Only the classifiers' hunch is discounted: a key such as "make a bomb" or a
