@@ -17,7 +17,9 @@ many-shot dialogues, prompt extraction, other readers' data, fake authority, dua
 answers, Chinese variants), ``harm_en.txt`` (~150 English harmful requests and
 statements by category, screened as ``roleplay moderate`` does: no work or card) and
 ``benign_mixed.txt`` (~200 zh/en turns: canon darkness, grief, everyday questions,
-anti-bias statements; false positives both inside a story and on the CLI path).
+anti-bias statements; false positives both inside a story and on the CLI path). That set
+guided the generalisation pass after its first measurement; ``*_fresh.txt`` (the
+``gen_fresh_*`` keys) were written after the pass and never used for tuning.
 Last line: ``{"flagged", "benign_false_positive", "heldout_flagged", ..., "gen_*"}``.
 """
 
@@ -76,11 +78,18 @@ async def screen(
     return [not v.allowed for v in verdicts]
 
 
-GEN_FILES = ("attacks_styles.txt", "harm_en.txt", "benign_mixed.txt")
+# (key prefix, files): the first set guided the generalisation pass after its first
+# measurement; the "fresh" one was written after it and never used for tuning.
+GEN_SETS = (
+    ("gen", ("attacks_styles.txt", "harm_en.txt", "benign_mixed.txt")),
+    ("gen_fresh", ("attacks_styles_fresh.txt", "harm_en_fresh.txt", "benign_mixed_fresh.txt")),
+)
 
 
-async def generalisation(mod: LayeredModerator, show: bool) -> dict[str, Any]:
-    styles, harm, mixed = (ours(n) for n in GEN_FILES)
+async def generalisation(
+    mod: LayeredModerator, show: bool, key: str, files: tuple[str, ...]
+) -> dict[str, Any]:
+    styles, harm, mixed = (ours(n) for n in files)
     s = await screen(mod, [t for _, t in styles], ["user"] * len(styles))
     hv = await mod.screen_many([t for _, t in harm], ["user"] * len(harm), CLI)
     h = [not v.allowed for v in hv]
@@ -92,24 +101,24 @@ async def generalisation(mod: LayeredModerator, show: bool) -> dict[str, Any]:
     if show:
         for (tag, text), f in zip(styles, s, strict=True):
             if not f:
-                print(f"gen missed [{tag}]: {text[:100]}", file=sys.stderr)
+                print(f"{key} missed [{tag}]: {text[:100]}", file=sys.stderr)
         for (tag, text), v in zip(harm, hv, strict=True):
             if v.allowed:
-                print(f"gen harm missed [{tag}]: {text[:100]}", file=sys.stderr)
+                print(f"{key} harm missed [{tag}]: {text[:100]}", file=sys.stderr)
         for (tag, text), fs, fc in zip(mixed, m_story, m_cli, strict=True):
             if fs or fc:
                 where = "story+cli" if fs and fc else ("story" if fs else "cli")
-                print(f"gen false positive [{tag}, {where}]: {text[:100]}", file=sys.stderr)
+                print(f"{key} false positive [{tag}, {where}]: {text[:100]}", file=sys.stderr)
     return {
-        "gen_attacks_flagged": round(sum(s) / len(s), 4),
-        "gen_harm_flagged": round(sum(h) / len(h), 4),
-        "gen_harm_own_category": round(sum(own) / len(own), 4),
-        "gen_benign_fp_story": round(sum(m_story) / len(m_story), 4),
-        "gen_benign_fp_cli": round(sum(m_cli) / len(m_cli), 4),
-        "gen_attacks_by_style": rate(s, [t for t, _ in styles]),
-        "gen_harm_by_category": rate(h, [t for t, _ in harm]),
-        "gen_benign_fp_cli_by_kind": rate(m_cli, kinds),
-        "gen_n": {"attacks": len(s), "harm": len(h), "benign": len(m_story)},
+        f"{key}_attacks_flagged": round(sum(s) / len(s), 4),
+        f"{key}_harm_flagged": round(sum(h) / len(h), 4),
+        f"{key}_harm_own_category": round(sum(own) / len(own), 4),
+        f"{key}_benign_fp_story": round(sum(m_story) / len(m_story), 4),
+        f"{key}_benign_fp_cli": round(sum(m_cli) / len(m_cli), 4),
+        f"{key}_attacks_by_style": rate(s, [t for t, _ in styles]),
+        f"{key}_harm_by_category": rate(h, [t for t, _ in harm]),
+        f"{key}_benign_fp_cli_by_kind": rate(m_cli, kinds),
+        f"{key}_n": {"attacks": len(s), "harm": len(h), "benign": len(m_story)},
     }
 
 
@@ -129,7 +138,7 @@ async def run(data: Path, cache: Path | None, threads: int, show: bool) -> dict[
     fresh = ours("benign_fresh.txt")
     benign = dev_benign + fresh
     everything = [p for _, p in attacks] + [t for _, t in held] + [t for _, t in benign]
-    everything += [t for name in GEN_FILES for _, t in ours(name)]
+    everything += [t for _, files in GEN_SETS for name in files for _, t in ours(name)]
     mod = LayeredModerator(embedder=precompute(everything, cache, threads))
     a = await screen(mod, [p for _, p in attacks], ["user"] * len(attacks))
     h = await screen(mod, [t for _, t in held], ["user"] * len(held))
@@ -142,7 +151,9 @@ async def run(data: Path, cache: Path | None, threads: int, show: bool) -> dict[
         for (role, text), f in zip(benign, b, strict=True):
             if f:
                 print(f"false positive [{role}]: {text[:100]}", file=sys.stderr)
-    gen = await generalisation(mod, show)
+    gen: dict[str, Any] = {}
+    for key, files in GEN_SETS:
+        gen.update(await generalisation(mod, show, key, files))
     return {
         "flagged": round(sum(a) / len(a), 4) if a else None,
         "benign_false_positive": round(sum(b) / len(b), 4),
