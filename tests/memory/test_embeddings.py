@@ -7,7 +7,7 @@ import threading
 import numpy as np
 import pytest
 
-from memory.embeddings import E5Embedder, HashEmbedder, embed_query, tail
+from memory.embeddings import E5Embedder, ForeignLoad, HashEmbedder, embed_query, tail
 
 
 def words(text: str) -> int:
@@ -53,3 +53,25 @@ async def test_other_embedders_get_the_whole_query() -> None:
     fake = HashEmbedder()
     text = "a " * 500
     assert np.array_equal(await embed_query(fake, text, 8), await fake.query([text]))
+
+
+class Busy:
+    def __init__(self, cores: float | None) -> None:
+        self.cores = cores
+
+    def update(self) -> float | None:
+        return self.cores
+
+
+async def test_queries_use_fewer_threads_while_other_processes_are_busy() -> None:
+    e5 = E5Embedder(num_threads=2)
+    e5._reader._load = Busy(0.0)  # type: ignore[assignment]
+    await e5.query(["hello"])
+    e5._reader._load = Busy(1.2)  # type: ignore[assignment]
+    await e5.query(["hello"])
+    e5._reader._load = Busy(None)  # type: ignore[assignment]  # no /proc/stat: as configured
+    await e5.query(["hello"])
+    assert e5.query_threads == {2: 2, 1: 1}
+    load = ForeignLoad(window_s=0.0)
+    load.update()
+    assert load.cores is None or load.cores >= 0.0
