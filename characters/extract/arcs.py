@@ -21,6 +21,7 @@ MAX_ARCS = 10
 ROUND_SIZES = (1, 2, 3, 5, 10, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 300, 500, 1000)
 DIGEST_CHARS = 8000  # per arc, lines and narration together, before the prompt's own trim
 LINE_SHARE = 0.6  # of a digest: the character's own words matter most
+_CLOSING = "”’」』\"' \u3000"  # a sentence after a quote starts with its closing mark
 SENTENCE_CHARS = {"zh": 160, "en": 320}
 _END = {"zh": re.compile(r"[。！？!?\n]"), "en": re.compile(r"(?<=[.!?])\s|\n")}
 
@@ -86,6 +87,8 @@ def arc_digests(
 ) -> list[ArcDigest]:
     """One digest per arc the character appears in: their lines, then narration about them.
 
+    ``mentions``: the character's own names in the narration (see ``mentions_by_entity``).
+
     Each piece starts with its chapter in brackets, so the model can say where a fact
     comes from. Over ``DIGEST_CHARS`` the pieces are sampled evenly across the arc.
     """
@@ -105,6 +108,15 @@ def arc_digests(
     return out
 
 
+def mentions_by_entity(mentions: list[Mention]) -> dict[str, list[Mention]]:
+    """Named mentions (not pronouns) per entity, in reading order: one pass for everyone."""
+    out: dict[str, list[Mention]] = {}
+    for m in mentions:
+        if m.entity and m.pronoun is None:
+            out.setdefault(m.entity, []).append(m)
+    return out
+
+
 def _narration(
     entity: str, text: str, chapters: list[Chapter], mentions: list[Mention], language: str
 ) -> list[tuple[int, str]]:
@@ -112,13 +124,13 @@ def _narration(
     seen: set[int] = set()
     found = []
     for m in mentions:
-        if m.entity != entity or m.pronoun is not None:
+        if m.entity != entity:
             continue
         start, end = _sentence(text, m.start, m.end, language)
         if start in seen:
             continue
         seen.add(start)
-        found.append((chapter_at(chapters, m.start), text[start:end].strip()))
+        found.append((chapter_at(chapters, m.start), text[start:end].strip().lstrip(_CLOSING)))
     return [(ch, s) for ch, s in found if s]
 
 

@@ -21,7 +21,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from characters.card import CharacterCard
-from characters.extract.arcs import MAX_ARCS, Arc, arc_digests, importance, split_arcs
+from characters.extract.arcs import (
+    MAX_ARCS,
+    Arc,
+    arc_digests,
+    importance,
+    mentions_by_entity,
+    split_arcs,
+)
 from characters.extract.cards import rule_snapshot
 from characters.extract.chapters import Chapter
 from characters.extract.llm import (
@@ -157,6 +164,7 @@ class _Stage:
         self.tally = _Tally()
         self.budget = ProfileBudget(run.source_chars, run.options.ratio if run.options else 0.3)
         self.model = run.options.model if run.options else ""
+        self._named: dict[str, list[Mention]] | None = None
         self.want = self.model if run.options else None  # the model cached answers must be by
 
     async def run(self, ranked: list[str], progress: Progress) -> dict[str, Any]:
@@ -193,7 +201,7 @@ class _Stage:
         reduce_need = profiler.reduce_cost(len(digests)) if len(digests) > 1 else 0
         costs = [profiler.map_cost(d) for _, d in wanted]
         todo, picked_costs = _affordable(wanted, costs, self.budget.remaining - reduce_need)
-        if wanted and not todo:  # arc snapshots first: the base text is what a tight budget gives up
+        if wanted and not todo:  # arc snapshots first: a tight budget gives up the base text
             reduce_need = 0
             todo, picked_costs = _affordable(wanted, costs, self.budget.remaining)
         costs = picked_costs
@@ -238,8 +246,10 @@ class _Stage:
 
     def _digests(self, eid: str) -> list[tuple[str, ArcDigest]]:
         b = self.book
+        if self._named is None:
+            self._named = mentions_by_entity(b.mentions)
         digs = arc_digests(b.entities[eid], b.profiles[eid], self.arcs, b.text, b.chapters,
-                           b.mentions, b.language)  # fmt: skip
+                           self._named.get(eid, []), b.language)  # fmt: skip
         return [(self._arc_key(d), d) for d in digs]
 
     def _arc_key(self, d: ArcDigest) -> str:
@@ -300,7 +310,7 @@ class _Stage:
 
     def apply_cached(self, eid: str) -> None:
         """Characters the LLM did not reach keep what an earlier run paid for, if unchanged."""
-        if eid in self.people:
+        if eid in self.people or not self.cache.has(eid):
             return
         person = _Person(self.book.entities[eid])
         self.cache.open(eid, person.entity.name)

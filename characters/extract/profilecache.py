@@ -35,6 +35,14 @@ class ProfileCache:
         self._used: dict[str, dict[str, dict[str, Any]]] = {}  # what this run keeps
         self._names: dict[str, str] = {}
 
+    def has(self, entity: str) -> bool:
+        """Whether anything was cached for ``entity`` (cheap: no file is read)."""
+        if entity in self._mine:
+            return bool(self._mine[entity] or self._old[entity])
+        return (self.folder / f"{entity}.json").is_file() or (
+            self.reuse is not None and (self.reuse / f"{entity}.json").is_file()
+        )
+
     def open(self, entity: str, name: str) -> None:
         self._names[entity] = name
         self._used.setdefault(entity, {})
