@@ -51,6 +51,9 @@ def assemble_and_publish(
         for e in analysis.entities
         if e.kind != "other" and len(profiles[e.id].lines) >= MIN_CARD_LINES
     }
+    # Lore entries are shown from a subject's first chapter on, so they keep the
+    # deterministic text: an LLM base description sums up the whole book.
+    book = build_lorebook(work, analysis.entities, profiles, terms, variants, cards)
     llm = None
     if profile_run is not None:
         from characters.extract.llmstage import Book, refine_cards
@@ -58,7 +61,6 @@ def assemble_and_publish(
         entities = {e.id: e for e in analysis.entities}
         story = Book(text, meta.language, meta.title, chapters, entities, profiles, mentions)
         llm = refine_cards(cards, story, profile_run, progress)
-    book = build_lorebook(work, analysis.entities, profiles, terms, variants, cards)
     progress(ProgressEvent("profiles", 1, 1, message=f"{len(cards)} cards"))
     progress(ProgressEvent("output", 0, 1))
     bundle = Bundle(text, chapters, analysis, profiles, terms, cards, book, meta.title, work_dir,

@@ -150,8 +150,25 @@ def _snapshots(
 ) -> list[Snapshot]:
     """One snapshot per arc (see ``arcs``) the character appears in."""
     arcs = split_arcs(chapters)
-    return [rule_snapshot(prof, arc, names, zh) for arc in arcs
-            if any(arc.holds(c) for c in prof.chapters)]  # fmt: skip
+    snaps = [rule_snapshot(prof, arc, names, zh) for arc in arcs
+             if any(arc.holds(c) for c in prof.chapters)]  # fmt: skip
+    return hold_until_next(snaps, len(chapters))
+
+
+def hold_until_next(snaps: list[Snapshot], last_chapter: int) -> list[Snapshot]:
+    """Each snapshot holds until the next one starts (the last to the end of the book).
+
+    A reader in a stretch the character is absent from meets them as last seen, not
+    by the base description, which may sum up the whole book. The arc the snapshot
+    was written from stays in ``arc``.
+    """
+    out = []
+    for i, snap in enumerate(snaps):
+        end = snaps[i + 1].from_chapter - 1 if i + 1 < len(snaps) else last_chapter
+        raw = snap.model_dump()
+        raw.setdefault("arc", [snap.from_chapter, snap.to_chapter])
+        out.append(Snapshot.model_validate({**raw, "to_chapter": max(end, snap.from_chapter)}))
+    return out
 
 
 def rule_snapshot(prof: Profile, arc: Arc, names: dict[str, str], zh: bool) -> Snapshot:

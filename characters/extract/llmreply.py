@@ -90,7 +90,7 @@ def arc_snapshot(obj: dict[str, Any] | None, lo: int, hi: int, zh: bool) -> Snap
     relations = _relations(obj.get("relationships"), lo, hi)
     events = _events(obj.get("key_events"), lo, hi)
     return Snapshot.model_validate({
-        "from_chapter": lo, "to_chapter": hi,
+        "from_chapter": lo, "to_chapter": hi, "arc": [lo, hi],
         "description": _describe(summary, relations, events, zh),
         "personality": _character(personality, speech, goals, zh),
         "source": "llm", "summary": summary, "speech_style": speech, "goals": goals,

@@ -29,7 +29,7 @@ from characters.extract.arcs import (
     mentions_by_entity,
     split_arcs,
 )
-from characters.extract.cards import rule_snapshot
+from characters.extract.cards import hold_until_next, rule_snapshot
 from characters.extract.chapters import Chapter
 from characters.extract.llm import (
     MAP_TOKENS,
@@ -414,7 +414,7 @@ def _apply(
     if person.base is None and len(snaps) == 1 and person.snaps:
         person.base = (snaps[0].description, snaps[0].personality)  # one arc: it is the base
     ext = card.novel
-    ext.snapshots = snaps
+    ext.snapshots = hold_until_next(snaps, len(book.chapters))
     if person.base is not None:
         description, personality = person.base
         card.data.description = description

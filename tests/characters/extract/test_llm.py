@@ -93,7 +93,13 @@ def test_map_reduce_writes_one_snapshot_per_arc(saga: Path, tmp_path: Path) -> N
         lo, hi = s["from_chapter"], s["to_chapter"]
         assert [e["chapters"] for e in s["key_events"]] == [[lo, lo], [lo, hi]]
         assert all(r["chapters"] == [lo, hi] for r in s["relationships"])
+    xuan = snaps(cards(result.out)["玄机子"])  # absent from chapter 3: seen as in 1–2
+    assert [(s["from_chapter"], s["to_chapter"], s["arc"]) for s in xuan] == [
+        (1, 3, [1, 2]), (4, 5, [4, 5]), (6, 6, [6, 6])]  # fmt: skip
     assert (lin["description"], lin["personality"]) == (BASE["description"], BASE["personality"])
+    lore = json.loads((result.out / "lorebook.json").read_text(encoding="utf-8"))
+    entry = next(e for e in lore["data"]["entries"] if e["name"] == "林青石")
+    assert BASE["description"] not in entry["content"]  # lore is shown early: no summary
     assert lin["extensions"]["novel_roleplay"]["provenance"]["profile"]["base"] == "llm"
     card = parse_card_json({"spec": "chara_card_v3", "spec_version": "3.0", "data": lin})
     assert "第1章的样子" in card.snapshot_for(1).description
