@@ -46,7 +46,7 @@ from redis.asyncio import Redis
 
 from memory.base import MemoryScope, TurnRecord
 from memory.chroma import ChromaStore
-from memory.embeddings import E5Embedder, Vectors
+from memory.embeddings import E5Embedder, ForeignLoad, Vectors
 from memory.items import MemoryItem
 from memory.queue import WriteQueue
 from memory.scopes import memory_space
@@ -299,11 +299,15 @@ async def run(args: argparse.Namespace, path: Path, redis: Redis) -> dict[str, o
         query_tokens=QUERY_TOKENS,
     )
     cold = await timed_recalls(mem, [(r, queries[i % len(queries)]) for i, r in enumerate(active)])
+    busy, load = {}, ForeignLoad(window_s=0)
     writes_per_s = await write_phase(mem, args, active, rng)
+    busy["writes"] = load.update()
     plan = [(rng.choice(active), q) for q in queries]
     store_only = await timed_recalls(mem, plan)
+    busy["store_only"] = load.update()
     mem.bank.embedder = e5  # the real path: the query is embedded inside recall
     full = await timed_recalls(mem, plan)
+    busy["retrieval"] = load.update()
     embeds_per_s = await embed_phase(e5, rng)
     tokens = [e5.query_tokens(q) for q in queries]
     result = {
@@ -315,6 +319,10 @@ async def run(args: argparse.Namespace, path: Path, redis: Redis) -> dict[str, o
         "query_embed_ms": await query_embed_ms(e5, queries),
         "query_tokens": pct(tokens)
         | {"over_cap": round(np.mean(np.array(tokens) > QUERY_TOKENS), 3)},
+        "query_threads": e5.query_threads,
+        # Cores that other processes kept busy during each phase: this box is shared, and
+        # the figures above mean little unless these are near zero.
+        "other_processes_cores": {k: None if v is None else round(v, 2) for k, v in busy.items()},
         "messages": "locomo+cdconv" if pool is not CHAT else "built-in",
     }
     await store.aclose()
