@@ -185,7 +185,11 @@ async def evaluate_conversation(
     turns, qa, name = load(path)
     count = get_tokenizer().count
     mem = LongTermMemory(
-        store, embedder, count_tokens=count, prefix=f"locomo{abs(hash(name)) % 10**8}"
+        store,
+        embedder,
+        count_tokens=count,
+        prefix=f"locomo{abs(hash(name)) % 10**8}",
+        dense_budget_s=60,  # a quality measure: never fall back to words alone on a busy box
     )
     scope = MemoryScope(reader_id=f"locomo-{name}", card_id="locomo")
     started = time.perf_counter()

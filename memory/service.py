@@ -29,7 +29,7 @@ from memory.mirror import ReaderMirror
 from memory.queue import WriteQueue
 from memory.retrieval import RetrievalParams, fuse, pack, rerank
 from memory.scopes import visible
-from memory.store import Hit, VectorStore
+from memory.store import VectorStore
 from memory.summary import Summarizer
 from memory.writer import MemoryWriter, SharePolicy, no_sharing
 
@@ -132,25 +132,18 @@ class LongTermMemory:
         return out
 
     async def _recall(self, scope: MemoryScope, query: str, budget: int) -> list[Recalled]:
-        # The query's embedding runs first, alone: on two cores, Python work beside it makes
-        # the model's thread team wait at its barriers. Then the store's dense search (in a
-        # worker thread; chromadb releases the GIL) overlaps with the lexical side here.
+        # The model embeds the query in a worker thread while the lexical side runs here.
         embedding = asyncio.create_task(self._embed(query))
         try:
+            mirror, items, lexical = await self._lexical(scope, query)
             vector = await self._within_budget(embedding)
         finally:
             embedding.cancel()
-        dense = asyncio.create_task(self._dense(scope, vector))
-        try:
-            mirror, items, lexical = await self._lexical(scope, query)
-            hits = await dense
-        finally:
-            dense.cancel()
         canon: list[Recalled] = []
         if scope.work_id and vector is not None:
             canon = await self._canon(scope, query, vector, int(budget * self.params.canon_share))
         used = sum(int(str(r.meta["tokens"])) for r in canon)
-        ranked = self._ranked(hits, items, lexical)
+        ranked = await self._fused(scope, vector, items, lexical)
         memories = pack(
             ranked, mirror.neighbours, self.count, budget - used, self.params, self._count_line
         )
@@ -195,19 +188,10 @@ class LongTermMemory:
         items: dict[str, MemoryItem],
         lexical: list[tuple[str, float]],
     ) -> list[tuple[MemoryItem, float]]:
-        return self._ranked(await self._dense(scope, vector), items, lexical)
-
-    async def _dense(self, scope: MemoryScope, vector: Vectors | None) -> list[Hit]:
-        if vector is None:
-            return []
-        return await self.bank.dense(scope, vector, self.params.dense_k)
-
-    def _ranked(
-        self, dense: list[Hit], items: dict[str, MemoryItem], lexical: list[tuple[str, float]]
-    ) -> list[tuple[MemoryItem, float]]:
         p = self.params
         # A hit missing from the mirror was written after it loaded (a race with another
         # worker); it is skipped here and present from the next recall on.
+        dense = [] if vector is None else await self.bank.dense(scope, vector, p.dense_k)
         hits = [h for h in dense if h.id in items]
         scores = fuse(
             [[h.id for h in hits], [i for i, _ in lexical]],
