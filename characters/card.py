@@ -180,6 +180,11 @@ class CharacterCard(BaseModel):
         if chapter is None:
             return base
         snap = pick_snapshot(self.novel.snapshots, chapter)
+        if snap is None and self.novel.snapshots:
+            # Before the character's first appearance: the earliest view, not the base
+            # fields, which an extraction writes from the whole book (they would spoil).
+            earliest = min(self.novel.snapshots, key=lambda s: s.from_chapter)
+            snap = earliest if chapter < earliest.from_chapter else None
         if snap is None:
             return base
         return CardSnapshot(

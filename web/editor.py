@@ -19,6 +19,7 @@ from typing import Any
 from aiohttp import web
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from characters.extract.llmstage import LLMEndpoint
 from characters.works.canon import CanonFeeder
 from characters.works.jobs import ExtractionJobs
 from characters.works.records import Job, JobKind
@@ -70,6 +71,7 @@ async def _editor_ctx(app: web.Application) -> AsyncIterator[None]:
         worker_jobs=s.extract_jobs,
         concurrency=s.extract_concurrency,
         on_ready=canon.schedule if canon is not None else None,
+        llm=LLMEndpoint.from_settings(s),
     )
     await jobs.start()
     app[EDITOR] = Editor(jobs, canon)

@@ -343,7 +343,8 @@ def test_snapshot_for_chapters(v3_card: dict[str, Any]) -> None:
     assert (early.from_chapter, early.to_chapter) == (1, 20)
     assert card.snapshot_for(21).description == "下山寻师的剑客。"
     assert card.snapshot_for(999).description == "下山寻师的剑客。"
-    assert card.snapshot_for(0).description == base.description
+    # Before the first snapshot: the earliest view, never the whole-book base fields.
+    assert card.snapshot_for(0).description == "山中药铺的学徒。"
 
 
 def test_latest_covering_snapshot_wins(v2_card: dict[str, Any]) -> None:
