@@ -83,13 +83,15 @@ async def screen(
 GEN_SETS = (
     ("gen", ("attacks_styles.txt", "harm_en.txt", "benign_mixed.txt")),
     ("gen_fresh", ("attacks_styles_fresh.txt", "harm_en_fresh.txt", "benign_mixed_fresh.txt")),
+    # Written after all tuning, measured once (no harmful-request part: "" skips it).
+    ("gen_final", ("attacks_final.txt", "", "benign_final.txt")),
 )
 
 
 async def generalisation(
     mod: LayeredModerator, show: bool, key: str, files: tuple[str, ...]
 ) -> dict[str, Any]:
-    styles, harm, mixed = (ours(n) for n in files)
+    styles, harm, mixed = (ours(n) if n else [] for n in files)
     s = await screen(mod, [t for _, t in styles], ["user"] * len(styles))
     hv = await mod.screen_many([t for _, t in harm], ["user"] * len(harm), CLI)
     h = [not v.allowed for v in hv]
@@ -111,8 +113,8 @@ async def generalisation(
                 print(f"{key} false positive [{tag}, {where}]: {text[:100]}", file=sys.stderr)
     return {
         f"{key}_attacks_flagged": round(sum(s) / len(s), 4),
-        f"{key}_harm_flagged": round(sum(h) / len(h), 4),
-        f"{key}_harm_own_category": round(sum(own) / len(own), 4),
+        f"{key}_harm_flagged": round(sum(h) / len(h), 4) if h else None,
+        f"{key}_harm_own_category": round(sum(own) / len(own), 4) if own else None,
         f"{key}_benign_fp_story": round(sum(m_story) / len(m_story), 4),
         f"{key}_benign_fp_cli": round(sum(m_cli) / len(m_cli), 4),
         f"{key}_attacks_by_style": rate(s, [t for t, _ in styles]),
@@ -138,7 +140,7 @@ async def run(data: Path, cache: Path | None, threads: int, show: bool) -> dict[
     fresh = ours("benign_fresh.txt")
     benign = dev_benign + fresh
     everything = [p for _, p in attacks] + [t for _, t in held] + [t for _, t in benign]
-    everything += [t for _, files in GEN_SETS for name in files for _, t in ours(name)]
+    everything += [t for _, files in GEN_SETS for name in files if name for _, t in ours(name)]
     mod = LayeredModerator(embedder=precompute(everything, cache, threads))
     a = await screen(mod, [p for _, p in attacks], ["user"] * len(attacks))
     h = await screen(mod, [t for _, t in held], ["user"] * len(held))
