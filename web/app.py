@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,13 +107,21 @@ async def _runtime(app: web.Application, settings: Settings, o: Overrides) -> As
         await app[RUNTIME].service.aclose()
     finally:
         if memory is not None:
-            await memory.aclose()
+            await _bounded(memory.aclose(), "memory")
         if o.llm is None:
             await llm.aclose()
         if o.redis is None:
             await redis.aclose()
         if embedded is not None:
             await asyncio.to_thread(embedded.stop)
+
+
+async def _bounded(step: Awaitable[None], what: str, timeout_s: float = 15.0) -> None:
+    """A shutdown step that must not hold the process forever (a wedged store client)."""
+    try:
+        await asyncio.wait_for(step, timeout_s)
+    except TimeoutError:
+        log.warning("shutdown_step_timed_out", step=what, timeout_s=timeout_s)
 
 
 async def _ping(redis: Redis) -> None:
