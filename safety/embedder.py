@@ -15,6 +15,7 @@ import sys
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -45,6 +46,10 @@ class E5Embedder:
         self.batches = 0
         self._inflight = 0
         self.seconds_per_text = 0.05  # running estimate, updated after every batch
+        # One thread of our own: libgomp keeps a thread team per calling thread, and calls
+        # from asyncio's shared pool made several, slowing every model in the process
+        # (docs/memory.md, "e5 on its own threads").
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="e5-safety")
 
     @property
     def backlog(self) -> int:
@@ -104,7 +109,8 @@ class E5Embedder:
             self._inflight = len(keys)
             started = time.perf_counter()
             try:
-                vecs = await asyncio.to_thread(self._embed_batch, keys)
+                loop = asyncio.get_running_loop()
+                vecs = await loop.run_in_executor(self._pool, self._embed_batch, keys)
                 per_text = (time.perf_counter() - started) / len(keys)
                 self.seconds_per_text = 0.8 * self.seconds_per_text + 0.2 * per_text
             except Exception as exc:  # the model failing must not hang every waiter
