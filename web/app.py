@@ -145,11 +145,13 @@ async def _build(
     cards = CardStore(redis)
     reviews = ReviewQueue(redis)
     persona_reviews = PersonaReviews(redis)
+    # One policy book: editors' changes and the moderator's reads share its cache.
+    policies = RedisPolicyBook(redis)
     services = Services(
         chats=chats,
         cards=cards,
         llm=llm,
-        moderator=o.moderator or components.build_moderator(settings, redis, reviews),
+        moderator=o.moderator or components.build_moderator(settings, policies, reviews),
         memory=o.memory or memory or NullMemory(),
         consistency=o.consistency or components.build_consistency(settings, embedder, llm),
         limiter=RateLimiter(redis, per_minute=settings.turns_per_minute),
@@ -178,7 +180,7 @@ async def _build(
         memory=memory,
         reviews=reviews,
         persona_reviews=persona_reviews,
-        policies=RedisPolicyBook(redis),
+        policies=policies,
     )
     runtime.admin_token_file = await _admin_token(readers, settings.data_dir)
     return runtime

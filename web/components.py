@@ -11,9 +11,11 @@ from collections.abc import Awaitable, Callable
 
 from redis.asyncio import Redis
 
+from memory.base import MemoryScope
 from memory.embeddings import E5Embedder
 from memory.factory import open_memory
 from memory.service import LongTermMemory
+from memory.writer import no_sharing
 from roleplay.consistency import (
     ConsistencyPolicy,
     JudgeBudget,
@@ -73,13 +75,18 @@ def build_memory(
         chroma_port=settings.chroma_port,
         timeout_s=settings.memory_timeout_s,
         complete=completer(llm) if use_llm else None,
-        share=(lambda scope: scope.work_id is not None)
-        if settings.memory_share_across_work
-        else (lambda scope: False),
+        share=_same_work if settings.memory_share_across_work else no_sharing,
     )
 
 
-def build_moderator(settings: Settings, redis: Redis, reviews: ReviewQueue) -> LayeredModerator:
+def _same_work(scope: MemoryScope) -> bool:
+    """Facts about the reader are shared with the other characters of the same book."""
+    return scope.work_id is not None
+
+
+def build_moderator(
+    settings: Settings, policies: RedisPolicyBook, reviews: ReviewQueue
+) -> LayeredModerator:
     remote = None
     if settings.moderation_url:
         from safety.remote import RemoteModeration
@@ -90,7 +97,7 @@ def build_moderator(settings: Settings, redis: Redis, reviews: ReviewQueue) -> L
             model=settings.moderation_model,
         )
     return LayeredModerator(
-        policies=RedisPolicyBook(redis),
+        policies=policies,
         remote=remote,
         sink=reviews,
         deep_input=settings.moderation_deep_input,

@@ -5,20 +5,20 @@ Same set-up as test_browser.py (Debian's chromium driven by Playwright; skipped 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient
-from playwright.async_api import Browser, Page, async_playwright, expect
+from playwright.async_api import Browser, Page, expect
 
 from roleplay.settings import Settings
 from tests.characters.extract.conftest import ZH_STORY
-from tests.web.test_browser import CHROMIUM_ARGS
+from tests.web.test_browser import browser
 
 pytestmark = pytest.mark.browser
+__all__ = ["browser"]  # the shared Chromium fixture, imported to be used here
 
 SCREENSHOT = "/tmp/editor-page.png"
 TITLE = "<img src=x onerror=alert(1)>"  # the book's title, as the uploader wrote it
@@ -29,19 +29,6 @@ WATCH_PERCENT = """() => {
   new MutationObserver(() => window.__percents.push(node.textContent))
     .observe(node, { childList: true, characterData: true, subtree: true });
 }"""
-
-
-@pytest.fixture(scope="module")
-async def browser() -> AsyncIterator[Browser]:
-    chromium = shutil.which("chromium")
-    if chromium is None:
-        pytest.skip("chromium is not installed; run scripts/test.sh (it installs chromium)")
-    async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            await browser.close()
 
 
 @pytest.fixture
