@@ -46,7 +46,6 @@ class PersonaStage:
 
     def context(self, chat: Chat, ctx: Context, attempt: int) -> PersonaContext:
         turns = [(t.speaker, t.text) for t in ctx.history]
-        user = next((text for speaker, text in reversed(turns) if speaker == "user"), "")
         past = exchanges(turns[:-1] if turns and turns[-1][0] == "user" else turns)
         return PersonaContext(
             character_name=chat.character_name,
@@ -54,7 +53,7 @@ class PersonaStage:
             previous_replies=[x.reply for x in past[-HISTORY_EXCHANGES:]],
             card=ctx.source,
             card_key=ctx.card_key,
-            user_message=user,
+            user_message=_last_user_message(ctx),
             history=past[-HISTORY_EXCHANGES:],
             user_name=chat.user_name,
             attempt=attempt,
@@ -78,7 +77,7 @@ class PersonaStage:
             card_version=version,
             character_name=chat.character_name,
             chapter=chat.chapter,
-            user_message=self.context(chat, ctx, 0).user_message,
+            user_message=_last_user_message(ctx),
             attempts=attempts,
             action=action,
         )
@@ -97,3 +96,7 @@ class PersonaStage:
         if not report.ok:
             log.info("persona_contradiction", chat_id=chat.id, problems=report.problems)
             await self.file(chat, message_id, ctx, [(reply, report)], "deliver_flagged")
+
+
+def _last_user_message(ctx: Context) -> str:
+    return next((t.text for t in reversed(ctx.history) if t.speaker == "user"), "")
