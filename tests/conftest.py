@@ -49,3 +49,34 @@ async def redis_client(redis_url: str) -> AsyncIterator[Redis]:
         yield client
     finally:
         await client.aclose()
+
+
+HANG_DUMP_S = float(os.environ.get("ROLEPLAY_TEST_HANG_DUMP_S", "60"))
+
+
+@pytest.fixture(autouse=True)
+def _dump_tasks_if_hung() -> Iterator[None]:
+    """A test still running after a minute prints every asyncio task's stack: a thread dump
+    only shows the idle event loop, while the culprit is whichever coroutine never resumes."""
+    import asyncio
+    import gc
+    import sys
+    import threading
+
+    def dump() -> None:
+        for task in asyncio.all_tasks():
+            print(f"--- {task!r}", file=sys.__stderr__)
+            task.print_stack(file=sys.__stderr__)
+
+    def on_timer() -> None:
+        for obj in gc.get_objects():
+            if isinstance(obj, asyncio.AbstractEventLoop) and obj.is_running():
+                obj.call_soon_threadsafe(dump)
+
+    timer = threading.Timer(HANG_DUMP_S, on_timer)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
