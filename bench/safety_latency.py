@@ -50,7 +50,8 @@ DATA = Path(__file__).resolve().parents[1] / "tests" / "safety" / "data"
 
 
 def texts(data: Path | None) -> tuple[list[str], list[str]]:
-    users, replies = [], []
+    users: list[str] = []
+    replies: list[str] = []
     for line in (DATA / "benign_roleplay.txt").read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             role, _, text = line.partition("|")
@@ -78,33 +79,34 @@ async def turn(
     tick_s: float,
 ) -> dict[str, Any]:
     policy = Policy(rating="teen", work_id="bench-work", card_id="bench-card")
-    t, c = time.perf_counter(), time.thread_time()
+    # Wall time only, around each call into the layers. No per-piece CPU clock: on this
+    # box thread_time() is a real system call costing ~0.17 ms, so timing ~75 pieces a
+    # reply with it spent more of the event loop than the layers did (and inflated the
+    # figures it measured). CPU is reported for the whole run instead.
+    t = time.perf_counter()
     verdict = await mod.screen(user, role="user", policy=policy)
     added = time.perf_counter() - t
-    cpu = time.thread_time() - c
     screen_s = added
     if not verdict.allowed:
-        return {"added": added, "cpu": cpu, "held": [], "blocked_input": True, "screen": screen_s}
+        return {"added": added, "held": [], "blocked_input": True, "screen": screen_s}
     gate = StreamGate(mod, policy, after=verdict.followup)
     await asyncio.sleep(ttft_s)  # context gathering + the LLM's first token
     i = 0
     while i < len(reply):
         n = rng.randint(1, 4)
-        t, c = time.perf_counter(), time.thread_time()
+        t = time.perf_counter()
         release = await gate.feed(reply[i : i + n])
         added += time.perf_counter() - t
-        cpu += time.thread_time() - c
         if not release.verdict.allowed:
             return {
                 "added": added,
-                "cpu": cpu,
                 "held": gate.held,
                 "blocked_output": True,
                 "screen": screen_s,
             }
         i += n
         await asyncio.sleep(tick_s)
-    t, c = time.perf_counter(), time.thread_time()
+    t = time.perf_counter()
     await gate.finish()
     # Stage 6 as the engine runs it: the deterministic checks inline, the contradiction
     # model after delivery (not part of the reader's wait, so not timed here).
@@ -118,8 +120,7 @@ async def turn(
     )
     await checker.check(reply, context)
     added += time.perf_counter() - t
-    cpu += time.thread_time() - c
-    return {"added": added, "cpu": cpu, "held": gate.held, "screen": screen_s}
+    return {"added": added, "held": gate.held, "screen": screen_s}
 
 
 async def run(args: argparse.Namespace) -> dict[str, Any]:
@@ -144,25 +145,20 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
         async with sem:
             return await turn(mod, checker, u, r, random.Random(k), args.ttft, args.tick)
 
-    t0 = time.monotonic()
+    t0, cpu0 = time.monotonic(), time.process_time()
     results = await asyncio.gather(*(one(u, r, k) for k, (u, r) in enumerate(jobs)))
     wall = time.monotonic() - t0
     added = np.array([r["added"] for r in results]) * 1000
     held = np.array([h for r in results for h in r["held"]] or [0])
     screen = np.array([r["screen"] for r in results]) * 1000
-    cpu = np.array([r["cpu"] for r in results]) * 1000
     return {
         "added_ms": {
             "p50": round(float(np.percentile(added, 50)), 2),
             "p99": round(float(np.percentile(added, 99)), 2),
             "max": round(float(added.max()), 2),
         },
-        # CPU the event loop spent in the safety layer per turn: what wall time would be
-        # on a machine not shared with other work (wall time includes preemption).
-        "added_cpu_ms": {
-            "p50": round(float(np.percentile(cpu, 50)), 2),
-            "p99": round(float(np.percentile(cpu, 99)), 2),
-        },
+        # All the process's CPU (event loop and embedding thread) over the run, per turn.
+        "process_cpu_ms_per_turn": round((time.process_time() - cpu0) * 1000 / len(results), 2),
         "input_screen_ms": {
             "p50": round(float(np.percentile(screen, 50)), 2),
             "p99": round(float(np.percentile(screen, 99)), 2),

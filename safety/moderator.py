@@ -39,7 +39,7 @@ DeepMode = Literal["sync", "overlap", "off"]
 GREY = 0.25
 UNSAFE_GREY = 0.35
 STORY_MARGIN = 0.1
-# A streamed clause waiting for an embedding pauses the reply: only when it is quick.
+# A streamed clause held for its embedding delays what the reader sees: only when quick.
 CLAUSE_BUDGET_S = 0.05
 MAX_AUDIT_BACKLOG = 256
 KNN_SHARE = 0.4  # at least two of the five nearest labelled seeds
@@ -206,12 +206,23 @@ class LayeredModerator:
         """Score and decide without recording. ``deep``: True always, None when the hot
         layers are unsure (and, for the character's streamed clauses, the embedder is not
         swamped: a reply must keep flowing), False never."""
+        norm, ev, unsure = self.triage(text, role=role)
+        if deep or (deep is None and unsure):
+            return await self.deep_decide(norm, ev, role=role, policy=policy)
+        return await self.decide(ev, role=role, policy=policy)
+
+    def triage(self, text: str, *, role: Role) -> tuple[Normalized, evidence.Evidence, bool]:
+        """The hot layers' evidence, and whether a deep check is wanted and affordable now."""
         norm, ev = self.hot(text, role=role)
-        unsure = deep is None and self.wants_deep(ev)
+        unsure = self.wants_deep(ev)
         if unsure and role == "assistant" and self._busy(CLAUSE_BUDGET_S):
             unsure = False
-        if deep or unsure:
-            await self.deep_many([norm.clean], [ev])
+        return norm, ev, unsure
+
+    async def deep_decide(
+        self, norm: Normalized, ev: evidence.Evidence, *, role: Role, policy: Policy
+    ) -> Verdict:
+        await self.deep_many([norm.clean], [ev])
         return await self.decide(ev, role=role, policy=policy)
 
     async def decide(self, ev: evidence.Evidence, *, role: Role, policy: Policy) -> Verdict:

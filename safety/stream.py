@@ -8,7 +8,9 @@ With the layered moderator the hold-back is dynamic:
   could still grow into a blocking key (the longest open prefix in the automaton,
   at most ``Lexicon.max_key`` characters) — usually none, so most text goes at once;
 * every finished clause (。！？.!?; or a newline): the n-gram heads and patterns,
-  and the embedding heads when those are unsure;
+  and the embedding heads when those are unsure. That embedding does not pause the
+  stream: the clause (and what follows it) is held while the check runs alongside the
+  model's generation, and released once it passes; ``finish`` waits for any still open;
 * a clause whose words already look risky is held whole until it is judged.
 
 ``after`` is the reader input's deep check (``Verdict.followup``): nothing is
@@ -25,6 +27,8 @@ import asyncio
 import re
 from dataclasses import dataclass
 
+import structlog
+
 from safety import evidence
 from safety.base import ALLOW, Moderator, Policy, Verdict
 from safety.jailbreak import JailbreakSignal
@@ -32,6 +36,7 @@ from safety.lexicon import Hit
 from safety.moderator import LayeredModerator
 from safety.normalize import Normalized, normalize
 
+log = structlog.get_logger("safety")
 _CLAUSE_END = re.compile(r"[。！？!?;；…\n]|\.(?=\s|$)")
 RISKY = 0.3  # a lexicon weight this high in an open clause holds the clause back
 MAX_CLAUSE = 240  # a "clause" with no end in sight is judged at this length anyway
@@ -62,6 +67,10 @@ class StreamGate:
         self._text = ""
         self._released = 0
         self._clause_start = 0
+        self._risk_clause = 0  # the clause start ``_risk`` belongs to
+        self._risk: dict[tuple[int, str], Hit] = {}
+        # Clauses whose deep check is running: (start offset, its verdict to come).
+        self._pending: list[tuple[int, asyncio.Task[Verdict]]] = []
         self.held: list[int] = []  # characters held back after each piece (for metrics)
 
     @property
@@ -73,18 +82,31 @@ class StreamGate:
         if self._layered is None:
             return await self._feed_fixed()
         mod = self._layered
-        # One normalisation per piece: the unreleased text, one key of context before
-        # it, and the open clause (whose risk decides whether it is held whole).
-        w0 = min(max(0, self._released - mod.lexicon.max_key), self._clause_start)
+        # One normalisation per piece, of the unreleased text and one key of context
+        # before it: every key is seen whole in the piece that completes it. Re-reading the
+        # whole open clause each piece made long clauses cost quadratic time.
+        w0 = max(0, self._released - mod.lexicon.max_key)
         w0 = max(w0, len(self._text) - MAX_CLAUSE - mod.lexicon.max_key)
         norm = normalize(self._text[w0:])
         hits = mod.lexicon.find(norm.compact)
+        self._note_risk(w0, norm, hits)
+        if w0 > self._clause_start and any(h.entry.weight > 0 for h in hits):
+            # A key to judge: with its whole clause, whose other words (a rebuttal, a
+            # protective framing) are part of what it means.
+            w0 = max(self._clause_start - mod.lexicon.max_key, 0)
+            w0 = max(w0, len(self._text) - MAX_CLAUSE - mod.lexicon.max_key)
+            norm = normalize(self._text[w0:])
+            hits = mod.lexicon.find(norm.compact)
         verdict = await self._window_verdict(mod, norm, hits)
         if verdict.allowed:
             verdict = await self._finished_clauses(mod)
+        if verdict.allowed:
+            verdict = self._settled()
         if not verdict.allowed:
             return await self._block(verdict)
-        limit = self._release_limit(mod, w0, norm, hits)
+        limit = self._release_limit(mod, w0, norm)
+        if self._pending:
+            limit = min(limit, self._pending[0][0])
         if limit > self._released and not await self._input_passed():
             return Release("", self._input_verdict())  # already recorded as the input
         release = self._release_upto(limit)
@@ -100,6 +122,9 @@ class StreamGate:
                 norm = normalize(self._text)
                 hits = self._layered.lexicon.find(norm.compact)
                 verdict = await self._window_verdict(self._layered, norm, hits, always=True)
+            if verdict.allowed and self._pending:
+                await asyncio.wait([task for _, task in self._pending])
+                verdict = self._settled()
         if not verdict.allowed:
             return await self._block(verdict)
         if not await self._input_passed():
@@ -123,21 +148,67 @@ class StreamGate:
             ends = [len(self._text)]
         if not ends:
             return ALLOW
-        clause = self._text[self._clause_start : ends[-1]]
-        self._clause_start = ends[-1]
-        return await self._check_clause(mod, clause)
+        start, self._clause_start = self._clause_start, ends[-1]
+        clause = self._text[start : ends[-1]]
+        if not clause.strip():
+            return ALLOW
+        norm, ev, unsure = mod.triage(clause, role="assistant")
+        if not unsure:
+            return await mod.decide(ev, role="assistant", policy=self._policy)
+        task = asyncio.create_task(self._deep_clause(mod, norm, ev))
+        self._pending.append((start, task))
+        return ALLOW  # for now: the clause stays held until its verdict comes
+
+    async def _deep_clause(
+        self, mod: LayeredModerator, norm: Normalized, ev: evidence.Evidence
+    ) -> Verdict:
+        try:
+            return await mod.deep_decide(norm, ev, role="assistant", policy=self._policy)
+        except Exception as exc:  # a broken deep layer must not take the reply down
+            log.error("deep_clause_check_failed", error=repr(exc))
+            return await mod.decide(ev, role="assistant", policy=self._policy)
+
+    def _settled(self) -> Verdict:
+        """Verdicts of held clauses that are in, oldest first; the first block wins."""
+        while self._pending and self._pending[0][1].done():
+            verdict = self._pending.pop(0)[1].result()
+            if not verdict.allowed:
+                self.cancel()
+                return verdict
+        return ALLOW
+
+    def cancel(self) -> None:
+        """Stop checks still running (the reply was blocked or abandoned)."""
+        for _, task in self._pending:
+            task.cancel()
+        self._pending.clear()
 
     async def _check_clause(self, mod: LayeredModerator, clause: str) -> Verdict:
         if not clause.strip():
             return ALLOW
         return await mod.assess(clause, role="assistant", policy=self._policy, deep=None)
 
-    def _release_limit(
-        self, mod: LayeredModerator, w0: int, norm: Normalized, hits: list[Hit]
-    ) -> int:
+    def _note_risk(self, w0: int, norm: Normalized, hits: list[Hit]) -> None:
+        """Remember the open clause's keys (by where they start in the reply)."""
+        if self._risk_clause != self._clause_start:
+            self._risk_clause, self._risk = self._clause_start, {}
         for h in hits:
-            if h.entry.weight >= RISKY and w0 + norm.origin[h.start] >= self._clause_start:
-                return self._clause_start  # hold the whole clause until it is judged
+            at = w0 + norm.origin[h.start]
+            if at >= self._clause_start:
+                self._risk[(at, h.entry.term)] = h
+
+    def _clause_held(self) -> bool:
+        """Words in the open clause that look risky, or could combine into something that
+        is (steps + a harmful topic): the clause is held whole until it is judged."""
+        if self._risk_clause != self._clause_start:
+            return False
+        weight = sum(h.entry.weight for h in self._risk.values())
+        tags = {h.entry.tag for h in self._risk.values()}
+        return weight >= RISKY or {"instruct", "harmtopic"} <= tags
+
+    def _release_limit(self, mod: LayeredModerator, w0: int, norm: Normalized) -> int:
+        if self._clause_held():
+            return self._clause_start
         limit = len(self._text)
         n = mod.lexicon.open_prefix(norm.compact)
         if n:
@@ -156,6 +227,7 @@ class StreamGate:
         return self._after.result()
 
     async def _block(self, verdict: Verdict) -> Release:
+        self.cancel()
         if self._layered is not None:
             await self._layered.record(
                 self._text, role="assistant", policy=self._policy, verdict=verdict

@@ -103,13 +103,16 @@ class ReplyWriter:
                     holdback_chars=self.settings.stream_holdback_chars,
                     after=after,
                 )
-                async with aclosing(self._stream(chat, job, request, gate, progress)) as events:
-                    async for event in events:
-                        yield event
-                if progress.blocked is None:
-                    release = await gate.finish()
-                    progress.pending += release.text
-                    progress.blocked = None if release.verdict.allowed else release.verdict
+                try:
+                    async with aclosing(self._stream(chat, job, request, gate, progress)) as ev:
+                        async for event in ev:
+                            yield event
+                    if progress.blocked is None:
+                        release = await gate.finish()
+                        progress.pending += release.text
+                        progress.blocked = None if release.verdict.allowed else release.verdict
+                finally:
+                    gate.cancel()  # output checks still running for a reply that ended early
                 if progress.blocked is not None:
                     final = await self._settle_blocked(job, progress)
                     break

@@ -82,3 +82,44 @@ async def test_a_number_being_typed_is_held_until_judged(moderator: LayeredModer
     shown, verdict = await run(gate, list("好的，我的手机号是13812345678，记住了。"))
     assert verdict is not None and verdict.categories["personal-data"]
     assert "1381234" not in shown
+
+
+class HeldDeep(LayeredModerator):
+    """Real hot layers; every clause is 'unsure', and its deep verdict waits for the test."""
+
+    def __init__(self, base: LayeredModerator, verdict: Verdict) -> None:
+        super().__init__(models=base.models, lexicon=base.lexicon, embedder=base.embedder)
+        self.gate_open = asyncio.Event()
+        self.verdict = verdict
+
+    def triage(self, text, *, role):  # type: ignore[no-untyped-def]
+        norm, ev, _ = super().triage(text, role=role)
+        return norm, ev, True
+
+    async def deep_decide(self, norm, ev, *, role, policy):  # type: ignore[no-untyped-def]
+        await self.gate_open.wait()
+        return self.verdict
+
+
+async def test_a_clause_in_deep_check_is_held_without_pausing_the_stream(
+    moderator: LayeredModerator,
+) -> None:
+    mod = HeldDeep(moderator, Verdict(allowed=True))
+    gate = StreamGate(mod, TEEN)
+    first = await asyncio.wait_for(gate.feed("The night was cold. "), 0.5)
+    later = await asyncio.wait_for(gate.feed("We walked on"), 0.5)  # the stream goes on
+    assert first.text == "" and later.text == ""  # but nothing passes the open check
+    mod.gate_open.set()
+    await asyncio.sleep(0)
+    shown = (await gate.feed(" in silence")).text + (await gate.finish()).text
+    assert shown == "The night was cold. We walked on in silence"
+
+
+async def test_a_held_clause_that_fails_blocks_the_reply(moderator: LayeredModerator) -> None:
+    bad = Verdict(allowed=False, categories={"violence": True}, reason="deep check")
+    mod = HeldDeep(moderator, bad)
+    gate = StreamGate(mod, TEEN)
+    assert (await gate.feed("He told me how to do it. ")).text == ""
+    mod.gate_open.set()
+    release = await gate.finish()
+    assert release.text == "" and release.verdict is bad
