@@ -11,6 +11,7 @@ never skips ahead, because a later fact may supersede an earlier one.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -67,6 +68,10 @@ class WriteQueue:
         self.batch = batch
         self._failures: dict[str, int] = {}
         self._task: asyncio.Task[None] | None = None
+        self._stop = asyncio.Event()
+        # How long an idle read blocks in Redis: new entries wake it at once, so this
+        # only bounds how soon a stop request is seen.
+        self.idle_block_ms = 200
 
     async def put(self, scope: MemoryScope, turn: TurnRecord) -> None:
         await self.redis.xadd(self.stream, encode(scope, turn))  # type: ignore[arg-type]
@@ -79,13 +84,23 @@ class WriteQueue:
     async def start(self) -> None:
         if self._task is None:
             await self._ensure_group()
+            self._stop.clear()
             self._task = asyncio.create_task(self._run(), name="memory-write-queue")
 
-    async def aclose(self) -> None:
+    async def aclose(self, timeout_s: float = 3.0) -> None:
+        """Stop the worker between Redis calls. Cancelling it inside one (a blocked
+        XREADGROUP) made redis-py's cleanup wait on a socket that never closed, and a
+        shutdown hung; an entry being applied is simply applied again by the next worker."""
         task, self._task = self._task, None
-        if task is not None:
+        if task is None:
+            return
+        self._stop.set()
+        done, _ = await asyncio.wait({task}, timeout=timeout_s)
+        if not done:
             task.cancel()
-            await asyncio.gather(task, return_exceptions=True)
+            done, _ = await asyncio.wait({task}, timeout=timeout_s)
+        if not done:
+            log.warning("memory_queue_stop_timeout", timeout_s=timeout_s)
 
     async def drained(self, timeout_s: float = 10.0) -> bool:
         """Wait until the stream is empty (tests, graceful shutdown)."""
@@ -106,17 +121,18 @@ class WriteQueue:
 
     async def _run(self) -> None:
         delay = self.backoff_s[0]
-        while True:
+        while not self._stop.is_set():
             try:
                 done = await self.drain_once()
                 delay = self.backoff_s[0]
                 if not done:
-                    await self._read_new(block_ms=1000)
+                    await self._read_new(block_ms=self.idle_block_ms)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # store or Redis down: wait, then retry the same entry
                 log.warning("memory_queue_retry", error=repr(exc), retry_in_s=round(delay, 2))
-                await asyncio.sleep(delay)
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), delay)
                 delay = min(delay * 2, self.backoff_s[1])
 
     async def drain_once(self) -> int:

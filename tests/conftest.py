@@ -64,9 +64,16 @@ def _dump_tasks_if_hung() -> Iterator[None]:
     import threading
 
     def dump() -> None:
+        # Task.print_stack shows one frame of a suspended coroutine: walk the await chain.
         for task in asyncio.all_tasks():
             print(f"--- {task!r}", file=sys.__stderr__)
-            task.print_stack(file=sys.__stderr__)
+            coro: object = task.get_coro()
+            while coro is not None:
+                frame = getattr(coro, "cr_frame", None) or getattr(coro, "ag_frame", None)
+                if frame is not None:
+                    where = f"{frame.f_code.co_filename}:{frame.f_lineno}"
+                    print(f"    {where} {frame.f_code.co_name}", file=sys.__stderr__)
+                coro = getattr(coro, "cr_await", None) or getattr(coro, "ag_await", None)
 
     def on_timer() -> None:
         for obj in gc.get_objects():
