@@ -7,7 +7,14 @@ import threading
 import numpy as np
 import pytest
 
-from memory.embeddings import E5Embedder, ForeignLoad, HashEmbedder, embed_query, tail
+from memory.embeddings import (
+    E5Embedder,
+    ForeignLoad,
+    HashEmbedder,
+    embed_query,
+    model_busy,
+    tail,
+)
 
 
 def words(text: str) -> int:
@@ -75,3 +82,12 @@ async def test_queries_use_fewer_threads_while_other_processes_are_busy() -> Non
     load = ForeignLoad(window_s=0.0)
     load.update()
     assert load.cores is None or load.cores >= 0.0
+
+
+async def test_queries_leave_a_core_to_another_model_call_in_the_process() -> None:
+    e5 = E5Embedder(num_threads=2)
+    e5._reader._load = Busy(0.0)  # type: ignore[assignment]
+    with model_busy():  # e.g. the moderation model screening the same turn's message
+        await e5.query(["hello"])
+    await e5.query(["hello"])
+    assert e5.query_threads == {1: 1, 2: 1}
