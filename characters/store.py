@@ -43,6 +43,7 @@ class CardSummary(BaseModel):
     lines: int = 0
     greeting: str = ""
     has_image: bool = False
+    draft: bool = False  # editors only: not yet published to readers
 
 
 def slugify(name: str) -> str:
@@ -50,7 +51,7 @@ def slugify(name: str) -> str:
     return ascii_part[:40] or "card"
 
 
-def summarise(stored: StoredCard, has_image: bool) -> CardSummary:
+def summarise(stored: StoredCard, has_image: bool, draft: bool = False) -> CardSummary:
     card = stored.card
     novel = card.novel
     return CardSummary(
@@ -63,18 +64,32 @@ def summarise(stored: StoredCard, has_image: bool) -> CardSummary:
         lines=len(card.canon_lines()),
         greeting=card.data.first_mes[:280],
         has_image=has_image,
+        draft=draft,
     )
 
 
+DRAFTS = "rp:cards:drafts"
+
+
 class CardStore:
+    """Cards by id. A *draft* (a new extraction's cards before an editor publishes them)
+    is a card like any other for editors and invisible to readers."""
+
     def __init__(self, redis: Redis) -> None:
         self._r = redis
         self._cache: dict[str, StoredCard] = {}
         self._checked: dict[str, float] = {}
 
     async def put(
-        self, card: CharacterCard, *, card_id: str | None = None, image: bytes | None = None
+        self,
+        card: CharacterCard,
+        *,
+        card_id: str | None = None,
+        image: bytes | None = None,
+        draft: bool | None = None,
     ) -> StoredCard:
+        """``draft``: True hides the card from readers until published, False publishes
+        it, None keeps what it was (a new card is published)."""
         if card_id is not None and not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", card_id):
             raise InvalidInput("A card id is 1–64 lowercase letters, digits and dashes.")
         card_id = card_id or f"{slugify(card.data.name)}-{secrets.token_hex(3)}"
@@ -86,6 +101,10 @@ class CardStore:
             if image is not None:
                 pipe.set(f"rp:card:{card_id}:image", base64.b64encode(image).decode())
             pipe.sadd("rp:cards", card_id)
+            if draft:
+                pipe.sadd(DRAFTS, card_id)
+            elif draft is not None:
+                pipe.srem(DRAFTS, card_id)
             await pipe.execute()
         stored = StoredCard(card_id, version, card)
         self._cache[card_id] = stored
@@ -111,21 +130,44 @@ class CardStore:
         self._cache[card_id] = stored
         return stored
 
+    async def get_visible(self, card_id: str, *, editor: bool) -> StoredCard:
+        """``get`` as a reader may see it: a draft does not exist for readers."""
+        if not editor and await self.is_draft(card_id):
+            raise NotFound(
+                f"No character card {card_id!r}: it is waiting for an editor to publish it."
+            )
+        return await self.get(card_id)
+
     async def image(self, card_id: str) -> bytes | None:
         raw = await self._r.get(f"rp:card:{card_id}:image")
         return base64.b64decode(raw) if raw else None
 
-    async def summaries(self) -> list[CardSummary]:
+    async def summaries(self, *, drafts: bool = False) -> list[CardSummary]:
+        """Published cards; with ``drafts`` (editors), drafts too, marked."""
         ids = sorted(str(i) for i in await self._r.smembers("rp:cards"))
+        hidden = await self.drafts()
         out = []
         for card_id in ids:
+            if card_id in hidden and not drafts:
+                continue
             stored = await self.get(card_id)
             has_image = bool(await self._r.exists(f"rp:card:{card_id}:image"))
-            out.append(summarise(stored, has_image))
+            out.append(summarise(stored, has_image, card_id in hidden))
         return sorted(out, key=lambda s: s.name)
+
+    async def drafts(self) -> set[str]:
+        return {str(i) for i in await self._r.smembers(DRAFTS)}
+
+    async def is_draft(self, card_id: str) -> bool:
+        return bool(await self._r.sismember(DRAFTS, card_id))
+
+    async def publish(self, card_ids: list[str]) -> None:
+        if card_ids:
+            await self._r.srem(DRAFTS, *card_ids)
 
     async def delete(self, card_id: str) -> None:
         removed = await self._r.srem("rp:cards", card_id)
+        await self._r.srem(DRAFTS, card_id)
         await self._r.delete(
             f"rp:card:{card_id}", f"rp:card:{card_id}:version", f"rp:card:{card_id}:image"
         )

@@ -38,6 +38,10 @@ class Reader(BaseModel):
     minor: bool = False
     created_at: float = Field(default_factory=now)
 
+    @property
+    def is_editor(self) -> bool:
+        return self.role in ("editor", "admin")
+
 
 class TokenUsage(BaseModel):
     prompt_tokens: int = 0

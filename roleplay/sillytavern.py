@@ -102,7 +102,7 @@ async def import_jsonl(
     service: ChatService, reader: Reader, card_id: str, text: str
 ) -> tuple[Chat, list[Message]]:
     header, rows = parse_jsonl(text)
-    stored = await service.s.cards.get(card_id)
+    stored = await service.s.cards.get_visible(card_id, editor=reader.is_editor)
     chat = Chat(
         id=new_id("c"),
         reader_id=reader.id,

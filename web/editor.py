@@ -54,6 +54,7 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_post("/api/works", upload_work)
     app.router.add_get("/api/works/{work_id}", get_work)
     app.router.add_post("/api/works/{work_id}/chapters", append_chapters)
+    app.router.add_post("/api/works/{work_id}/publish", publish_work)
     app.router.add_get("/api/jobs/{job_id}", get_job)
     app.router.add_post("/api/jobs/{job_id}/resume", resume_job)
     app.router.add_get("/api/jobs/{job_id}/events", job_events)
@@ -143,6 +144,12 @@ async def _upload(request: web.Request, kind: JobKind, work_id: str | None) -> w
 async def get_work(request: web.Request) -> web.Response:
     await require_role(request, "editor", "admin")
     return web.json_response(await _jobs(request).review(request.match_info["work_id"]))
+
+
+async def publish_work(request: web.Request) -> web.Response:
+    await require_role(request, "editor", "admin")
+    published = await _jobs(request).publish(request.match_info["work_id"])
+    return web.json_response({"published": published})
 
 
 async def get_job(request: web.Request) -> web.Response:

@@ -129,14 +129,23 @@ async def revoke_key(request: web.Request) -> web.Response:
 # -- cards -------------------------------------------------------------------
 
 
+async def signed_in_editor(request: web.Request) -> bool:
+    """Card listings are public; an editor who signs them sees unpublished drafts too."""
+    if "Authorization" not in request.headers:
+        return False
+    return (await current_reader(request)).is_editor
+
+
 @routes.get("/api/cards")
 async def list_cards(request: web.Request) -> web.Response:
-    return web.json_response({"cards": dump(await rt(request).cards.summaries())})
+    drafts = await signed_in_editor(request)
+    return web.json_response({"cards": dump(await rt(request).cards.summaries(drafts=drafts))})
 
 
 @routes.get("/api/cards/{card_id}")
 async def get_card(request: web.Request) -> web.Response:
-    stored = await rt(request).cards.get(request.match_info["card_id"])
+    editor = await signed_in_editor(request)
+    stored = await rt(request).cards.get_visible(request.match_info["card_id"], editor=editor)
     return web.json_response(
         {"id": stored.id, "version": stored.version, "card": export_card_json(stored.card, "v3")}
     )
@@ -145,7 +154,8 @@ async def get_card(request: web.Request) -> web.Response:
 @routes.get("/api/cards/{card_id}/export")
 async def export_card(request: web.Request) -> web.Response:
     cards = rt(request).cards
-    stored = await cards.get(request.match_info["card_id"])
+    editor = await signed_in_editor(request)
+    stored = await cards.get_visible(request.match_info["card_id"], editor=editor)
     fmt = request.query.get("format", "png")
     spec = request.query.get("spec", "v3")
     if fmt not in ("png", "json") or spec not in ("v1", "v2", "v3"):

@@ -35,12 +35,17 @@ async def save_cards(
 ) -> dict[str, str]:
     """Store every card of ``out``; drop ``previous`` cards the extraction no longer has.
 
+    Cards that are new (a first extraction's, or characters an append brings) are drafts
+    until an editor publishes them; cards readers already chat with are updated in place.
     Returns entity id -> card id.
     """
     loaded = await asyncio.to_thread(load_cards, out)
+    known = set(previous.values())
     ids: dict[str, str] = {}
     for entity, card in loaded:
-        ids[entity] = (await store.put(card, card_id=card_id(work_id, entity))).id
+        cid = card_id(work_id, entity)
+        draft = None if cid in known else True
+        ids[entity] = (await store.put(card, card_id=cid, draft=draft)).id
     for stale in set(previous.values()) - set(ids.values()):
         with contextlib.suppress(NotFound):
             await store.delete(stale)

@@ -273,8 +273,12 @@ class ExtractionJobs:
                            characters=final["characters"], cards=sorted(ids.values()),
                            resumed_stages=final.get("resumed_stages", []),
                            changes=final.get("changes", []))  # fmt: skip
+        drafts = len(set(ids.values()) & await self.cards.drafts())
+        saved = f"{len(ids)} cards saved" + (
+            f", {drafts} new ones waiting for an editor to publish them" if drafts else ""
+        )
         done = Progress(stage="done", done=1, total=1, chapter=job.progress.chapter, fraction=1.0,
-                        eta_s=0.0, message=f"{len(ids)} cards saved")  # fmt: skip
+                        eta_s=0.0, message=saved)  # fmt: skip
         await t.save(status="done", result=result, progress=done, finished_at=now())
         log.info("job_done", job=job.id, work=job.work_id, cards=len(ids))
         if self._on_ready is not None:
@@ -307,14 +311,30 @@ class ExtractionJobs:
         jobs = await self.store.jobs_of(work.id)
         path = self.work_dir(work.id).report
         report = await asyncio.to_thread(_read_json, path) if path.is_file() else None
+        drafts = await self.cards.drafts()
         if report is not None:
             for person in report["roster"]:
                 person["card_id"] = work.cards.get(person["id"])
+                person["draft"] = person["card_id"] in drafts
         return {
             "work": work.model_dump(mode="json"),
             "jobs": [j.model_dump(mode="json") for j in jobs],
             "report": report,
+            "drafts": sorted(set(work.cards.values()) & drafts),
         }
+
+    async def publish(self, work_id: str) -> list[str]:
+        """Show the work's draft cards to readers; returns the ids published."""
+        work = await self.store.work(check_work_id(work_id))
+        if not work.ready:
+            raise Conflict(
+                f"Work {work_id!r} has no finished extraction yet: wait for its job to "
+                "finish, then publish."
+            )
+        ids = sorted(set(work.cards.values()) & await self.cards.drafts())
+        await self.cards.publish(ids)
+        log.info("work_published", work=work_id, cards=len(ids))
+        return ids
 
 
 def _read_json(path: Path) -> Any:

@@ -83,7 +83,7 @@ class ChatService:
         user_name: str | None = None,
         chapter: int | None = None,
     ) -> tuple[Chat, list[Message]]:
-        stored = await self.s.cards.get(card_id)
+        stored = await self.s.cards.get_visible(card_id, editor=reader.is_editor)
         data = stored.card.data
         user = (user_name or reader.name).strip()[:64] or reader.name
         chat = Chat(

@@ -101,11 +101,19 @@ async def test_upload_progress_cards_and_chat(
     assert any(e["progress"]["eta_s"] is not None for e in events)
     result = events[-1]["result"]
     assert result["chapters"] == 2 and len(result["cards"]) == 4
-    # The cards are in the card store, with the lines the book gives them.
-    cards = {c["id"]: c for c in (await (await client.get("/api/cards")).json())["cards"]}
+    # The cards are in the card store as drafts, with the lines the book gives them:
+    # editors see them, readers do not until an editor publishes them.
+    listing = await (await client.get("/api/cards", headers=admin)).json()
+    cards = {c["id"]: c for c in listing["cards"]}
     lin = cards["qingshi-c0"]
     assert lin["name"] == "林青石" and lin["work"] == "青石记" and lin["lines"] >= 3
-    assert set(result["cards"]) <= cards.keys()
+    assert set(result["cards"]) <= cards.keys() and lin["draft"]
+    public = (await (await client.get("/api/cards")).json())["cards"]
+    assert not set(result["cards"]) & {c["id"] for c in public}
+    _, reader = await sign_in("读者")
+    early = await client.post("/api/chats", json={"card_id": "qingshi-c0"}, headers=reader)
+    assert early.status == 404 and "publish" in (await early.json())["error"]["message"]
+    assert (await client.get("/api/cards/qingshi-c0")).status == 404
     # The report: roster with aliases and evidence, low-confidence quotes, glossary.
     got = await (await client.get("/api/works/qingshi", headers=admin)).json()
     assert got["work"]["ready"] and got["work"]["title"] == "青石记"
@@ -117,8 +125,13 @@ async def test_upload_progress_cards_and_chat(
     assert got["jobs"][0]["id"] == job_id
     listed = (await (await client.get("/api/works", headers=admin)).json())["works"]
     assert [(w["id"], w["job"]["status"]) for w in listed] == [("qingshi", "done")]
-    # A reader can chat with an extracted character.
-    _, reader = await sign_in("读者")
+    assert got["drafts"] == sorted(result["cards"]) and people["林青石"]["draft"]
+    # Publishing is for editors; then a reader can chat with an extracted character.
+    assert (await client.post("/api/works/qingshi/publish", headers=reader)).status == 403
+    resp = await client.post("/api/works/qingshi/publish", headers=admin)
+    assert (await resp.json())["published"] == sorted(result["cards"])
+    again = await (await client.get("/api/works/qingshi", headers=admin)).json()
+    assert again["drafts"] == [] and not again["report"]["roster"][0]["draft"]
     chat = (await new_chat(client, reader, "qingshi-c0"))["chat"]
     assert chat["character_name"] == "林青石"
     resp = await client.post(
@@ -181,6 +194,7 @@ async def test_one_job_per_work(client: Client, settings: Settings) -> None:
 async def test_append_reports_what_changed(client: Client, settings: Settings) -> None:
     admin = admin_headers(settings)
     await run_job(client, admin, ZH_STORY, work="qingshi")
+    first = await (await client.post("/api/works/qingshi/publish", headers=admin)).json()
     before = await (await client.get("/api/cards/qingshi-c0")).json()
     resp = await client.post(
         "/api/works/qingshi/chapters?filename=chapter3.txt",
@@ -198,8 +212,10 @@ async def test_append_reports_what_changed(client: Client, settings: Settings) -
     got = await (await client.get("/api/works/qingshi", headers=admin)).json()
     assert got["report"]["changes"] == changes
     assert got["work"]["chapters"] == 3 and got["work"]["appended"] == ["chapter3.txt"]
+    # Cards readers already had are updated in place; characters new in the append wait.
     after = await (await client.get("/api/cards/qingshi-c0")).json()
     assert after["version"] != before["version"]
+    assert not set(got["drafts"]) & set(first["published"])
     lines = after["card"]["data"]["extensions"]["novel_roleplay"]["lines"]
     assert any(line["chapter"] == 3 for line in lines)
     # Another language, or a work that does not exist: refused up front.
@@ -294,4 +310,4 @@ async def test_a_crashed_job_reads_interrupted_and_resumes_from_checkpoints(
     events = await follow(client, admin, job.id)
     assert events[-1]["status"] == "done"
     assert events[-1]["result"]["resumed_stages"] == ["analysis", "chapters", "ingest"]
-    assert (await client.get("/api/cards/qingshi-c0")).status == 200
+    assert (await client.get("/api/cards/qingshi-c0", headers=admin)).status == 200

@@ -83,7 +83,13 @@ async def test_editor_uploads_watches_progress_and_reviews(
     # 4. markup in the book is text: the title shows literally, no element was made of it
     await expect(page.locator("#review-title")).to_have_text(TITLE)
     assert await page.locator("main img").count() == 0
+    await expect(lin).to_contain_text("draft")
+    await expect(page.locator("#publish-text")).to_contain_text("4 cards are drafts")
     await page.screenshot(path=SCREENSHOT, full_page=True)
+    # 4b. publishing makes them readers' characters
+    await page.click("#publish")
+    await expect(page.locator("#publish-box")).to_be_hidden()
+    await expect(lin).not_to_contain_text("draft")
     # 5. a reload keeps the editor signed in and lists the work
     await page.reload()
     await expect(page.locator("#home")).to_be_visible()

@@ -92,7 +92,8 @@ async function showPicker() {
     const img = el("img");
     img.src = "/api/cards/" + encodeURIComponent(card.id) + "/avatar";
     img.alt = "";
-    button.append(img, el("strong", "card-name", card.name), el("span", "card-work", card.work || ""),
+    const work = (card.work || "") + (card.draft ? " · draft (editors only)" : "");
+    button.append(img, el("strong", "card-name", card.name), el("span", "card-work", work),
                   el("p", "card-greeting", card.greeting));
     button.addEventListener("click", () => newChat(card));
     item.append(button);
@@ -115,6 +116,8 @@ async function showPicker() {
     history.replaceState(null, "", location.pathname);
     const card = cards.find((c) => c.id === wanted);
     if (card) await newChat(card);
+    else setStatus(`No published character "${wanted}": it may still be a draft, which only ` +
+                   "editors' accounts can open.", true);
   }
 }
 

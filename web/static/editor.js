@@ -245,7 +245,29 @@ async function openWork(workId) {
   renderRoster(report ? report.roster : []);
   renderLow(report ? report.low_confidence : null);
   renderGlossary(report ? report.glossary : []);
+  renderDrafts(data.drafts);
 }
+
+function renderDrafts(drafts) {
+  $("publish-box").hidden = !drafts.length;
+  const n = drafts.length, cards = n === 1 ? "card is a draft" : "cards are drafts";
+  $("publish-text").textContent = `${n} ${cards}: readers cannot see or chat with them until ` +
+    "you publish them. Review the roster below (the Chat links work for editors) first.";
+  $("publish").textContent = `Publish ${n} ${n === 1 ? "card" : "cards"}`;
+}
+
+$("publish").addEventListener("click", async () => {
+  const button = $("publish");
+  button.disabled = true;
+  try {
+    await api("POST", "/api/works/" + encodeURIComponent(state.work) + "/publish");
+    await openWork(state.work);
+  } catch (err) {
+    $("publish-text").textContent = "Publishing failed: " + err.message;
+  } finally {
+    button.disabled = false;
+  }
+});
 
 $("back").addEventListener("click", () => showHome());
 
@@ -275,7 +297,7 @@ function renderRoster(people) {
       link.href = "/?card=" + encodeURIComponent(p.card_id);
       link.target = "_blank";
       link.rel = "noopener";
-      card.append(link, el("span", "meta", " " + p.card_id));
+      card.append(link, el("span", "meta", " " + p.card_id + (p.draft ? " · draft" : "")));
     } else {
       card.append(el("span", "meta", "no card (fewer than 3 lines)"));
     }
