@@ -55,6 +55,8 @@ def setup_routes(app: web.Application) -> None:
     app.router.add_get("/api/works/{work_id}", get_work)
     app.router.add_post("/api/works/{work_id}/chapters", append_chapters)
     app.router.add_post("/api/works/{work_id}/publish", publish_work)
+    app.router.add_delete("/api/works/{work_id}", delete_work)
+    app.router.add_post("/api/jobs/{job_id}/cancel", cancel_job)
     app.router.add_get("/api/jobs/{job_id}", get_job)
     app.router.add_post("/api/jobs/{job_id}/resume", resume_job)
     app.router.add_get("/api/jobs/{job_id}/events", job_events)
@@ -150,6 +152,17 @@ async def publish_work(request: web.Request) -> web.Response:
     await require_role(request, "editor", "admin")
     published = await _jobs(request).publish(request.match_info["work_id"])
     return web.json_response({"published": published})
+
+
+async def delete_work(request: web.Request) -> web.Response:
+    await require_role(request, "editor", "admin")
+    deleted = await _jobs(request).delete_work(request.match_info["work_id"])
+    return web.json_response({"deleted_cards": deleted})
+
+
+async def cancel_job(request: web.Request) -> web.Response:
+    await require_role(request, "editor", "admin")
+    return _job_response(await _jobs(request).cancel(request.match_info["job_id"]), status=202)
 
 
 async def get_job(request: web.Request) -> web.Response:

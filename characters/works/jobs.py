@@ -31,7 +31,16 @@ from characters.store import CardStore
 from characters.works.cardsync import save_cards
 from characters.works.layout import WorkDir, check_work_id, default_work_id
 from characters.works.process import WorkerProcess
-from characters.works.records import Job, JobError, JobKind, JobResult, Progress, Work, advance
+from characters.works.records import (
+    Job,
+    JobError,
+    JobKind,
+    JobResult,
+    JobStatus,
+    Progress,
+    Work,
+    advance,
+)
 from characters.works.store import INTERRUPTED, JobStore
 from characters.works.worker import WorkerTask
 from roleplay.errors import Conflict, NotFound
@@ -80,6 +89,7 @@ class ExtractionJobs:
         self._worker_jobs = worker_jobs
         self._slots = asyncio.Semaphore(max(1, concurrency))
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._cancelling: set[str] = set()  # job ids an editor cancelled (not a shutdown)
         # Called with (work id, output folder) once its cards are published (canon indexing).
         self._on_ready = on_ready
         # With an endpoint, every job writes LLM profiles (LLMEndpoint.from_settings).
@@ -179,6 +189,40 @@ class ExtractionJobs:
         self._launch(job)
         return job
 
+    async def cancel(self, job_id: str) -> Job:
+        """Stop a queued or running job; a first extraction leaves nothing behind, an
+        append leaves the work as it was before it."""
+        job = await self.store.job(job_id)
+        if job.status not in ("queued", "running"):
+            raise Conflict(f"Only a queued or running job can be cancelled; this one is "
+                           f"{job.status}.")  # fmt: skip
+        if job.progress.stage == "cards":
+            raise Conflict("The job is saving its cards and done in a moment; delete the "
+                           "work afterwards if you do not want it.")  # fmt: skip
+        task = self._tasks.get(job_id)
+        if task is None:  # another server process runs it: its heartbeat will see this
+            await self.store.request_cancel(job_id)
+            return job
+        self._cancelling.add(job_id)
+        task.cancel()
+        await asyncio.wait({task}, timeout=30)
+        return await self.store.job(job_id)
+
+    async def delete_work(self, work_id: str) -> list[str]:
+        """Remove a work: its cards (readers' chats with them end), record and files."""
+        work = await self.store.work(check_work_id(work_id))
+        holder = await self.store.holder(work.id)
+        if holder is not None:
+            raise Conflict(f"Work {work_id!r} has a job running ({holder}): cancel it first "
+                           f"(POST /api/jobs/{holder}/cancel).")  # fmt: skip
+        for card in work.cards.values():
+            with contextlib.suppress(NotFound):
+                await self.cards.delete(card)
+        await self.store.forget_work(work.id)
+        await asyncio.to_thread(shutil.rmtree, self.work_dir(work.id).folder, True)
+        log.info("work_deleted", work=work.id, cards=len(work.cards))
+        return sorted(work.cards.values())
+
     async def _pick_id(self, filename: str, work_id: str | None) -> str:
         if work_id:
             return check_work_id(work_id)
@@ -206,6 +250,10 @@ class ExtractionJobs:
         except JobFailed as exc:
             await self._fail(t, exc.code, exc.message)
         except asyncio.CancelledError:
+            if job.id in self._cancelling:  # an editor's cancel, not a shutdown: we are done
+                self._cancelling.discard(job.id)
+                await self._fail(t, "cancelled", "Cancelled by an editor.", status="cancelled")
+                return
             await t.save(status="interrupted", error=INTERRUPTED, finished_at=now())
             log.info("job_interrupted", job=job.id, work=job.work_id)
             raise
@@ -221,6 +269,10 @@ class ExtractionJobs:
         while True:
             await asyncio.sleep(self.store.lease_s / 3)
             try:
+                if await self.store.cancel_requested(job.id) and job.id in self._tasks:
+                    self._cancelling.add(job.id)
+                    self._tasks[job.id].cancel()
+                    return
                 if not await self.store.renew(job.work_id, job.id):
                     log.warning("job_lock_lost", job=job.id, work=job.work_id)
                     await self.store.lock(job.work_id, job.id)
@@ -284,14 +336,16 @@ class ExtractionJobs:
         if self._on_ready is not None:
             self._on_ready(job.work_id, wd.out)
 
-    async def _fail(self, t: _Tracker, code: str, message: str) -> None:
-        await t.save(status="failed", error=JobError(code=code, message=message), finished_at=now())
+    async def _fail(
+        self, t: _Tracker, code: str, message: str, status: JobStatus = "failed"
+    ) -> None:
+        await t.save(status=status, error=JobError(code=code, message=message), finished_at=now())
         work = await self.store.find_work(t.job.work_id)
         whole = work is None or not work.ready
         if whole:  # a first extraction that failed leaves no half-made work behind
             await self.store.forget_work(t.job.work_id)
         _discard(self.work_dir(t.job.work_id), t.job.id, whole=whole)
-        log.info("job_failed", job=t.job.id, work=t.job.work_id, code=code)
+        log.info("job_" + status, job=t.job.id, work=t.job.work_id, code=code)
 
     # -- reading -----------------------------------------------------------------
 

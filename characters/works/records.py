@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from roleplay.models import now
 
 JobKind = Literal["extract", "append"]
-JobStatus = Literal["queued", "running", "done", "failed", "interrupted"]
+JobStatus = Literal["queued", "running", "done", "failed", "interrupted", "cancelled"]
 ACTIVE: frozenset[str] = frozenset({"queued", "running"})
 
 # The share of a whole job each stage stands for (rough timings on real novels), so the

@@ -64,6 +64,16 @@ class JobStore:
     async def unlock(self, work_id: str, job_id: str) -> None:
         await self._r.eval(_RELEASE, 1, _lock_key(work_id), job_id)
 
+    # -- cancelling ----------------------------------------------------------
+    # The job may run in another server process: the request waits in Redis and the
+    # owner's heartbeat (every lease/3 seconds) acts on it.
+
+    async def request_cancel(self, job_id: str) -> None:
+        await self._r.set(f"rp:job:{job_id}:cancel", "1", ex=86_400)
+
+    async def cancel_requested(self, job_id: str) -> bool:
+        return bool(await self._r.exists(f"rp:job:{job_id}:cancel"))
+
     # -- jobs ----------------------------------------------------------------
 
     async def add_job(self, job: Job) -> Job:
@@ -196,7 +206,7 @@ class JobStore:
         return sorted((w for w in found if w is not None), key=lambda w: -w.updated_at)
 
     async def forget_work(self, work_id: str) -> None:
-        """Drop a work that never got a finished extraction (its jobs stay readable)."""
+        """Drop a work's record (its jobs stay readable)."""
         async with self._r.pipeline(transaction=True) as pipe:
             pipe.delete(f"rp:work:{work_id}")
             pipe.srem("rp:works", work_id)

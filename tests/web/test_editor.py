@@ -311,3 +311,32 @@ async def test_a_crashed_job_reads_interrupted_and_resumes_from_checkpoints(
     assert events[-1]["status"] == "done"
     assert events[-1]["result"]["resumed_stages"] == ["analysis", "chapters", "ingest"]
     assert (await client.get("/api/cards/qingshi-c0", headers=admin)).status == 200
+
+
+async def test_a_queued_job_is_cancelled_and_a_work_deleted(
+    client: Client, settings: Settings, sign_in: SignIn
+) -> None:
+    admin = admin_headers(settings)
+    works = settings.data_dir / "works"
+    running = await start_job(client, admin, ZH_STORY, work="first")
+    queued = await start_job(client, admin, ZH_STORY, work="second")  # one job at a time
+    _, reader = await sign_in("读者")
+    assert (await client.post(f"/api/jobs/{queued}/cancel", headers=reader)).status == 403
+    resp = await client.post(f"/api/jobs/{queued}/cancel", headers=admin)
+    job = (await resp.json())["job"]
+    assert resp.status == 202 and job["status"] == "cancelled"
+    assert job["error"]["code"] == "cancelled"
+    assert (await client.get("/api/works/second", headers=admin)).status == 404
+    assert files_under(works / "second") == []
+    again = await client.post(f"/api/jobs/{queued}/cancel", headers=admin)
+    assert again.status == 409 and "cancelled" in (await again.json())["error"]["message"]
+    # The running one was untouched; deleting its work takes its cards and files.
+    busy = await client.delete("/api/works/first", headers=admin)
+    assert busy.status == 409 and "cancel it first" in (await busy.json())["error"]["message"]
+    assert (await follow(client, admin, running))[-1]["status"] == "done"
+    resp = await client.delete("/api/works/first", headers=admin)
+    deleted = (await resp.json())["deleted_cards"]
+    assert resp.status == 200 and "first-c0" in deleted
+    assert (await client.get("/api/cards/first-c0", headers=admin)).status == 404
+    assert (await client.get("/api/works/first", headers=admin)).status == 404
+    assert files_under(works / "first") == []

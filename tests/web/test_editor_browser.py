@@ -38,7 +38,12 @@ async def page(browser: Browser) -> AsyncIterator[Page]:
     page = await context.new_page()
     problems: list[str] = []
     page.on("pageerror", lambda exc: problems.append(str(exc)))
-    page.on("dialog", lambda dialog: problems.append("dialog: " + dialog.message))
+    # Alerts mean an error surfaced; confirmations guard destructive actions and the test
+    # that triggers one accepts it itself.
+    page.on(
+        "dialog",
+        lambda d: None if d.type == "confirm" else problems.append("dialog: " + d.message),
+    )
     try:
         yield page
     finally:
@@ -100,3 +105,10 @@ async def test_editor_uploads_watches_progress_and_reviews(
     await page.fill("#signin-name", "读者")
     await page.click("#signin-form button[type=submit]")
     await expect(page.locator("#chat-name")).to_have_text("林青石")
+    # 7. back on the editor page, deleting the work (after a confirmation) empties the list
+    page.on("dialog", lambda dialog: dialog.accept())
+    await page.goto(str(client.server.make_url("/editor")))
+    await page.click("#works .work-open")
+    await expect(page.locator("#review")).to_be_visible()
+    await page.click("#delete-work")
+    await expect(page.locator("#works-empty")).to_be_visible()

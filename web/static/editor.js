@@ -217,6 +217,14 @@ function renderJob(job) {
   }
   $("job-status").textContent = parts.join(" · ");
   $("job-error").textContent = job.error ? job.error.message : "";
+  const cancel = $("job-cancel");
+  cancel.hidden = !(job.status === "queued" || job.status === "running") || p.stage === "cards";
+  cancel.onclick = async () => {
+    if (!confirm("Cancel this job? " + (job.kind === "append"
+      ? "The work stays as it was before these chapters." : "Nothing of this extraction is kept."))) return;
+    try { await api("POST", "/api/jobs/" + encodeURIComponent(job.id) + "/cancel"); }
+    catch (e) { $("job-error").textContent = e.message; }
+  };
   const resume = $("job-resume");
   resume.hidden = job.status !== "interrupted";
   resume.onclick = async () => {
@@ -237,6 +245,7 @@ async function openWork(workId) {
   show("review");
   const work = data.work, report = data.report;
   $("review-title").textContent = work.title || work.id;
+  $("review-error").textContent = "";
   $("review-summary").textContent = report
     ? `${work.id} · ${report.language} · ${report.source} · ${report.chapters} chapters · ${report.quotes} quotes · ${report.roster.length} characters · ${Object.keys(work.cards).length} cards`
     : work.id + " · no finished extraction yet";
@@ -255,6 +264,18 @@ function renderDrafts(drafts) {
     "you publish them. Review the roster below (the Chat links work for editors) first.";
   $("publish").textContent = `Publish ${n} ${n === 1 ? "card" : "cards"}`;
 }
+
+$("delete-work").addEventListener("click", async () => {
+  const work = state.work;
+  if (!confirm(`Delete ${work}? Its cards go too, and readers' chats with them end.`)) return;
+  try {
+    await api("DELETE", "/api/works/" + encodeURIComponent(work));
+    state.work = null;
+    await showHome();
+  } catch (err) {
+    $("review-error").textContent = err.message;
+  }
+});
 
 $("publish").addEventListener("click", async () => {
   const button = $("publish");
