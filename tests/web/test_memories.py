@@ -186,6 +186,7 @@ async def test_an_extracted_work_becomes_canon_up_to_the_readers_chapter(
     canon = real.server.app[EDITOR].canon
     assert canon is not None
     await canon.wait("qingshi")
+    assert (await real.post("/api/works/qingshi/publish", headers=admin)).status == 200
 
     reader = await _reader(real, "Reader")
     chat = await new_chat(real, reader, "qingshi-c0", chapter=1)
