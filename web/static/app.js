@@ -1,20 +1,12 @@
 // Reader client: plain JS, every piece of text goes in via textContent (never innerHTML).
 "use strict";
 
-const $ = (id) => document.getElementById(id);
 // pending: request id -> the bubble being streamed; inflight: request id -> its chat id;
 // sent: request id -> the text sent (offered back, and reportable, if moderation blocks it);
 // reported: ids of messages this page has reported; blocked: the last blocked message.
 const state = { token: localStorage.getItem("rp_token"), ws: null, ready: false, chat: null,
                 pending: new Map(), inflight: new Map(), sent: new Map(), seq: 0,
                 reported: new Set(), blocked: null };
-
-function el(tag, cls, text) {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
 
 function show(section) {
   for (const id of ["signin", "picker", "chat"]) $(id).hidden = id !== section;
@@ -40,16 +32,12 @@ function setStatus(text, isError) {
 }
 
 async function api(method, path, body) {
-  const headers = { "Content-Type": "application/json" };
-  if (state.token) headers.Authorization = "Bearer " + state.token;
-  const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (resp.status === 204) return null;
-  const data = await resp.json().catch(() => ({}));
-  if (!resp.ok) {
-    if (resp.status === 401) { localStorage.removeItem("rp_token"); state.token = null; }
-    throw new Error((data.error && data.error.message) || ("HTTP " + resp.status));
+  try {
+    return await callApi(state.token, method, path, body);
+  } catch (e) {
+    if (e.status === 401) { localStorage.removeItem("rp_token"); state.token = null; }
+    throw e;
   }
-  return data;
 }
 
 // ---- sign in --------------------------------------------------------------

@@ -2,33 +2,23 @@
 // names, titles and quotes come from uploaded books and may hold markup.
 "use strict";
 
-const $ = (id) => document.getElementById(id);
 const TOKEN_KEY = "rp_editor_token", JOB_KEY = "rp_editor_job";
 const state = { token: localStorage.getItem(TOKEN_KEY), stream: null, work: null };
 const STAGES = { queued: "waiting for a free slot", ingest: "reading the file", chapters: "finding chapters",
                  roster: "finding characters", quotes: "attributing quotes", profiles: "building profiles and cards",
                  output: "writing the extraction", cards: "saving cards", done: "done" };
 
-function el(tag, cls, text) {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  return node;
-}
-
 function show(section) {
   for (const id of ["signin", "home", "review"]) $(id).hidden = id !== section;
 }
 
 async function api(method, path, body) {
-  const headers = { Authorization: "Bearer " + state.token };
-  const resp = await fetch(path, { method, headers, body });
-  const data = await resp.json().catch(() => ({}));
-  if (!resp.ok) {
-    if (resp.status === 401) signOut();
-    throw new Error((data.error && data.error.message) || ("HTTP " + resp.status));
+  try {
+    return await callApi(state.token, method, path, body);
+  } catch (e) {
+    if (e.status === 401) signOut();
+    throw e;
   }
-  return data;
 }
 
 // ---- sign in --------------------------------------------------------------

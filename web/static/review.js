@@ -3,7 +3,6 @@
 "use strict";
 
 const TOKEN_KEY = "rp_editor_token";
-const $ = (id) => document.getElementById(id);
 const state = { token: localStorage.getItem(TOKEN_KEY) };
 
 const MODERATION_DECISIONS = [
@@ -17,13 +16,6 @@ const PERSONA_DECISIONS = [
   ["dismissed", "dismissed"],
 ];
 
-function el(tag, cls, text) {
-  const node = document.createElement(tag);
-  if (cls) node.className = cls;
-  if (text !== undefined && text !== null) node.textContent = String(text);
-  return node;
-}
-
 function show(section) {
   for (const id of ["signin", "desk"]) $(id).hidden = id !== section;
   $("signout").hidden = section !== "desk";
@@ -34,19 +26,7 @@ function setStatus(text, isError) {
   $("status").classList.toggle("error", !!isError);
 }
 
-async function api(method, path, body) {
-  const headers = { "Content-Type": "application/json" };
-  if (state.token) headers.Authorization = "Bearer " + state.token;
-  const resp = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  if (resp.status === 204) return null;
-  const data = await resp.json().catch(() => ({}));
-  if (!resp.ok) {
-    const error = new Error((data.error && data.error.message) || ("HTTP " + resp.status));
-    error.status = resp.status;
-    throw error;
-  }
-  return data;
-}
+const api = (method, path, body) => callApi(state.token, method, path, body);
 
 function when(seconds) {
   return seconds ? new Date(seconds * 1000).toLocaleString() : "";
