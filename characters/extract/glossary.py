@@ -8,6 +8,7 @@ appears, trimmed: extraction quotes the book, it does not invent.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -56,8 +57,9 @@ def build_glossary(
     for term, (count, first, kind) in found.items():
         if count < min_count or term in people:
             continue
+        where = _body_mention(text, chapters, term, first)
         terms.append(Term(term, kind, count, first, chapter_at(chapters, first),
-                          _definition(original or text, first), [term]))  # fmt: skip
+                          _definition(original or text, where), [term]))  # fmt: skip
     terms.sort(key=lambda t: -t.count)
     return _fold_contained(terms[:MAX_TERMS])
 
@@ -89,6 +91,24 @@ def _en_terms(text: str, entities: list[Entity]) -> dict[str, tuple[int, int, st
         counts[word] += 1
         first.setdefault(word, m.start(1))
     return {w: (n, first[w], "place" if w in places else "term") for w, n in counts.items()}
+
+
+def _body_mention(text: str, chapters: list[Chapter], term: str, first: int) -> int:
+    """The first mention outside a chapter heading: a title line (第一回 白云山少年下山)
+    names the term but says nothing about it. The first mention if there is no other."""
+    starts = [c.start for c in chapters]  # in order
+    at = first
+    for _ in range(20):
+        line_start = text.rfind("\n", 0, at) + 1
+        line_end = text.find("\n", at)
+        line_end = len(text) if line_end < 0 else line_end
+        i = bisect.bisect_left(starts, line_start)
+        if i == len(starts) or starts[i] >= line_end:  # no chapter starts on this line
+            return at
+        at = text.find(term, line_end)
+        if at < 0:
+            break
+    return first
 
 
 def _definition(text: str, offset: int) -> str:
