@@ -40,6 +40,7 @@ log = structlog.get_logger("safety")
 _CLAUSE_END = re.compile(r"[。！？!?;；…\n]|\.(?=\s|$)")
 RISKY = 0.3  # a lexicon weight this high in an open clause holds the clause back
 MAX_CLAUSE = 240  # a "clause" with no end in sight is judged at this length anyway
+HOLD_MORE = 24  # characters allowed to pile up behind a clause whose check is running
 # A number still being typed may become a phone, ID or card number: hold it until it ends.
 _DIGITS_TAIL = re.compile(r"\d[\d \-]{2,}$")
 
@@ -100,6 +101,11 @@ class StreamGate:
         verdict = await self._window_verdict(mod, norm, hits)
         if verdict.allowed:
             verdict = await self._finished_clauses(mod)
+        if verdict.allowed and self._pending and len(self._text) - self._clause_start > HOLD_MORE:
+            # Back-pressure: a check still running when this much more text waits behind
+            # it is awaited (the stream pauses, as it did before checks ran alongside): a
+            # slow model must not turn the rest of a reply into one late burst.
+            await asyncio.wait([task for _, task in self._pending])
         if verdict.allowed:
             verdict = self._settled()
         if not verdict.allowed:

@@ -118,6 +118,7 @@ async def test_overlap_mode_answers_at_once_and_follows_up(moderator: LayeredMod
         lexicon=moderator.lexicon,
         embedder=moderator.embedder,
         deep_input="overlap",
+        deep_budget_s=60,  # the overlap itself under test, not shedding on a busy machine
     )
     verdict = await mod.screen("今天我们去花果山玩吧。", role="user", policy=TEEN)
     assert verdict.allowed and verdict.followup is not None

@@ -203,7 +203,7 @@ function renderMessage(m) {
   }
   item.className = "msg " + m.speaker + " " + m.status;
   item.querySelector(".who").textContent = m.name;
-  item.querySelector(".text").textContent = m.content;
+  renderText(item.querySelector(".text"), m.content);
   const tools = item.querySelector(".tools");
   tools.replaceChildren();
   if (m.swipes.length > 1) {
@@ -228,6 +228,18 @@ function renderMessage(m) {
 }
 
 // ---- reports: out of character, unsafe, "this was fine" ------------------------
+
+// Role-play convention: *narration or actions* between asterisks shows in italics. Built
+// from text nodes and <em> elements, so the content is never parsed as markup.
+function renderText(node, content) {
+  node.replaceChildren();
+  let last = 0;
+  for (const match of content.matchAll(/\*([^*\n][^*]*?)\*/g)) {
+    node.append(content.slice(last, match.index), el("em", "action", match[1]));
+    last = match.index + match[0].length;
+  }
+  node.append(content.slice(last));
+}
 
 function reportTools(m) {
   if (state.reported.has(reportKey(m))) return el("span", "note reported", "reported");
