@@ -74,7 +74,7 @@ def _titled_surnames(names: dict[str, int], groups: Groups, by_last: dict[str, l
         full_uses = sum(names.get(s, 0) + names.get(f"{title} {s}", 0) for s in said)
         married = title.rstrip(".") == "Mrs"  # Mrs. Newland Archer is his wife, not Mrs. Archer
         often = names[name] <= TITLED_RATIO * full_uses
-        distinct = told_apart(title, said, names)  # Mr. George Emerson vs his father
+        distinct = told_apart(title, said, names, names[name])  # Mr. George Emerson vs his father
         if len(said) == 1 and len(seeds) == 1 and often and not married and not distinct:
             groups[said[0]].append((name, f"the text names {title} {said[0]}"))
             continue
@@ -83,7 +83,7 @@ def _titled_surnames(names: dict[str, int], groups: Groups, by_last: dict[str, l
             # Mr. Knightley next to a rare Mr. John Knightley: the brother, not the same man
             longer = names.get(home, 0) + sum(names.get(a, 0) for a, _ in groups[home])
             rare = names[name] <= TITLED_RATIO * longer
-            home = home if rare and not told_apart(title, [home], names) else None
+            home = home if rare and not told_apart(title, [home], names, names[name]) else None
         if home is not None:
             groups[home].append((name, f"the only {title} … {words[0]} with a longer name"))
         else:
@@ -210,11 +210,14 @@ def _entities(groups: Groups, names: dict[str, int]) -> list[Entity]:
 TOLD_APART = 5
 
 
-def told_apart(title: str, full_names: list[str], counts: dict[str, int]) -> bool:
+def told_apart(title: str, full_names: list[str], counts: dict[str, int], short: int) -> bool:
+    """Written again and again, yet less often than the short "Mr. Knightley" (``short``
+    uses): the full form is the exception that marks another man. Written more often
+    than the short form ("Mr. Frank Churchill"), it is simply how the book names him."""
     bare = title.rstrip(".")
     uses = 0
     for alias in full_names:
         t, words = split_title(alias)
         if not t and len(words) >= 2:
             uses += sum(counts.get(f"{form} {alias}", 0) for form in (bare, bare + "."))
-    return uses >= TOLD_APART
+    return TOLD_APART <= uses < short

@@ -173,6 +173,9 @@ def _sentence_start(text: str, pos: int) -> bool:
     return i < 0 or text[i] in ".!?:;"
 
 
+_ROLE_SPEAKS = 2  # "said the parlourmaid" twice: a minor character known by her job
+
+
 def person_names(stats: NameStats, min_count: int = 2) -> dict[str, int]:
     """Candidates that look like people: a title, a speech verb, or frequent mid-sentence use."""
     keep: dict[str, int] = {}
@@ -184,8 +187,8 @@ def person_names(stats: NameStats, min_count: int = 2) -> dict[str, int]:
         says = stats.speaker[name] > 0
         if stats.lower[name] * 4 > n and stats.speaker[name] < 2:
             continue  # "Hope", "Will": mostly ordinary words, unless they speak ("said Rose")
-        if name[0].islower() and not stats.titled[name] and stats.speaker[name] < 3:
-            continue  # a role in lower case ("the policeman") must speak repeatedly
+        if name[0].islower() and not stats.titled[name] and stats.speaker[name] < _ROLE_SPEAKS:
+            continue  # a role in lower case ("the policeman") must speak more than once
         placey = stats.place[name] > 0.25 * n and not titled
         if (titled or says or mid >= 3) and not (placey and stats.speaker[name] < 2):
             keep[name] = n

@@ -29,7 +29,7 @@ def build_roster_en(text: str, quotes: list[Quote], min_count: int | None = None
 
 
 def _bridging_full_names(stats: NameStats, kept: dict[str, int]) -> dict[str, int]:
-    """"Lucy Honeychurch" written once is rare, but it is what ties "Lucy" to "Miss
+    """ "Lucy Honeychurch" written once is rare, but it is what ties "Lucy" to "Miss
     Honeychurch": a two-word name is kept, however rare, when both its words are names
     the book uses on their own (the first alone, the surname alone or with a title)."""
     out: dict[str, int] = {}
@@ -79,11 +79,10 @@ def _join_titled_surnames(entities: list[Entity], counts: dict[str, int]) -> lis
         if not sex or len(homes) != 1:
             continue
         home = next(iter(homes.values()))
-        if home.id in gone or told_apart(title, home.aliases, counts):
+        if home.id in gone or told_apart(title, home.aliases, counts, ent.mentions):
             continue
         home.aliases += [a for a in ent.aliases if a not in home.aliases]
         home.evidence.append(Evidence(ent.aliases[0], f"the only {sex} full name with {words[0]}"))
         home.mentions += ent.mentions
         gone.add(ent.id)
     return [e for e in entities if e.id not in gone]
-

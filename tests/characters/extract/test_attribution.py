@@ -106,3 +106,17 @@ def test_story_accuracy_floor() -> None:
                 "Captain Drury", "Clara"]  # fmt: skip
     hits = sum(1 for (_, s), e in zip(en, expected, strict=True) if s == e)
     assert hits >= 12
+
+
+def test_en_tag_before_takes_the_subject_of_the_last_clause_not_an_object() -> None:
+    people = roster(("Tom Reed", ["Tom"], "m"), ("Ada Lane", ["Ada"], "f"))
+    text = 'Tom Reed offered her a chair; but Ada Lane shook her head, and said to Tom,\n"No."'
+    assert [s for _, s in speakers(analyse(text, "en", entities=people))] == ["Ada Lane"]
+    text = 'It was late when Tom Reed gave a sigh, saying,\n"Let us go."'
+    assert [s for _, s in speakers(analyse(text, "en", entities=people))] == ["Tom Reed"]
+
+
+def test_en_epithet_opening_a_sentence_is_the_same_person() -> None:
+    people = roster(("the Hermit", [], "m"), ("Ada Lane", ["Ada"], "f"))
+    text = 'Ada Lane knocked.\n\nThe Hermit said, "Come in."'
+    assert [s for _, s in speakers(analyse(text, "en", entities=people))] == ["the Hermit"]

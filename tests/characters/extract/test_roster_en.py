@@ -44,8 +44,7 @@ def test_a_full_name_written_once_ties_a_first_name_to_a_titled_surname() -> Non
 
 def test_capitalised_epithet_after_the_keeps_its_article() -> None:
     text = "\n\n".join(
-        ['"Come in," said the Hermit.', "The Hermit lit a candle.", '"Sit," said the Hermit.']
-        * 2
+        ['"Come in," said the Hermit.', "The Hermit lit a candle.", '"Sit," said the Hermit.'] * 2
         + ["Anna Bell sat down by the Hermit and looked at the Thames."]
     )
     stats = collect_names(text, [])
