@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from characters.extract.model import Entity, Evidence
 from characters.extract.names_en import split_title, title_gender
+from characters.extract.nicknames_en import join_pet_names
 
 Groups = dict[str, list[tuple[str, str]]]
 # "Mr. Knightley" used 10x more than "(Mr.) John Knightley": probably his brother George
@@ -35,6 +36,7 @@ def cluster_english(counts: dict[str, int]) -> list[Entity]:
             groups.setdefault(name, [])
         else:
             groups[target].append((name, rule))
+    join_pet_names(groups, names)
     for seed, members in groups.items():
         forms = [seed] + [a for a, _ in members]
         members.extend((v, "same name, other spelling") for a in forms for v in variants.get(a, []))
