@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from characters.extract.aliases_en import cluster_english, told_apart
+from characters.extract.given_names_en import given_name_genders
 from characters.extract.model import Entity, Evidence
 from characters.extract.names_en import (
     NameStats,
@@ -25,6 +26,7 @@ def build_roster_en(text: str, quotes: list[Quote], min_count: int | None = None
     counts.update(_bridging_full_names(stats, counts))
     entities = cluster_english(counts)
     assign_genders(text, entities, "en")
+    given_name_genders(entities)
     return _join_titled_surnames(entities, counts)
 
 
@@ -75,12 +77,13 @@ def _join_titled_surnames(entities: list[Entity], counts: dict[str, int]) -> lis
             continue  # only "Mr. X", "Mr X" and a bare "X"
         sex = title_gender(title)
         homes = {h.id: h for h in by_surname.get(words[0], []) if h is not ent}
-        homes = {i: h for i, h in homes.items() if h.gender == sex}
+        homes = {i: h for i, h in homes.items() if h.gender in (sex, "")}  # pronouns may not tell
         if not sex or len(homes) != 1:
             continue
         home = next(iter(homes.values()))
         if home.id in gone or told_apart(title, home.aliases, counts, ent.mentions):
             continue
+        home.gender = sex  # type: ignore[assignment]
         home.aliases += [a for a in ent.aliases if a not in home.aliases]
         home.evidence.append(Evidence(ent.aliases[0], f"the only {sex} full name with {words[0]}"))
         home.mentions += ent.mentions

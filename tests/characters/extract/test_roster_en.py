@@ -57,3 +57,13 @@ def test_titled_surname_written_with_the_full_name_rarely_is_one_person() -> Non
     assert {"Mr. Fenn", "Tom Fenn"} <= _home(cluster_english(counts), "Tom")
     counts["Mr. Tom Fenn"] = 8  # the author keeps telling him from the other Mr. Fenn
     assert "Mr. Fenn" not in _home(cluster_english(counts), "Tom")
+
+
+def test_given_name_settles_the_sex_the_pronouns_leave_open() -> None:
+    # Owen is always with Ada: the he and she after his name tie, his given name decides
+    parts = ["At noon Owen Tate met Ada, and she laughed while he waited."] * 4
+    parts += ["At noon Owen Tate met Ada, and he laughed while she waited."] * 4
+    parts += ["At noon Mr. Tate bowed to Ada. She curtsied and went out."] * 6
+    entities = build_roster_en("\n\n".join(parts), [])
+    tate = next(e for e in entities if "Owen Tate" in e.aliases)
+    assert tate.gender == "m" and "Mr. Tate" in tate.aliases
