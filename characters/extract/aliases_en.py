@@ -13,6 +13,7 @@ from collections import defaultdict
 
 from characters.extract.model import Entity, Evidence
 from characters.extract.names_en import split_title, title_gender
+from characters.extract.nicknames_en import join_pet_names
 
 Groups = dict[str, list[tuple[str, str]]]
 # "Mr. Knightley" used 10x more than "(Mr.) John Knightley": probably his brother George
@@ -35,6 +36,7 @@ def cluster_english(counts: dict[str, int]) -> list[Entity]:
             groups.setdefault(name, [])
         else:
             groups[target].append((name, rule))
+    join_pet_names(groups, names)
     for seed, members in groups.items():
         forms = [seed] + [a for a, _ in members]
         members.extend((v, "same name, other spelling") for a in forms for v in variants.get(a, []))
@@ -74,14 +76,16 @@ def _titled_surnames(names: dict[str, int], groups: Groups, by_last: dict[str, l
         full_uses = sum(names.get(s, 0) + names.get(f"{title} {s}", 0) for s in said)
         married = title.rstrip(".") == "Mrs"  # Mrs. Newland Archer is his wife, not Mrs. Archer
         often = names[name] <= TITLED_RATIO * full_uses
-        if len(said) == 1 and len(seeds) == 1 and often and not married:
+        distinct = told_apart(title, said, names, names[name])  # Mr. George Emerson vs his father
+        if len(said) == 1 and len(seeds) == 1 and often and not married and not distinct:
             groups[said[0]].append((name, f"the text names {title} {said[0]}"))
             continue
         home = _same_title_full_form(name, title, words, groups)
         if home is not None and title.rstrip(".") in ("Mr", "Miss"):
             # Mr. Knightley next to a rare Mr. John Knightley: the brother, not the same man
             longer = names.get(home, 0) + sum(names.get(a, 0) for a, _ in groups[home])
-            home = home if names[name] <= TITLED_RATIO * longer else None
+            rare = names[name] <= TITLED_RATIO * longer
+            home = home if rare and not told_apart(title, [home], names, names[name]) else None
         if home is not None:
             groups[home].append((name, f"the only {title} … {words[0]} with a longer name"))
         else:
@@ -127,12 +131,24 @@ def _the_roles(names: dict[str, int], groups: Groups) -> None:
         holders = {
             _group_holding(groups, n) or n
             for n in names
-            if n.split()[0].rstrip(".") == role and len(n.split()) > 1 and n in _all(groups)
+            if _role_of(n.split()[0]) == role.lower() and len(n.split()) > 1 and n in _all(groups)
         }
         if len(holders) == 1:
             target = holders.pop()
             groups.pop(name, None)
             groups[target].append((name, f"the only {role} with a name"))
+
+
+# "the doctor" is Dr. Bull: the written-out role of an abbreviated title
+_ABBREVIATED_ROLES = {
+    "dr": "doctor", "prof": "professor", "col": "colonel", "capt": "captain",
+    "gen": "general", "sgt": "sergeant", "rev": "reverend", "insp": "inspector",
+}  # fmt: skip
+
+
+def _role_of(title: str) -> str:
+    bare = title.rstrip(".").lower()
+    return _ABBREVIATED_ROLES.get(bare, bare)
 
 
 def _all(groups: Groups) -> set[str]:
@@ -190,3 +206,20 @@ def _entities(groups: Groups, names: dict[str, int]) -> list[Entity]:
     for i, ent in enumerate(out):
         ent.id = f"e{i}"
     return out
+
+
+# "Mr. John Knightley" this often: the title with the full name tells him from a namesake
+TOLD_APART = 5
+
+
+def told_apart(title: str, full_names: list[str], counts: dict[str, int], short: int) -> bool:
+    """Written again and again, yet less often than the short "Mr. Knightley" (``short``
+    uses): the full form is the exception that marks another man. Written more often
+    than the short form ("Mr. Frank Churchill"), it is simply how the book names him."""
+    bare = title.rstrip(".")
+    uses = 0
+    for alias in full_names:
+        t, words = split_title(alias)
+        if not t and len(words) >= 2:
+            uses += sum(counts.get(f"{form} {alias}", 0) for form in (bare, bare + "."))
+    return TOLD_APART <= uses < short

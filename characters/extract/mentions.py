@@ -50,9 +50,12 @@ class AliasIndex:
             if ent.kind == "narrator":
                 continue
             for alias in ent.aliases:
-                if alias and alias not in self.owner:
-                    self.owner[alias] = ent.id
-                    self._auto.add_word(alias, alias)
+                # "The Jew" opening a sentence is "the Jew"
+                forms = [alias, "The" + alias[3:]] if alias.startswith("the ") else [alias]
+                for form in forms:
+                    if form and form not in self.owner:
+                        self.owner[form] = ent.id
+                        self._auto.add_word(form, form)
         if self.owner:
             self._auto.make_automaton()
 

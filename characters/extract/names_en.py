@@ -97,21 +97,26 @@ def _roles(text: str, stats: NameStats, lower: Counter[str]) -> None:
     nouns: dict[str, bool] = {}
     the_role: Counter[str] = Counter()
     the_says: Counter[str] = Counter()
+    the_word: Counter[str] = Counter()
+    the_word_says: Counter[str] = Counter()
     for m in _THE_ROLE.finditer(text):
         words = m.group(1).split()
         known_title = words[-1] in _ALL_TITLES
         abbreviated = words[-1] in _ABBREVIATED  # "the Mr. Knightley" is no role
-        if (
-            words[-1] in EN_NOT_NAMES
-            or abbreviated
-            or (lower[words[-1].lower()] == 0 and not known_title)
-        ):
-            continue  # "the Thames" is a place; roles are ordinary nouns capitalised
-        the_role["the " + words[-1]] += 1
+        if words[-1] in EN_NOT_NAMES or abbreviated:
+            continue
         says = _SAY_AFTER.match(text, m.end()) or _SAY_BEFORE.search(
             text, m.start() - 20, m.start()
         )
+        if lower[words[-1].lower()] == 0 and not known_title:
+            # "the Thames" is a place, but "said the Jew": an epithet used as a name
+            if len(words) == 1:
+                the_word["the " + words[0]] += 1
+                the_word_says["the " + words[0]] += bool(says)
+            continue
+        the_role["the " + words[-1]] += 1
         the_says["the " + words[-1]] += bool(says)
+    _epithets(stats, the_word, the_word_says)
     for key, n in the_role.items():
         # "the Crown", "the Lake": capitalised nouns that never speak are places or things
         if (n >= 3 and the_says[key]) or (key.split()[-1] in _ALL_TITLES and n >= 1):
@@ -128,6 +133,22 @@ def _roles(text: str, stats: NameStats, lower: Counter[str]) -> None:
             continue  # "said softly", "spoke of": a bare word must be used as a noun
         stats.count[phrase] += 1
         stats.speaker[phrase] += 1
+
+
+_EPITHET_SHARE = 0.6  # of the bare word's uses that follow "the"
+
+
+def _epithets(stats: NameStats, uses: Counter[str], says: Counter[str]) -> None:
+    """ "the Jew", "the Dodger": a capitalised word almost always after "the" that speaks
+    is a person's epithet, and "the" belongs to the name (readers and annotators write
+    it so); the bare word is then not a name of its own."""
+    for key, n in uses.items():
+        bare = key.split()[-1]
+        if says[key] >= 2 and n >= 3 and n >= _EPITHET_SHARE * stats.count[bare]:
+            for counter in (stats.count, stats.speaker):
+                counter[key] += counter.pop(bare, 0)
+            stats.titled[key] += n
+            stats.speaker[key] = max(stats.speaker[key], says[key])
 
 
 _DESCRIPTIONS = frozenset(
@@ -152,6 +173,9 @@ def _sentence_start(text: str, pos: int) -> bool:
     return i < 0 or text[i] in ".!?:;"
 
 
+_ROLE_SPEAKS = 2  # "said the parlourmaid" twice: a minor character known by her job
+
+
 def person_names(stats: NameStats, min_count: int = 2) -> dict[str, int]:
     """Candidates that look like people: a title, a speech verb, or frequent mid-sentence use."""
     keep: dict[str, int] = {}
@@ -163,8 +187,8 @@ def person_names(stats: NameStats, min_count: int = 2) -> dict[str, int]:
         says = stats.speaker[name] > 0
         if stats.lower[name] * 4 > n and stats.speaker[name] < 2:
             continue  # "Hope", "Will": mostly ordinary words, unless they speak ("said Rose")
-        if name[0].islower() and not stats.titled[name] and stats.speaker[name] < 3:
-            continue  # a role in lower case ("the policeman") must speak repeatedly
+        if name[0].islower() and not stats.titled[name] and stats.speaker[name] < _ROLE_SPEAKS:
+            continue  # a role in lower case ("the policeman") must speak more than once
         placey = stats.place[name] > 0.25 * n and not titled
         if (titled or says or mid >= 3) and not (placey and stats.speaker[name] < 2):
             keep[name] = n

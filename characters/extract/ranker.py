@@ -29,6 +29,7 @@ from characters.extract.attribution import (
     resolve,
 )
 from characters.extract.model import Attribution, Mention
+from characters.extract.ranker_en import FEATURES_EN, conversation_en, static_en
 
 FEATURES = (
     "tag_name", "tag_pronoun_fits", "tag_pronoun_clash", "tag_role_gender",
@@ -43,6 +44,7 @@ FEATURES = (
     "named_inside_untagged", "tag_role_assoc",
     "pron_para_last", "pron_para_first", "pron_rank", "pron_subject", "pron_unique",
     "prev_para_last", "next_para_first", "next_para_opens", "tag_loose",
+    *FEATURES_EN,
 )  # fmt: skip
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
 _UNTAGGED = tuple(f.removesuffix("_untagged") for f in FEATURES if f.endswith("_untagged"))
@@ -96,16 +98,12 @@ def candidates(
     every utterance) lets the second pass see who is thought to speak next.
     """
     unit = units[k]
-    if k not in scene.static:  # the same in both passes: compute once
-        fixed: dict[str, dict[str, float]] = {}
-        pronouns = _future(scene, units, k, _adder(fixed))
-        _paragraph(scene, units, speakers, k, _adder(fixed))
-        _recency(scene, unit, _adder(fixed))
-        scene.static[k] = (fixed, pronouns)
-    fixed, future_pronouns = scene.static[k]
+    fixed, future_pronouns = _static(scene, units, speakers, k)
     feats = {entity: dict(f) for entity, f in fixed.items()}
     add = _adder(feats)
     _history(units, speakers, k, add)
+    if scene.language == "en":
+        conversation_en(scene, units, speakers, k, add)
     _tag(scene, units, speakers, k, add)
     for ahead in (1, 2):
         j = k + ahead
@@ -129,6 +127,22 @@ def candidates(
             vec[_INDEX[name]] = value
         out.append(Candidate(entity, vec))
     return out
+
+
+def _static(
+    scene: Scene, units: list[Utterance], speakers: Sequence[str], k: int
+) -> tuple[dict[str, dict[str, float]], list[tuple[str, str]]]:
+    """The features that are the same in both passes, computed once per utterance."""
+    if k not in scene.static:
+        fixed: dict[str, dict[str, float]] = {}
+        pronouns = _future(scene, units, k, _adder(fixed))
+        _paragraph(scene, units, speakers, k, _adder(fixed))
+        _recency(scene, units[k], _adder(fixed))
+        if scene.language == "en":
+            static_en(scene, units, k, _adder(fixed))
+        scene.static[k] = (fixed, pronouns)
+    cached: tuple[dict[str, dict[str, float]], list[tuple[str, str]]] = scene.static[k]
+    return cached
 
 
 def _adder(feats: dict[str, dict[str, float]]) -> Add:

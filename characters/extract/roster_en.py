@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from characters.extract.aliases_en import TITLED_RATIO, cluster_english
+from characters.extract.aliases_en import cluster_english, told_apart
+from characters.extract.given_names_en import given_name_genders
 from characters.extract.model import Entity, Evidence
-from characters.extract.names_en import collect_names, person_names, split_title, title_gender
+from characters.extract.names_en import (
+    NameStats,
+    collect_names,
+    person_names,
+    split_title,
+    title_gender,
+)
 from characters.extract.quotes import Quote
 from characters.extract.scene import assign_genders
 
@@ -15,19 +22,44 @@ def build_roster_en(text: str, quotes: list[Quote], min_count: int | None = None
     stats = collect_names(text, [(q.start, q.end) for q in quotes])
     if min_count is None:
         min_count = 1 if len(text) < 50_000 else 2  # a short story names people rarely
-    entities = cluster_english(person_names(stats, min_count))
+    counts = person_names(stats, min_count)
+    counts.update(_bridging_full_names(stats, counts))
+    entities = cluster_english(counts)
     assign_genders(text, entities, "en")
-    return _join_titled_surnames(entities)
+    given_name_genders(entities)
+    return _join_titled_surnames(entities, counts)
+
+
+def _bridging_full_names(stats: NameStats, kept: dict[str, int]) -> dict[str, int]:
+    """ "Lucy Honeychurch" written once is rare, but it is what ties "Lucy" to "Miss
+    Honeychurch": a two-word name is kept, however rare, when both its words are names
+    the book uses on their own (the first alone, the surname alone or with a title)."""
+    out: dict[str, int] = {}
+    for name, n in stats.count.items():
+        title, words = split_title(name)
+        if title or len(words) != 2 or name in kept or words[0] not in kept:
+            continue
+        first, last = words
+        if _surname_in_use(first, kept):
+            continue  # "Weston Churchill": a surname before a surname, not a first name
+        if last in kept or _surname_in_use(last, kept):
+            out[name] = n
+    return out
+
+
+def _surname_in_use(word: str, kept: dict[str, int]) -> bool:
+    return any(f"{t} {word}" in kept for t in ("Mr.", "Mr", "Mrs.", "Mrs", "Miss"))
 
 
 # Mrs. and Lady: the full name is as often her daughter's (Mrs. Hilbery, Katharine Hilbery)
 _JOINABLE = ("Mr", "Miss")
 
 
-def _join_titled_surnames(entities: list[Entity]) -> list[Entity]:
-    """ "Miss Woodhouse" is "Emma Woodhouse" when Emma is the book's only full name with
-    that surname and the pronouns make her a woman: the title's sex settles the family
-    question name clustering alone had to leave open (Mr. Woodhouse is her father)."""
+def _join_titled_surnames(entities: list[Entity], counts: dict[str, int]) -> list[Entity]:
+    """ "Miss Woodhouse" is "Emma Woodhouse" when Emma is the book's only woman's full name
+    with that surname: the title's sex settles the family question name clustering alone
+    had to leave open (Mr. Woodhouse is her father). An author who keeps writing
+    "Mr. John Knightley" in full does it to tell him from another Mr. Knightley."""
     by_surname: dict[str, list[Entity]] = defaultdict(list)
     for ent in entities:
         for alias in ent.aliases:
@@ -45,11 +77,13 @@ def _join_titled_surnames(entities: list[Entity]) -> list[Entity]:
             continue  # only "Mr. X", "Mr X" and a bare "X"
         sex = title_gender(title)
         homes = {h.id: h for h in by_surname.get(words[0], []) if h is not ent}
+        homes = {i: h for i, h in homes.items() if h.gender in (sex, "")}  # pronouns may not tell
         if not sex or len(homes) != 1:
             continue
         home = next(iter(homes.values()))
-        if home.gender != sex or home.id in gone or ent.mentions > TITLED_RATIO * home.mentions:
-            continue  # Mr. Knightley next to a rarer John Knightley: his brother
+        if home.id in gone or told_apart(title, home.aliases, counts, ent.mentions):
+            continue
+        home.gender = sex  # type: ignore[assignment]
         home.aliases += [a for a in ent.aliases if a not in home.aliases]
         home.evidence.append(Evidence(ent.aliases[0], f"the only {sex} full name with {words[0]}"))
         home.mentions += ent.mentions

@@ -20,7 +20,11 @@ _EN_INVERTED = re.compile(
     rf"^[\s,;:!?.—\-_)]*(?:[a-z]+ly\s+)?(?:{_EN_SAY})\s+(?!to\b|that\b)(?:(?:the|poor|old|little|young|[a-z]+ly)\s+)?"
     r"(?:[a-z]+\s+)?"
 )
-_EN_SAY_WORD = re.compile(rf"\b(?:{_EN_SAY}|say|speak|spoke|exclaim|reply|answer|ask)\b")
+_EN_SAY_WORD = re.compile(
+    rf"\b(?:{_EN_SAY}|say|speak|spoke|exclaim|reply|answer|ask"
+    r"|saying|adding|replying|answering|asking|exclaiming|observing|remarking|whispering"
+    r"|murmuring|continuing|speaking)\b"
+)
 _EN_VERB_AFTER = re.compile(
     rf"(?:,[^,.!?\"“”]{{0,40}},)?\s*(?:\w+ly\s+|had\s+|has\s+|then\s+|now\s+)?(?:{_EN_SAY})\b"
 )
@@ -153,7 +157,25 @@ def tag_before_en(text: str, start: int, end: int, table: MentionTable) -> Tag |
             return Tag(m, _kind(m) + " before", 0.9)
     # "Mr. John Knightley smiled, and replied,": the sentence's subject, a speech verb later
     if sentence and _EN_SAY_WORD.search(text, sentence[0].end, end):
-        return Tag(sentence[0], _kind(sentence[0]) + " before (sentence)", 0.8)
+        subject = _clause_subject(text, sentence) or sentence[0]
+        return Tag(subject, _kind(subject) + " before (sentence)", 0.8)
+    return None
+
+
+_EN_OBJECT_BEFORE = re.compile(r"\b(?:to|with|at|by|from|upon|for|of|on|than|towards)\s+$", re.I)
+
+
+def _clause_subject(text: str, sentence: list[Mention]) -> Mention | None:
+    """ "Mrs. Bennet begged her to stay; but Lady Catherine declined, and, rising, said to
+    Elizabeth,": the subject of the last clause (clauses end at ";") that names anyone,
+    skipping names after a preposition (objects, not subjects)."""
+    stops = [i for i in range(sentence[0].start, sentence[-1].end) if text[i] == ";"]
+    bounds = [sentence[0].start, *stops, sentence[-1].end + 1]
+    for lo, hi in reversed(list(zip(bounds, bounds[1:], strict=False))):
+        for m in sentence:
+            after_preposition = _EN_OBJECT_BEFORE.search(text, max(0, m.start - 12), m.start)
+            if lo <= m.start < hi and not after_preposition:
+                return m
     return None
 
 

@@ -106,3 +106,41 @@ def test_story_accuracy_floor() -> None:
                 "Captain Drury", "Clara"]  # fmt: skip
     hits = sum(1 for (_, s), e in zip(en, expected, strict=True) if s == e)
     assert hits >= 12
+
+
+def test_en_tag_before_takes_the_subject_of_the_last_clause_not_an_object() -> None:
+    people = roster(("Tom Reed", ["Tom"], "m"), ("Ada Lane", ["Ada"], "f"))
+    text = 'Tom Reed offered her a chair; but Ada Lane shook her head, and said to Tom,\n"No."'
+    assert [s for _, s in speakers(analyse(text, "en", entities=people))] == ["Ada Lane"]
+    text = 'It was late when Tom Reed gave a sigh, saying,\n"Let us go."'
+    assert [s for _, s in speakers(analyse(text, "en", entities=people))] == ["Tom Reed"]
+
+
+def test_en_epithet_opening_a_sentence_is_the_same_person() -> None:
+    people = roster(("the Hermit", [], "m"), ("Ada Lane", ["Ada"], "f"))
+    text = 'Ada Lane knocked.\n\nThe Hermit said, "Come in."'
+    assert [s for _, s in speakers(analyse(text, "en", entities=people))] == ["the Hermit"]
+
+
+def _features(result: Analysis, k: int) -> dict[str, dict[str, float]]:
+    from characters.extract.ranker import FEATURES, candidates
+
+    speakers = [result.attributions[u.quotes[0]].speaker for u in result.units]
+    names = {e.id: e.name for e in result.entities}
+    return {
+        names[c.entity]: {f: v for f, v in zip(FEATURES, c.features, strict=True) if v}
+        for c in candidates(result.scene, result.units, speakers[:k], k, speakers)
+    }
+
+
+def test_en_narrators_i_and_an_earlier_vocative_make_candidates() -> None:
+    text = "\n\n".join(
+        ['"Where to?" said I.', '"Home," said Clara.'] * 3
+        + ['"Clara, wait," said Arthur.', '"Why?"', '"The rain."', 'I shook my head.\n\n"Go."']
+    )
+    result = analyse(text, "en", entities=roster(("Clara", [], "f"), ("Arthur", [], "m")))
+    last = _features(result, len(result.units) - 1)
+    assert last["Narrator"]["narrator_prev_para"] == 1.0
+    assert last["Clara"]["addressed_recent"] > 0  # named two turns back, not by the last turn
+    zh = analyse("青石道：“走吧。”\n“好。”", "zh", entities=list(ZH_PEOPLE))
+    assert not any("narrator_para" in f or "conv_earlier" in f for f in _features(zh, 1).values())

@@ -1,0 +1,69 @@
+"""English roster rules on texts written for these tests (made-up people and lines)."""
+
+from __future__ import annotations
+
+from characters.extract.aliases_en import cluster_english
+from characters.extract.names_en import collect_names
+from characters.extract.roster_en import build_roster_en
+
+
+def _home(entities: list, alias: str) -> set[str]:  # type: ignore[type-arg]
+    return next(set(e.aliases) for e in entities if alias in e.aliases)
+
+
+def _grey_story(full_titled: int) -> str:
+    """Walter Grey, called Mr. Grey far more often than by his full name."""
+    parts = ["Walter Grey came into the hall. He took off his hat and he sat down."] * 3
+    parts += ["Mr. Grey looked at the fire. He was tired, and he said nothing."] * 12
+    parts += ["Mr. Walter Grey was announced. He bowed."] * full_titled
+    parts += ["Then Nora Pike laughed. She poured the tea, and she smiled."] * 4
+    return "\n\n".join(parts)
+
+
+def test_mister_joins_the_only_full_name_however_rarely_it_is_written() -> None:
+    entities = build_roster_en(_grey_story(full_titled=1), [])
+    assert {"Mr. Grey", "Walter Grey"} <= _home(entities, "Mr. Grey")
+
+
+def test_title_with_the_full_name_written_often_tells_two_people_apart() -> None:
+    entities = build_roster_en(_grey_story(full_titled=6), [])
+    assert "Walter Grey" not in _home(entities, "Mr. Grey")
+
+
+def test_a_full_name_written_once_ties_a_first_name_to_a_titled_surname() -> None:
+    parts = ["At noon Lucy opened the window, and she looked out at the rain."] * 6
+    parts += ["At noon Miss Marsh was at the piano. She played, and she sang."] * 6
+    parts += ["It was Lucy Marsh who answered the letter. She wrote it herself."]
+    parts += ["At noon Weston Churchill came. He sat.", "At noon Mr. Weston nodded. He left."] * 2
+    parts += ["At noon Weston laughed. He left.", "At noon Churchill smiled. He sat."] * 3
+    entities = build_roster_en("\n\n".join(parts), [])
+    assert {"Lucy", "Miss Marsh", "Lucy Marsh"} <= _home(entities, "Lucy")
+    # "Weston" is a surname here (Mr. Weston), not the first name of "Weston Churchill"
+    assert not any({"Weston", "Weston Churchill"} <= set(e.aliases) for e in entities)
+
+
+def test_capitalised_epithet_after_the_keeps_its_article() -> None:
+    text = "\n\n".join(
+        ['"Come in," said the Hermit.', "The Hermit lit a candle.", '"Sit," said the Hermit.'] * 2
+        + ["Anna Bell sat down by the Hermit and looked at the Thames."]
+    )
+    stats = collect_names(text, [])
+    assert stats.count["the Hermit"] >= 5 and "Hermit" not in stats.count
+    assert "Thames" in stats.count and "the Thames" not in stats.count  # places never speak
+
+
+def test_titled_surname_written_with_the_full_name_rarely_is_one_person() -> None:
+    counts = {"Mr. Tom Fenn": 1, "Tom Fenn": 4, "Mr. Fenn": 12, "Tom": 10}
+    assert {"Mr. Fenn", "Tom Fenn"} <= _home(cluster_english(counts), "Tom")
+    counts["Mr. Tom Fenn"] = 8  # the author keeps telling him from the other Mr. Fenn
+    assert "Mr. Fenn" not in _home(cluster_english(counts), "Tom")
+
+
+def test_given_name_settles_the_sex_the_pronouns_leave_open() -> None:
+    # Owen is always with Ada: the he and she after his name tie, his given name decides
+    parts = ["At noon Owen Tate met Ada, and she laughed while he waited."] * 4
+    parts += ["At noon Owen Tate met Ada, and he laughed while she waited."] * 4
+    parts += ["At noon Mr. Tate bowed to Ada. She curtsied and went out."] * 6
+    entities = build_roster_en("\n\n".join(parts), [])
+    tate = next(e for e in entities if "Owen Tate" in e.aliases)
+    assert tate.gender == "m" and "Mr. Tate" in tate.aliases
