@@ -50,9 +50,11 @@ def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> 
 
 def _hard_wrapped(text: str) -> bool:
     """Gutenberg-style text wraps lines at ~70 columns and marks paragraphs by blank lines."""
+    if not _BLANK_LINE.search(text):
+        return False  # nothing to split at: short lines are paragraphs (or sentences) then
     lines = [ln for ln in text[:400_000].split("\n") if ln.strip()]
     if len(lines) < 20:
-        return bool(_BLANK_LINE.search(text))
+        return True
     lengths = sorted(len(ln.rstrip("\r")) for ln in lines)
     return lengths[len(lengths) // 2] <= 80 and lengths[int(len(lengths) * 0.95)] <= 90
 
