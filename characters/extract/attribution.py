@@ -190,6 +190,22 @@ def adjacent(units: list[Utterance], j: int, k: int) -> bool:
     return j >= 0 and units[k].para - units[j].para <= 2
 
 
+_BETWEEN_TURNS = " \t\r\n\u3000\"“”「」『』‘’'"
+
+
+def tight(scene: Scene, units: list[Utterance], j: int, k: int) -> bool:
+    """Utterance ``j`` runs straight into ``k``: only quote marks and blanks between."""
+    if j < 0 or units[k].para - units[j].para > 1:
+        return False
+    return not scene.text[units[j].end : units[k].start].strip(_BETWEEN_TURNS)
+
+
+def shared_tag(units: list[Utterance], j: int, k: int) -> bool:
+    """“…”\nX说，“…”: one speech tag between two quotes serves both (the same speaker)."""
+    a, b = units[j].tag, units[k].tag
+    return a is not None and b is not None and a.mention.start == b.mention.start
+
+
 def addressees(scene: Scene, units: list[Utterance], speakers: Sequence[str], k: int) -> list[str]:
     """Whom utterance ``k`` speaks to: a name used in it, else the other side of the exchange."""
     unit, me = units[k], speakers[k]

@@ -27,6 +27,8 @@ from characters.extract.attribution import (
     addressees,
     adjacent,
     resolve,
+    shared_tag,
+    tight,
 )
 from characters.extract.model import Attribution, Mention
 
@@ -43,6 +45,8 @@ FEATURES = (
     "named_inside_untagged", "tag_role_assoc",
     "pron_para_last", "pron_para_first", "pron_rank", "pron_subject", "pron_unique",
     "prev_para_last", "next_para_first", "next_para_opens", "tag_loose",
+    # quotes back to back with no narration between: strict A-B-A-B turn-taking
+    "prev1_tight", "prev2_tight", "next1_pred_tight", "next2_pred_tight", "prev1_shared_tag",
 )  # fmt: skip
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
 _UNTAGGED = tuple(f.removesuffix("_untagged") for f in FEATURES if f.endswith("_untagged"))
@@ -106,11 +110,14 @@ def candidates(
     feats = {entity: dict(f) for entity, f in fixed.items()}
     add = _adder(feats)
     _history(units, speakers, k, add)
+    _tight_history(scene, units, speakers, k, add)
     _tag(scene, units, speakers, k, add)
     for ahead in (1, 2):
         j = k + ahead
         if j < len(future) and all(adjacent(units, i - 1, i) for i in range(k + 1, j + 1)):
             add(future[j], f"next{ahead}_pred")
+            if all(tight(scene, units, i - 1, i) for i in range(k + 1, j + 1)):
+                add(future[j], f"next{ahead}_pred_tight")
     out = []
     for entity, f in feats.items():
         ent = scene.entities.get(entity)
@@ -154,6 +161,20 @@ def _history(units: list[Utterance], speakers: Sequence[str], k: int, add: Add) 
             add(speakers[j], "prev1_nonadjacent")
     if k and units[k - 1].para == units[k].para:
         add(speakers[k - 1], "same_para_prev")
+    if k and shared_tag(units, k - 1, k):
+        add(speakers[k - 1], "prev1_shared_tag")
+
+
+def _tight_history(
+    scene: Scene, units: list[Utterance], speakers: Sequence[str], k: int, add: Add
+) -> None:
+    """Back-to-back quotes with not a word of narration between them alternate almost
+    always (a speaker who goes on is given a tag or a beat of narration)."""
+    for back in (1, 2):
+        j = k - back
+        if j < 0 or not tight(scene, units, j, j + 1):
+            return
+        add(speakers[j], f"prev{back}_tight")
 
 
 def _paragraph(
@@ -272,7 +293,7 @@ def _opens_sentence(text: str, pos: int) -> bool:
     i = pos - 1
     while i >= 0 and text[i] in " \t\r\n\"“‘'_(":
         i -= 1
-    return i < 0 or text[i] in ".!?;:\n"
+    return i < 0 or text[i] in ".!?;:\n。！？；："
 
 
 def _epithet(scene: Scene, surface: str) -> dict[str, float]:
@@ -305,8 +326,8 @@ def _future(scene: Scene, units: list[Utterance], k: int, add: Add) -> list[tupl
         if j >= len(units) or not adjacent(units, j - 1, j):
             break
         tag = units[j].tag
-        if tag is None:
-            continue
+        if tag is None or (ahead == 1 and shared_tag(units, k, j)):
+            continue  # “不！”\n少安喊叫说，“…”: one tag for both quotes is no turn change
         if tag.mention.pronoun is None:
             add(tag.mention.entity, f"next{ahead}_tag")
         elif tag.mention.pronoun and ahead <= 2:

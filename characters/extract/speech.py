@@ -181,7 +181,8 @@ def _object(text: str, m: Mention) -> bool:
 def _subject(text: str, cands: list[Mention], sent: int, where: str) -> Tag | None:
     names = [m for m in cands if m.pronoun is None]
     first = names[0] if names else cands[0]
-    if first.pronoun is not None and first.start - sent > 2:
+    opens_clause = first.start > 0 and text[first.start - 1] in "，,"  # 后来，他…说：
+    if first.pronoun is not None and first.start - sent > 2 and not opens_clause:
         return None  # a pronoun deep in the clause is usually an object
     return Tag(first, _kind(first) + where, 0.75)
 
