@@ -22,14 +22,8 @@ from typing import Any
 
 from characters.extract.model import Entity, Mention
 from characters.extract.quotes import Quote
-from characters.extract.speech import (
-    MentionTable,
-    Tag,
-    tag_after_en,
-    tag_after_zh,
-    tag_before_en,
-    tag_before_zh,
-)
+from characters.extract.speech import MentionTable, Tag, tag_after_en, tag_before_en
+from characters.extract.speech_zh import tag_after_zh, tag_before_zh
 
 NARRATOR = "narrator"
 _LOOKBACK = 1500  # characters of narration searched for a pronoun's antecedent

@@ -47,6 +47,7 @@ FEATURES = (
     "prev_para_last", "next_para_first", "next_para_opens", "tag_loose",
     # quotes back to back with no narration between: strict A-B-A-B turn-taking
     "prev1_tight", "prev2_tight", "next1_pred_tight", "next2_pred_tight", "prev1_shared_tag",
+    "tag_clause",
 )  # fmt: skip
 _INDEX = {name: i for i, name in enumerate(FEATURES)}
 _UNTAGGED = tuple(f.removesuffix("_untagged") for f in FEATURES if f.endswith("_untagged"))
@@ -112,12 +113,7 @@ def candidates(
     _history(units, speakers, k, add)
     _tight_history(scene, units, speakers, k, add)
     _tag(scene, units, speakers, k, add)
-    for ahead in (1, 2):
-        j = k + ahead
-        if j < len(future) and all(adjacent(units, i - 1, i) for i in range(k + 1, j + 1)):
-            add(future[j], f"next{ahead}_pred")
-            if all(tight(scene, units, i - 1, i) for i in range(k + 1, j + 1)):
-                add(future[j], f"next{ahead}_pred_tight")
+    _next_predicted(scene, units, future, k, add)
     out = []
     for entity, f in feats.items():
         ent = scene.entities.get(entity)
@@ -136,6 +132,18 @@ def candidates(
             vec[_INDEX[name]] = value
         out.append(Candidate(entity, vec))
     return out
+
+
+def _next_predicted(
+    scene: Scene, units: list[Utterance], future: Sequence[str], k: int, add: Add
+) -> None:
+    """Who the first pass thinks speaks the next two turns of this exchange."""
+    for ahead in (1, 2):
+        j = k + ahead
+        if j < len(future) and all(adjacent(units, i - 1, i) for i in range(k + 1, j + 1)):
+            add(future[j], f"next{ahead}_pred")
+            if all(tight(scene, units, i - 1, i) for i in range(k + 1, j + 1)):
+                add(future[j], f"next{ahead}_pred_tight")
 
 
 def _adder(feats: dict[str, dict[str, float]]) -> Add:
@@ -229,6 +237,8 @@ def _tag(scene: Scene, units: list[Utterance], speakers: Sequence[str], k: int, 
     m = tag.mention
     if m.pronoun is None:
         add(m.entity, "tag_loose" if tag.rule.endswith("(loose)") else "tag_name")
+        if tag.rule.endswith("(clause)"):  # the clause's subject, not a name at the verb
+            add(m.entity, "tag_clause")
         return
     if m.pronoun == "":
         add(NARRATOR if NARRATOR in scene.entities else "", "tag_name")
@@ -444,22 +454,31 @@ def _rule(unit: Utterance, cand: Candidate) -> str:
 
 
 def train(
-    groups: list[tuple[np.ndarray, int]], *, l2: float = 0.0003, steps: int = 300
+    groups: list[tuple[np.ndarray, int]],
+    *,
+    l2: float = 0.0003,
+    steps: int = 300,
+    toward_defaults: bool = False,
 ) -> np.ndarray:
-    """Fit the conditional logit (softmax over each quote's candidates) with Adam."""
+    """Fit the conditional logit (softmax over each quote's candidates) with Adam.
+
+    ``toward_defaults`` pulls the weights toward the hand-set sieve instead of toward
+    zero: a small training set then refines the rules rather than forgetting that a
+    named speech tag is near certain."""
     x = np.concatenate([g for g, _ in groups])
     sizes = np.array([len(g) for g, _ in groups])
     offsets = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     gold = offsets + np.array([y for _, y in groups])
     owner = np.repeat(np.arange(len(groups)), sizes)
     w = np.array([DEFAULT.get(f, 0.0) for f in FEATURES])
+    prior = w.copy() if toward_defaults else np.zeros_like(w)
     m, v = np.zeros_like(w), np.zeros_like(w)
     for t in range(1, steps + 1):
         s = x @ w
         s -= np.maximum.reduceat(s, offsets)[owner]
         e = np.exp(s)
         p = e / np.add.reduceat(e, offsets)[owner]
-        grad = (p @ x - x[gold].sum(axis=0)) / len(groups) + l2 * w
+        grad = (p @ x - x[gold].sum(axis=0)) / len(groups) + l2 * (w - prior)
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad**2
         w = w - 0.1 * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
