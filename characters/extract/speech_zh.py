@@ -30,6 +30,7 @@ _OBJECT_MARKS = set("对向跟朝冲给问叫和同把被让答诉着")
 _GOAL_MARKS = "对向跟朝冲给"  # 对下炕角抽烟的金俊山说: the listener, described first
 # what may stand before a clause's subject: 就他…, 这时她…
 _LEADS = set("就也又便才却都还只这时然后接着随即")
+_ROLE_LEADS = _LEADS | set("他她的那个一两老小大 \n")  # 他父亲, 这女人, 她的丈夫
 
 
 def tag_before_zh(text: str, start: int, end: int, table: MentionTable) -> Tag | None:
@@ -81,11 +82,13 @@ def _object(text: str, m: Mention) -> bool:
     so is 对下炕角抽烟的金俊山, a listener with a description in front."""
     if m.start == 0:
         return False
+    clause = max(text.rfind(ch, 0, m.start) for ch in _CLAUSE_END + _SENTENCE_END + "”") + 1
+    if m.role:  # 提醒女儿说, 对弟媳妇说: a role speaks only from the head of its clause
+        return not all(ch in _ROLE_LEADS for ch in text[clause : m.start])
     if text[m.start - 1] in _OBJECT_MARKS:
         return True
     if text[m.start - 1] != "的":
         return False
-    clause = max(text.rfind(ch, 0, m.start) for ch in _CLAUSE_END + _SENTENCE_END) + 1
     return any(ch in _GOAL_MARKS for ch in text[clause : m.start])
 
 
