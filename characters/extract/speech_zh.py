@@ -22,6 +22,9 @@ _POST_VERB = re.compile(
     + ")"
 )
 _TAIL = re.compile(rf"(?:{_SAY})[了着]?(?:一声|一句|起来|道)?[：:，,]?\s*$")
+# 玉亭问他哥：, 田福军问他： — verbs that take the listener after them, before the colon
+_ASKS = "询问|追问|反问|质问|问|告诉|嘱咐|叮嘱|吩咐|提醒|安慰|央求|命令|招呼|回答|责备|埋怨|训斥"
+_TAIL_LISTENER = re.compile(rf"(?:{_ASKS})[^，。！？：:\n“”]{{1,10}}[：:]\s*$")
 _POST_HEAD = re.compile(r"[\s，。！？、…—,.!?]*")
 _SENTENCE_END = "。．！？!?\n"
 _CLAUSE_END = "，,；;"
@@ -35,7 +38,7 @@ _ROLE_LEADS = _LEADS | set("他她的那个一两老小大 \n")  # 他父亲, �
 
 def tag_before_zh(text: str, start: int, end: int, table: MentionTable) -> Tag | None:
     """A speech verb at the end of the narration before the quote."""
-    tail = _TAIL.search(text, start, end)
+    tail = _TAIL.search(text, start, end) or _TAIL_LISTENER.search(text, start, end)
     if tail is None:
         return None
     verb = tail.start()
@@ -103,7 +106,10 @@ def _subject(text: str, cands: list[Mention], sent: int, stop: int, where: str) 
         inside = [m for m in owners if lo <= m.start < hi]
         if not inside:
             continue
-        head = _opens(text, lo, inside[0])
+        described = [m for m in inside[1:] if text[m.start - 1] == "的"]
+        if inside[0].pronoun is not None and described:  # 他旁边的安锁子: the name is the head
+            inside = described
+        head = _opens(text, lo, inside[0]) or bool(described)
         # the verb's own clause: 就听见女儿兰香在灶火圪崂里说 (but 看他一眼说 is no subject)
         if head or (n == len(starts) - 1 and inside[0].pronoun is None):
             return Tag(inside[0], _kind(inside[0]) + where, 0.75)
