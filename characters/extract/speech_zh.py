@@ -45,7 +45,7 @@ def tag_before_zh(text: str, start: int, end: int, table: MentionTable) -> Tag |
     sent = max(start, max(text.rfind(ch, start, verb) for ch in _SENTENCE_END) + 1)
     cands = [m for m in table.between(sent, verb) if not _object(text, m)]
     if not cands:
-        return None
+        return _carried(text, table, sent)
     last = cands[-1]
     if all(ch in ZH_SAY_FILLER for ch in text[last.end : verb]):
         return Tag(last, _kind(last) + " before", 0.95 if last.pronoun is None else 0.8)
@@ -74,6 +74,24 @@ def tag_after_zh(
     if m.start - pos > 2 and m.pronoun is not None:
         return None
     return _subject(text, cands, pos, verb.start(), " after (clause)")
+
+
+def _carried(text: str, table: MentionTable, sent: int) -> Tag | None:
+    """只好为难地说： has no subject: it is the one the sentence before opened with
+    (少平知道，他不可能再挡住她。), unless that sentence was someone's speech."""
+    end = sent - 1
+    while end > 0 and (text[end].isspace() or text[end] in _SENTENCE_END):
+        end -= 1
+    if end <= 0 or text[end] in "”」』":
+        return None
+    begin = max(text.rfind(ch, 0, end) for ch in _SENTENCE_END) + 1
+    cands = [m for m in table.between(begin, end + 1) if not _object(text, m)]
+    starts = [begin] + [i + 1 for i in range(begin, end) if text[i] in _CLAUSE_END]
+    for lo in starts:
+        inside = [m for m in cands if m.start >= lo]
+        if inside and _opens(text, lo, inside[0]):
+            return Tag(inside[0], _kind(inside[0]) + " before (clause)", 0.6)
+    return None
 
 
 def _kind(m: Mention) -> str:

@@ -54,3 +54,8 @@ def test_lines_that_end_sentences_are_paragraphs_even_after_a_blank_line() -> No
     lines = [f"第{i}句话说完了。" for i in range(30)]
     text = "第一章\n\n" + "\n".join(lines)
     assert len(paragraphs(text)) == 31
+
+
+def test_a_tag_without_a_subject_takes_the_one_of_the_sentence_before() -> None:
+    text = "青石知道，他拦不住如烟了。\n只好叹口气说：\n“那你去吧。”"
+    assert who(text) == ["林青石"]
