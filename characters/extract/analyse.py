@@ -39,6 +39,10 @@ def analyse(
     """Attribute every quote in ``text``; ``entities`` replaces roster building when given."""
     paras = paragraphs(text)
     quotes = find_quotes(text, paras)
+    if language == "zh":
+        from characters.extract.quotes_zh import speech_quotes
+
+        quotes = speech_quotes(text, paras, quotes)
     fresh_roster = entities is None
     if entities is None:
         entities = build_roster(text, quotes, language)

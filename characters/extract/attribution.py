@@ -22,14 +22,8 @@ from typing import Any
 
 from characters.extract.model import Entity, Mention
 from characters.extract.quotes import Quote
-from characters.extract.speech import (
-    MentionTable,
-    Tag,
-    tag_after_en,
-    tag_after_zh,
-    tag_before_en,
-    tag_before_zh,
-)
+from characters.extract.speech import MentionTable, Tag, tag_after_en, tag_before_en
+from characters.extract.speech_zh import tag_after_zh, tag_before_zh
 
 NARRATOR = "narrator"
 _LOOKBACK = 1500  # characters of narration searched for a pronoun's antecedent
@@ -188,6 +182,22 @@ def _gender_fits(scene: Scene, entity: str, gender: str) -> bool:
 def adjacent(units: list[Utterance], j: int, k: int) -> bool:
     """Two turns of one conversation: no more than one paragraph of narration between."""
     return j >= 0 and units[k].para - units[j].para <= 2
+
+
+_BETWEEN_TURNS = " \t\r\n\u3000\"“”「」『』‘’'"
+
+
+def tight(scene: Scene, units: list[Utterance], j: int, k: int) -> bool:
+    """Utterance ``j`` runs straight into ``k``: only quote marks and blanks between."""
+    if j < 0 or units[k].para - units[j].para > 1:
+        return False
+    return not scene.text[units[j].end : units[k].start].strip(_BETWEEN_TURNS)
+
+
+def shared_tag(units: list[Utterance], j: int, k: int) -> bool:
+    """“…”\nX说，“…”: one speech tag between two quotes serves both (the same speaker)."""
+    a, b = units[j].tag, units[k].tag
+    return a is not None and b is not None and a.mention.start == b.mention.start
 
 
 def addressees(scene: Scene, units: list[Utterance], speakers: Sequence[str], k: int) -> list[str]:

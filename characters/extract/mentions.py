@@ -92,7 +92,12 @@ def pronouns(text: str, start: int, end: int, language: str) -> list[Mention]:
         word = m.group(1)
         gender: Gender = _gender_of(word)
         out.append(Mention(m.start(), m.end(), "", word, gender))
-    if language != "zh":
+    if language == "zh":
+        from characters.extract.roles_zh import role_mentions
+
+        out += role_mentions(text, start, end)
+        out.sort(key=lambda x: x.start)
+    else:
         for m in _EN_ROLE.finditer(text, start, end):
             sex = ROLE_GENDER.get(m.group(1))
             kind: Reference = "m" if sex == "m" else "f" if sex == "f" else "x"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 _PAIRS = {"“": "”", "「": "」", "『": "』", "‘": "’"}
 _MAX_QUOTE = 4000  # longer "quotes" are a stray mark; a real speech this long is a letter
 _BLANK_LINE = re.compile(r"\n[ \t\r\u3000]*\n")
+_SENTENCE_END = tuple(".!?\"'”’。！？…」』")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +51,14 @@ def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> 
 
 def _hard_wrapped(text: str) -> bool:
     """Gutenberg-style text wraps lines at ~70 columns and marks paragraphs by blank lines."""
+    if not _BLANK_LINE.search(text):
+        return False  # nothing to split at: short lines are paragraphs (or sentences) then
     lines = [ln for ln in text[:400_000].split("\n") if ln.strip()]
+    ends = sum(1 for ln in lines if ln.rstrip().endswith(_SENTENCE_END))
+    if ends > 0.6 * len(lines):
+        return False  # wrapping cuts lines mid-sentence; lines that end sentences are paragraphs
     if len(lines) < 20:
-        return bool(_BLANK_LINE.search(text))
+        return True
     lengths = sorted(len(ln.rstrip("\r")) for ln in lines)
     return lengths[len(lengths) // 2] <= 80 and lengths[int(len(lengths) * 0.95)] <= 90
 

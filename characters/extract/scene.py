@@ -88,6 +88,10 @@ def build_scene(
         (inside if _in_quote(m.start, starts, spans) else narration).append(m)
     for s, e in _gaps(spans, len(text)):
         narration.extend(pronouns(text, s, e, language))
+    if language == "zh":
+        from characters.extract.roles_zh import drop_shadowed
+
+        narration = drop_shadowed(narration)
     by_id = {e.id: e for e in entities}
     _infer_genders(by_id, narration, text, language)
     return Scene(

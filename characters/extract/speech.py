@@ -1,4 +1,4 @@
-"""Explicit speech tags next to a quote: "said Emma", "she replied", 行者笑道：, 润生说。
+"""Explicit speech tags next to a quote: "said Emma", "she replied" (Chinese: ``speech_zh``).
 
 Each finder looks at the narration just before or just after one quote and
 returns the mention that is the grammatical speaker, or None. Only the shape of
@@ -11,7 +11,7 @@ import bisect
 import re
 from dataclasses import dataclass
 
-from characters.extract.lexicon import EN_SAY, ZH_REACTIONS, ZH_SAY, ZH_SAY_FILLER
+from characters.extract.lexicon import EN_SAY
 from characters.extract.mentions import ROLE_GENDER
 from characters.extract.model import Mention
 
@@ -33,17 +33,6 @@ _EN_LEAD = re.compile(r"^[\s,;:!?.—\-_)]*")
 _EN_SENTENCE_END = re.compile(
     r"(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)(?<!\bMme)(?<!\b[A-Z])[.!?][\"”’']?\s"
 )
-_ZH_SAY = "|".join(sorted(ZH_SAY, key=len, reverse=True))
-_ZH_VERB_AT = re.compile(rf"(?:{_ZH_SAY})")
-_ZH_POST_VERB = re.compile(
-    "(?:"
-    + "|".join(v for v in sorted(ZH_SAY, key=len, reverse=True) if v not in ZH_REACTIONS)
-    + ")"
-)
-_ZH_TAIL = re.compile(rf"(?:{_ZH_SAY})[了着]?(?:一声|一句|起来|道)?[：:，,]?\s*$")
-_ZH_POST_HEAD = re.compile(r"[\s，。！？、…—,.!?]*")
-_ZH_SENTENCE_END = "。．！？!?\n"
-_ZH_OBJECT_MARKS = set("对向跟朝冲给问叫和同把被让")
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,56 +166,3 @@ def _clause_subject(text: str, sentence: list[Mention]) -> Mention | None:
             if lo <= m.start < hi and not after_preposition:
                 return m
     return None
-
-
-def tag_before_zh(text: str, start: int, end: int, table: MentionTable) -> Tag | None:
-    """行者笑道：“…” / 那大圣闻言，急回头道：“…” — speech verb at the end of the narration."""
-    tail = _ZH_TAIL.search(text, start, end)
-    if tail is None:
-        return None
-    verb = tail.start()
-    sent = max(text.rfind(ch, start, verb) for ch in _ZH_SENTENCE_END) + 1
-    cands = [m for m in table.between(max(sent, start), verb) if not _object(text, m)]
-    if not cands:
-        return None
-    last = cands[-1]
-    if all(ch in ZH_SAY_FILLER for ch in text[last.end : verb]):
-        return Tag(last, _kind(last) + " before", 0.95 if last.pronoun is None else 0.8)
-    return _subject(text, cands, max(sent, start), " before (clause)")
-
-
-def _object(text: str, m: Mention) -> bool:
-    """雷汉义对安锁子说: a name after 对/向/跟 is whom the words are for, not who speaks."""
-    return m.start > 0 and text[m.start - 1] in _ZH_OBJECT_MARKS
-
-
-def _subject(text: str, cands: list[Mention], sent: int, where: str) -> Tag | None:
-    names = [m for m in cands if m.pronoun is None]
-    first = names[0] if names else cands[0]
-    if first.pronoun is not None and first.start - sent > 2:
-        return None  # a pronoun deep in the clause is usually an object
-    return Tag(first, _kind(first) + where, 0.75)
-
-
-def tag_after_zh(
-    text: str, start: int, end: int, table: MentionTable, next_quote_follows: bool
-) -> Tag | None:
-    """“…”润生说。 / “…，”他说，“…” — a tag right after the quote that is not a colon intro."""
-    lead = _ZH_POST_HEAD.match(text, start, end)
-    pos = lead.end() if lead else start
-    stop = min([end] + [i for i in (text.find(ch, pos, end) for ch in "。．！？\n") if i >= 0])
-    verb = _ZH_POST_VERB.search(text, pos, stop)
-    if verb is None:
-        return None
-    rest = text[verb.end() : end].lstrip("了着道一声句")
-    if rest.startswith(("：", ":")) or (not rest.strip() and next_quote_follows):
-        return None  # it introduces the next quote
-    cands = [m for m in table.between(pos, verb.start()) if not _object(text, m)]
-    if not cands:
-        return None
-    m = cands[0]
-    if m.start == pos and all(ch in ZH_SAY_FILLER for ch in text[m.end : verb.start()]):
-        return Tag(m, _kind(m) + " after", 0.9 if m.pronoun is None else 0.75)
-    if m.start - pos > 2 and m.pronoun is not None:
-        return None
-    return _subject(text, cands, pos, " after (clause)")

@@ -1,0 +1,148 @@
+"""Chinese speech tags: 行者笑道：“…”, 那大圣闻言，急回头道：“…”, “…”润生说。
+
+The speaker is the subject of the clause that holds the speech verb. Chinese drops
+a subject that the sentence already has (他崇拜地看着田福堂，说：), so when the verb's
+own clause names nobody, the nearest earlier clause that opens with a person gives
+it. Names that are objects (对他说, 看着田福堂, 回答金俊山) or owners (金俊文的老婆)
+are never the speaker.
+"""
+
+from __future__ import annotations
+
+import re
+
+from characters.extract.lexicon import ZH_REACTIONS, ZH_SAY, ZH_SAY_FILLER
+from characters.extract.model import Mention
+from characters.extract.speech import MentionTable, Tag
+
+_SAY = "|".join(sorted(ZH_SAY, key=len, reverse=True))
+_POST_VERB = re.compile(
+    "(?:"
+    + "|".join(v for v in sorted(ZH_SAY, key=len, reverse=True) if v not in ZH_REACTIONS)
+    + ")"
+)
+_TAIL = re.compile(rf"(?:{_SAY})[了着]?(?:一声|一句|起来|道)?[：:，,]?\s*$")
+# 玉亭问他哥：, 田福军问他： — verbs that take the listener after them, before the colon
+_ASKS = "询问|追问|反问|质问|问|告诉|嘱咐|叮嘱|吩咐|提醒|安慰|央求|命令|招呼|回答|责备|埋怨|训斥"
+_TAIL_LISTENER = re.compile(rf"(?:{_ASKS})[^，。！？：:\n“”]{{1,10}}[：:]\s*$")
+_POST_HEAD = re.compile(r"[\s，。！？、…—,.!?]*")
+_SENTENCE_END = "。．！？!?\n"
+_CLAUSE_END = "，,；;"
+# a name right after these is acted on: 对他说, 回答金俊山, 告诉她, 看着少平
+_OBJECT_MARKS = set("对向跟朝冲给问叫和同把被让答诉着")
+_GOAL_MARKS = "对向跟朝冲给"  # 对下炕角抽烟的金俊山说: the listener, described first
+# what may stand before a clause's subject: 就他…, 这时她…
+_LEADS = set("就也又便才却都还只这时然后接着随即")
+_ROLE_LEADS = _LEADS | set("他她的那个一两老小大 \n")  # 他父亲, 这女人, 她的丈夫
+
+
+def tag_before_zh(text: str, start: int, end: int, table: MentionTable) -> Tag | None:
+    """A speech verb at the end of the narration before the quote."""
+    tail = _TAIL.search(text, start, end) or _TAIL_LISTENER.search(text, start, end)
+    if tail is None:
+        return None
+    verb = tail.start()
+    sent = max(start, max(text.rfind(ch, start, verb) for ch in _SENTENCE_END) + 1)
+    cands = [m for m in table.between(sent, verb) if not _object(text, m)]
+    if not cands:
+        return _carried(text, table, sent)
+    last = cands[-1]
+    if all(ch in ZH_SAY_FILLER for ch in text[last.end : verb]):
+        return Tag(last, _kind(last) + " before", 0.95 if last.pronoun is None else 0.8)
+    return _subject(text, cands, sent, verb, " before (clause)")
+
+
+def tag_after_zh(
+    text: str, start: int, end: int, table: MentionTable, next_quote_follows: bool
+) -> Tag | None:
+    """A tag right after the quote (“…，”他说，“…”) that does not introduce the next one."""
+    lead = _POST_HEAD.match(text, start, end)
+    pos = lead.end() if lead else start
+    stop = min([end] + [i for i in (text.find(ch, pos, end) for ch in "。．！？\n") if i >= 0])
+    verb = _POST_VERB.search(text, pos, stop)
+    if verb is None or text[pos:stop].rstrip().endswith(("：", ":")):
+        return None  # X看着Y，反问： introduces the next quote whatever verb came first
+    rest = text[verb.end() : end].lstrip("了着道一声句")
+    if rest.startswith(("：", ":")) or (not rest.strip() and next_quote_follows):
+        return None  # it introduces the next quote
+    cands = [m for m in table.between(pos, verb.start()) if not _object(text, m)]
+    if not cands:
+        return None
+    m = cands[0]
+    if m.start == pos and all(ch in ZH_SAY_FILLER for ch in text[m.end : verb.start()]):
+        return Tag(m, _kind(m) + " after", 0.9 if m.pronoun is None else 0.75)
+    if m.start - pos > 2 and m.pronoun is not None:
+        return None
+    return _subject(text, cands, pos, verb.start(), " after (clause)")
+
+
+def _carried(text: str, table: MentionTable, sent: int) -> Tag | None:
+    """只好为难地说： has no subject: it is the one the sentence before opened with
+    (少平知道，他不可能再挡住她。), unless that sentence was someone's speech."""
+    end = sent - 1
+    while end > 0 and (text[end].isspace() or text[end] in _SENTENCE_END):
+        end -= 1
+    if end <= 0 or text[end] in "”」』":
+        return None
+    begin = max(text.rfind(ch, 0, end) for ch in _SENTENCE_END) + 1
+    cands = [m for m in table.between(begin, end + 1) if not _object(text, m)]
+    starts = [begin] + [i + 1 for i in range(begin, end) if text[i] in _CLAUSE_END]
+    for lo in starts:
+        inside = [m for m in cands if m.start >= lo]
+        if inside and _opens(text, lo, inside[0]):
+            return Tag(inside[0], _kind(inside[0]) + " before (clause)", 0.6)
+    return None
+
+
+def _kind(m: Mention) -> str:
+    return "explicit" if m.pronoun is None else "anaphoric"
+
+
+def _object(text: str, m: Mention) -> bool:
+    """雷汉义对安锁子说: a name after 对/向/跟 is whom the words are for, not who speaks;
+    so is 对下炕角抽烟的金俊山, a listener with a description in front."""
+    if m.start == 0:
+        return False
+    clause = max(text.rfind(ch, 0, m.start) for ch in _CLAUSE_END + _SENTENCE_END + "”") + 1
+    if m.role:  # 提醒女儿说, 对弟媳妇说: a role speaks only from the head of its clause
+        return not all(ch in _ROLE_LEADS for ch in text[clause : m.start])
+    if text[m.start - 1] in _OBJECT_MARKS:
+        return True
+    if text[m.start - 1] != "的":
+        return False
+    return any(ch in _GOAL_MARKS for ch in text[clause : m.start])
+
+
+def _subject(text: str, cands: list[Mention], sent: int, stop: int, where: str) -> Tag | None:
+    """The subject of the verb's clause, else of the nearest clause that opens with one."""
+    owners = [m for m in cands if not text.startswith("的", m.end)] or cands
+    bounds = [i + 1 for i in range(sent, stop) if text[i] in _CLAUSE_END]
+    starts = [sent, *bounds]
+    for n in range(len(starts) - 1, -1, -1):
+        lo = starts[n]
+        hi = starts[n + 1] if n + 1 < len(starts) else stop
+        inside = [m for m in owners if lo <= m.start < hi]
+        if not inside:
+            continue
+        described = [m for m in inside[1:] if text[m.start - 1] == "的"]
+        if inside[0].pronoun is not None and described:  # 他旁边的安锁子: the name is the head
+            inside = described
+        head = _opens(text, lo, inside[0]) or bool(described)
+        # the verb's own clause: 就听见女儿兰香在灶火圪崂里说 (but 看他一眼说 is no subject)
+        if head or (n == len(starts) - 1 and inside[0].pronoun is None):
+            return Tag(inside[0], _kind(inside[0]) + where, 0.75)
+    return _first_name(text, owners, sent, where)
+
+
+def _opens(text: str, lo: int, m: Mention) -> bool:
+    """The mention stands at the head of its clause (after at most an adverb or two)."""
+    return all(ch in _LEADS or ch.isspace() for ch in text[lo : m.start])
+
+
+def _first_name(text: str, cands: list[Mention], sent: int, where: str) -> Tag | None:
+    names = [m for m in cands if m.pronoun is None]
+    first = names[0] if names else cands[0]
+    opens_clause = first.start > 0 and text[first.start - 1] in "，,"  # 后来，他…说：
+    if first.pronoun is not None and first.start - sent > 2 and not opens_clause:
+        return None  # a pronoun deep in the clause is usually an object
+    return Tag(first, _kind(first) + where, 0.75)
