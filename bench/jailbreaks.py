@@ -85,6 +85,8 @@ GEN_SETS = (
     ("gen_fresh", ("attacks_styles_fresh.txt", "harm_en_fresh.txt", "benign_mixed_fresh.txt")),
     # Written after all tuning, measured once (no harmful-request part: "" skips it).
     ("gen_final", ("attacks_final.txt", "", "benign_final.txt")),
+    # Round 3: written before that round's tuning; measured at checkpoints only.
+    ("gen_blind", ("attacks_blind.txt", "harm_blind.txt", "benign_blind.txt")),
 )
 
 
@@ -93,6 +95,7 @@ async def generalisation(
 ) -> dict[str, Any]:
     styles, harm, mixed = (ours(n) if n else [] for n in files)
     s = await screen(mod, [t for _, t in styles], ["user"] * len(styles))
+    s_cli = await screen(mod, [t for _, t in styles], ["user"] * len(styles), CLI)
     hv = await mod.screen_many([t for _, t in harm], ["user"] * len(harm), CLI)
     h = [not v.allowed for v in hv]
     own = [bool(v.categories.get(c)) for (c, _), v in zip(harm, hv, strict=True)]
@@ -113,12 +116,14 @@ async def generalisation(
                 print(f"{key} false positive [{tag}, {where}]: {text[:100]}", file=sys.stderr)
     return {
         f"{key}_attacks_flagged": round(sum(s) / len(s), 4),
+        f"{key}_attacks_flagged_cli": round(sum(s_cli) / len(s_cli), 4),
         f"{key}_harm_flagged": round(sum(h) / len(h), 4) if h else None,
         f"{key}_harm_own_category": round(sum(own) / len(own), 4) if own else None,
         f"{key}_benign_fp_story": round(sum(m_story) / len(m_story), 4),
         f"{key}_benign_fp_cli": round(sum(m_cli) / len(m_cli), 4),
         f"{key}_attacks_by_style": rate(s, [t for t, _ in styles]),
         f"{key}_harm_by_category": rate(h, [t for t, _ in harm]),
+        f"{key}_benign_fp_story_by_kind": rate(m_story, kinds),
         f"{key}_benign_fp_cli_by_kind": rate(m_cli, kinds),
         f"{key}_n": {"attacks": len(s), "harm": len(h), "benign": len(m_story)},
     }

@@ -35,7 +35,17 @@ _PII: list[tuple[float, str, re.Pattern[str]]] = [
 ANTIBIAS_DISCOUNT = 0.75
 ANTIBIAS_DISCOUNT_2 = 0.6
 PROTECT_DISCOUNT = 0.75
-_PROTECTED = ("illegal", "violence", "harassment")
+SUPPORT_DISCOUNT = 0.6
+_STANCES = frozenset({"protect", "defend", "report", "support", "health"})
+_PROTECTED = (
+    "illegal",
+    "violence",
+    "harassment",
+    "violence/graphic",
+    "self-harm",
+    "sexual",
+    "sexual/minors",
+)
 _CARD = re.compile(r"(?<!\d)(?:\d[ -]?){13,19}(?!\d)")
 
 
@@ -91,7 +101,9 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str) -> Evi
     strong = max(ev.scores["hate"], ev.scores["harassment"]) >= 0.6
     ev.antibias = "antibias" in mods and not strong
     ev.antibias_cues = len(cues) if ev.antibias else 0
-    ev.protective = "protect" in mods and "real" not in mods
+    # Defending against a harm, caring for someone at risk, recounting it as news or
+    # history, health education: the classifiers read the topic, not the stance.
+    ev.protective = bool(mods & _STANCES) and "real" not in mods
     _combinations(ev, mods)
     _personal_data(ev, raw)
     if jb.score > 0:
@@ -99,6 +111,7 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str) -> Evi
     ev.suffix, ev.framing = jb.suffix, jb.framing
     if jb.request:
         ev.variants.append(jb.request)
+    ev.variants.extend(jb.revealed)
     ev.cjk = len(_CJK.findall(raw)) >= max(2, 0.3 * len(raw.strip()))
     ev.support = {c for c, v in ev.scores.items() if v >= 0.3}
     return ev
@@ -115,6 +128,10 @@ def _combinations(ev: Evidence, mods: set[str]) -> None:
         ev.raise_to("illegal", score, "asks for steps on a harmful topic")
     if "minor" in mods and s["sexual"] >= 0.4:
         ev.raise_to("sexual/minors", max(0.8, s["sexual"]), "sexual content with a minor")
+    if "support" in mods and "harmtopic" not in mods and "real" not in mods:
+        # "My friend says she wants to die, how do I help her": the words of the crisis
+        # are there, the request is for care. A method (pills, a rope) voids the discount.
+        s["self-harm"] *= SUPPORT_DISCOUNT
     if "real" in mods:
         for cat in ("violence", "illegal", "self-harm"):
             if s[cat] >= 0.3:

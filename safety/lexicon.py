@@ -78,6 +78,9 @@ class Lexicon:
         self._auto.make_automaton()
         self.max_key = max((len(k) for k in keys), default=0)
         self.size = len(keys)
+        # The English words the keys are made of: enough to fill a masked letter
+        # ("m_ke a b_mb") where it matters, i.e. where it would complete a key.
+        self.words = frozenset(w for k in keys if k.isascii() for w in k.split() if len(w) > 2)
 
     @classmethod
     def load(cls, path: Path | None = None) -> Lexicon:

@@ -125,7 +125,7 @@ class LayeredModerator:
     def hot(self, text: str, *, role: Role = "user") -> tuple[Normalized, evidence.Evidence]:
         norm = normalize(text)
         # The character's own text is not screened for attacks on the character.
-        jb = scan(text, norm.clean) if role == "user" else JailbreakSignal()
+        jb = scan(text, norm.clean, self.lexicon.words) if role == "user" else JailbreakSignal()
         ev = evidence.lexical(self.lexicon.find(norm.compact), norm.compact, jb, text)
         for hidden in jb.decoded:
             self._merge_hidden(ev, hidden)

@@ -107,6 +107,12 @@ def compact_key(term: str) -> str:
     return normalize(term).compact
 
 
+def deleeted(clean: str) -> str:
+    """``clean`` with leetspeak mapped back (same length): for the classifiers, which
+    read words, not the compact form."""
+    return _deleet(clean)
+
+
 def _deleet(s: str) -> str:
     """Map leetspeak back inside words that also have Latin letters (length-preserving)."""
     if not any(c in _LEET or c in _LEET_INNER for c in s):

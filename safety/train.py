@@ -38,6 +38,8 @@ CHUNK = 640
 EMBED_HEADS = (*CATEGORIES, "offensive", "unsafe")
 NGRAM_HEADS = ("offensive", "unsafe")
 Arr = np.ndarray[Any, Any]
+# contrast.txt: the same structures with harmless and harmful fillers (round 3)
+TEMPLATE_FILES = ("templates.txt", "contrast.txt")
 NOVEL_SENTENCES = 1000  # per language
 CHAT_TURNS = 800  # per language
 KNN_DIMS = 96
@@ -83,27 +85,41 @@ def load_seeds() -> Corpus:
 
 
 def load_templates(fills: int = 8) -> Corpus:
-    """Expand ``seeds/templates.txt``: each template with ``fills`` random slot fillings."""
-    text = resources.files("safety.data").joinpath("seeds", "templates.txt").read_text("utf-8")
-    slots: dict[str, list[str]] = {}
+    """Expand the template files: ``labels|template`` lines get ``fills`` random slot
+    fillings, ``labels*N|template`` lines get N (contrast pairs need more than 8)."""
     corpus = Corpus()
     rng = np.random.RandomState(3)
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        if line.startswith("@"):
-            name, _, values = line[1:].partition("=")
-            slots[name] = values.split("|")
-            continue
-        labels, _, template = line.partition("|")
-        names = re.findall(r"\{(\w+)\}", template)
-        for _ in range(fills):
-            filled = template
-            for name in names:
-                filled = filled.replace("{" + name + "}", str(rng.choice(slots[name])), 1)
-            corpus.texts.append(normalize(filled).clean)
-            corpus.labels.append(frozenset() if labels == "-" else frozenset(labels.split(",")))
+    for name in TEMPLATE_FILES:
+        text = resources.files("safety.data").joinpath("seeds", name).read_text("utf-8")
+        slots: dict[str, list[str]] = {}
+        for line in text.splitlines():
+            if not line.strip() or line.startswith("#"):
+                continue
+            if line.startswith("@"):
+                key, _, values = line[1:].partition("=")
+                slots[key] = values.split("|")
+                continue
+            head, _, template = line.partition("|")
+            labels, _, count = head.partition("*")
+            tags = frozenset() if labels == "-" else frozenset(labels.split(","))
+            for filled in _fill(template, slots, int(count or fills), rng):
+                corpus.texts.append(normalize(filled).clean)
+                corpus.labels.append(tags)
     return corpus
+
+
+def _fill(template: str, slots: dict[str, list[str]], n: int, rng: Any) -> list[str]:
+    """``n`` distinct fillings (fewer when the slots cannot make that many)."""
+    names = re.findall(r"\{(\w+)\}", template)
+    out: dict[str, None] = {}
+    for _ in range(n * 3):
+        filled = template
+        for name in names:
+            filled = filled.replace("{" + name + "}", str(rng.choice(slots[name])), 1)
+        out[filled] = None
+        if len(out) >= n:
+            break
+    return list(out)
 
 
 def load_chat_sentences(data: Path | None, per_lang: int) -> list[str]:
