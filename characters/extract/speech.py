@@ -91,16 +91,19 @@ def tag_after_en(text: str, start: int, end: int, table: MentionTable) -> Tag | 
 def _loose_after(
     text: str, start: int, end: int, table: MentionTable, first: Mention | None
 ) -> Tag | None:
-    """ "…," sneered Oakley / "…," Brenda confided: a quote ending in a comma asks for a
-    tag, so a verb we do not list next to a name is one (the ranker weighs it apart)."""
-    if start < 2 or text[start - 2] not in ",—-":
-        return None
+    """ "…," sneered Oakley / "…," Brenda confided: a quote ending in a comma (or ? or !)
+    asks for a tag, so a verb we do not list next to a name is one (the ranker weighs it
+    apart)."""
+    if start < 2 or text[start - 2] not in ",—-?!":
+        return None  # ("…?" interposed Bates: a lower-case verb after ? or ! continues it)
     verb = _EN_ANY_VERB_INVERTED.match(text, start, end)
     if verb is not None:
         m = table.at(verb.end())
         if m is not None and (m.pronoun is None or not m.role):
             return Tag(m, _kind(m) + " after (loose)", 0.7)
-    if first is not None and _EN_ANY_VERB_AFTER.match(text, first.end, end):
+    # after ? or ! "Tom looked up." may be a new sentence about the listener
+    comma = text[start - 2] not in "?!"
+    if comma and first is not None and _EN_ANY_VERB_AFTER.match(text, first.end, end):
         return Tag(first, _kind(first) + " after (loose)", 0.7)
     return None
 

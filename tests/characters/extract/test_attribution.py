@@ -144,3 +144,10 @@ def test_en_narrators_i_and_an_earlier_vocative_make_candidates() -> None:
     assert last["Clara"]["addressed_recent"] > 0  # named two turns back, not by the last turn
     zh = analyse("青石道：“走吧。”\n“好。”", "zh", entities=list(ZH_PEOPLE))
     assert not any("narrator_para" in f or "conv_earlier" in f for f in _features(zh, 1).values())
+
+
+def test_en_unlisted_verb_after_a_question_is_a_tag() -> None:
+    people = roster(("Tom Reed", [], "m"), ("Ada Lane", [], "f"), ("Bea Holt", [], "f"))
+    text = '"Are you cold?" said Ada Lane.\n\n"No," said Bea Holt.\n\n"Cold?" scoffed Tom Reed.'
+    got = [s for _, s in speakers(analyse(text, "en", entities=people))]
+    assert got == ["Ada Lane", "Bea Holt", "Tom Reed"]  # not Ada again by turn-taking
