@@ -31,6 +31,8 @@ _CLAUSE_END = "，,；;"
 # a name right after these is acted on: 对他说, 回答金俊山, 告诉她, 看着少平
 _OBJECT_MARKS = set("对向跟朝冲给问叫和同把被让答诉着")
 _GOAL_MARKS = "对向跟朝冲给"  # 对下炕角抽烟的金俊山说: the listener, described first
+_BREAKS = _CLAUSE_END + _SENTENCE_END + "”"
+_REACH = 200  # characters searched back for a clause or sentence start (never the whole book)
 # what may stand before a clause's subject: 就他…, 这时她…
 _LEADS = set("就也又便才却都还只这时然后接着随即")
 _ROLE_LEADS = _LEADS | set("他她的那个一两老小大 \n")  # 他父亲, 这女人, 她的丈夫
@@ -84,7 +86,8 @@ def _carried(text: str, table: MentionTable, sent: int) -> Tag | None:
         end -= 1
     if end <= 0 or text[end] in "”」』":
         return None
-    begin = max(text.rfind(ch, 0, end) for ch in _SENTENCE_END) + 1
+    floor = max(0, end - _REACH)
+    begin = max(floor, max(text.rfind(ch, floor, end) for ch in _SENTENCE_END) + 1)
     cands = [m for m in table.between(begin, end + 1) if not _object(text, m)]
     starts = [begin] + [i + 1 for i in range(begin, end) if text[i] in _CLAUSE_END]
     for lo in starts:
@@ -103,7 +106,8 @@ def _object(text: str, m: Mention) -> bool:
     so is 对下炕角抽烟的金俊山, a listener with a description in front."""
     if m.start == 0:
         return False
-    clause = max(text.rfind(ch, 0, m.start) for ch in _CLAUSE_END + _SENTENCE_END + "”") + 1
+    floor = max(0, m.start - _REACH)
+    clause = max(floor, max(text.rfind(ch, floor, m.start) for ch in _BREAKS) + 1)
     if m.role:  # 提醒女儿说, 对弟媳妇说: a role speaks only from the head of its clause
         return not all(ch in _ROLE_LEADS for ch in text[clause : m.start])
     if text[m.start - 1] in _OBJECT_MARKS:
