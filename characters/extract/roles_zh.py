@@ -1,6 +1,6 @@
 """Role nouns that stand for a person in Chinese narration: 妻子, 老汉, 那人.
 
-女儿立刻给父亲解释说： names its speaker only by a role. Like 他/她 such a noun is an
+女儿低声说： names its speaker only by a role. Like 他/她 such a noun is an
 unresolved reference whose sex is known (妻子 f, 老汉 m) or not (孩子, 那人: "x");
 attribution resolves it in context. Roles that are a roster alias (奶奶 for the
 grandmother of a book) stay names: a name always wins over a role on the same span.

@@ -1,9 +1,9 @@
 """Chinese speech tags: 行者笑道：“…”, 那大圣闻言，急回头道：“…”, “…”润生说。
 
 The speaker is the subject of the clause that holds the speech verb. Chinese drops
-a subject that the sentence already has (他崇拜地看着田福堂，说：), so when the verb's
+a subject that the sentence already has (他笑着看了如烟一眼，说：), so when the verb's
 own clause names nobody, the nearest earlier clause that opens with a person gives
-it. Names that are objects (对他说, 看着田福堂, 回答金俊山) or owners (金俊文的老婆)
+it. Names that are objects (对他说, 看着如烟, 回答老张头) or owners (老张头的女儿)
 are never the speaker.
 """
 
@@ -22,15 +22,15 @@ _POST_VERB = re.compile(
     + ")"
 )
 _TAIL = re.compile(rf"(?:{_SAY})[了着]?(?:一声|一句|起来|道)?[：:，,]?\s*$")
-# 玉亭问他哥：, 田福军问他： — verbs that take the listener after them, before the colon
+# 青石问他师父：, 如烟问他： — verbs that take the listener after them, before the colon
 _ASKS = "询问|追问|反问|质问|问|告诉|嘱咐|叮嘱|吩咐|提醒|安慰|央求|命令|招呼|回答|责备|埋怨|训斥"
 _TAIL_LISTENER = re.compile(rf"(?:{_ASKS})[^，。！？：:\n“”]{{1,10}}[：:]\s*$")
 _POST_HEAD = re.compile(r"[\s，。！？、…—,.!?]*")
 _SENTENCE_END = "。．！？!?\n"
 _CLAUSE_END = "，,；;"
-# a name right after these is acted on: 对他说, 回答金俊山, 告诉她, 看着少平
+# a name right after these is acted on: 对他说, 回答老张头, 告诉她, 看着青石
 _OBJECT_MARKS = set("对向跟朝冲给问叫和同把被让答诉着")
-_GOAL_MARKS = "对向跟朝冲给"  # 对下炕角抽烟的金俊山说: the listener, described first
+_GOAL_MARKS = "对向跟朝冲给"  # 对坐在门口抽烟的老张头说: the listener, described first
 _BREAKS = _CLAUSE_END + _SENTENCE_END + "”"
 _REACH = 200  # characters searched back for a clause or sentence start (never the whole book)
 # what may stand before a clause's subject: 就他…, 这时她…
@@ -80,7 +80,7 @@ def tag_after_zh(
 
 def _carried(text: str, table: MentionTable, sent: int) -> Tag | None:
     """只好为难地说： has no subject: it is the one the sentence before opened with
-    (少平知道，他不可能再挡住她。), unless that sentence was someone's speech."""
+    (青石知道，他拦不住她。), unless that sentence was someone's speech."""
     end = sent - 1
     while end > 0 and (text[end].isspace() or text[end] in _SENTENCE_END):
         end -= 1
@@ -102,8 +102,8 @@ def _kind(m: Mention) -> str:
 
 
 def _object(text: str, m: Mention) -> bool:
-    """雷汉义对安锁子说: a name after 对/向/跟 is whom the words are for, not who speaks;
-    so is 对下炕角抽烟的金俊山, a listener with a description in front."""
+    """老张头对青石说: a name after 对/向/跟 is whom the words are for, not who speaks;
+    so is 对坐在门口抽烟的老张头, a listener with a description in front."""
     if m.start == 0:
         return False
     floor = max(0, m.start - _REACH)
@@ -129,10 +129,10 @@ def _subject(text: str, cands: list[Mention], sent: int, stop: int, where: str) 
         if not inside:
             continue
         described = [m for m in inside[1:] if text[m.start - 1] == "的"]
-        if inside[0].pronoun is not None and described:  # 他旁边的安锁子: the name is the head
+        if inside[0].pronoun is not None and described:  # 他身边的老张头: the name is the head
             inside = described
         head = _opens(text, lo, inside[0]) or bool(described)
-        # the verb's own clause: 就听见女儿兰香在灶火圪崂里说 (but 看他一眼说 is no subject)
+        # the verb's own clause: 就听见如烟在院里说 (but 看他一眼说 is no subject)
         if head or (n == len(starts) - 1 and inside[0].pronoun is None):
             return Tag(inside[0], _kind(inside[0]) + where, 0.75)
     return _first_name(text, owners, sent, where)
