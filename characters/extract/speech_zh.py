@@ -30,6 +30,7 @@ _SENTENCE_END = "。．！？!?\n"
 _CLAUSE_END = "，,；;"
 # a name right after these is acted on: 对他说, 回答老张头, 告诉她, 看着青石
 _OBJECT_MARKS = set("对向跟朝冲给问叫和同把被让答诉着")
+_HEARING = re.compile("|".join(w[::-1] for w in ("听见", "听到", "只听", "忽听")))
 _GOAL_MARKS = "对向跟朝冲给"  # 对坐在门口抽烟的老张头说: the listener, described first
 _BREAKS = _CLAUSE_END + _SENTENCE_END + "”"
 _REACH = 200  # characters searched back for a clause or sentence start (never the whole book)
@@ -45,7 +46,7 @@ def tag_before_zh(text: str, start: int, end: int, table: MentionTable) -> Tag |
         return None
     verb = tail.start()
     sent = max(start, max(text.rfind(ch, start, verb) for ch in _SENTENCE_END) + 1)
-    cands = [m for m in table.between(sent, verb) if not _object(text, m)]
+    cands = _heard(text, table, sent, verb)
     if not cands:
         return _carried(text, table, sent)
     last = cands[-1]
@@ -67,14 +68,14 @@ def tag_after_zh(
     rest = text[verb.end() : end].lstrip("了着道一声句")
     if rest.startswith(("：", ":")) or (not rest.strip() and next_quote_follows):
         return None  # it introduces the next quote
-    cands = [m for m in table.between(pos, verb.start()) if not _object(text, m)]
+    cands = _heard(text, table, pos, verb.start())
     if not cands:
         return None
     m = cands[0]
     if m.start == pos and all(ch in ZH_SAY_FILLER for ch in text[m.end : verb.start()]):
         return Tag(m, _kind(m) + " after", 0.9 if m.pronoun is None else 0.75)
-    if m.start - pos > 2 and m.pronoun is not None:
-        return None
+    if m.start - pos > 2 and m.pronoun is not None and not m.role:
+        return None  # a pronoun deep in the clause is an object (roles there were heard)
     return _subject(text, cands, pos, verb.start(), " after (clause)")
 
 
@@ -95,6 +96,19 @@ def _carried(text: str, table: MentionTable, sent: int) -> Tag | None:
         if inside and _opens(text, lo, inside[0]):
             return Tag(inside[0], _kind(inside[0]) + " before (clause)", 0.6)
     return None
+
+
+def _heard(text: str, table: MentionTable, start: int, verb: int) -> list[Mention]:
+    """The people who may be the tag's subject. 他听见妻子在说话 / 只听老张头说: the one
+    heard speaks, not the one hearing (他听到这话，说： names no one heard: he speaks)."""
+    near = table.between(start, verb)
+    cands = [m for m in near if not _object(text, m)]
+    found = _HEARING.search(text[start:verb][::-1])
+    if found is None:
+        return cands
+    after = verb - found.start()  # a role right after 听见 is heard, not acted on
+    heard = [m for m in near if m.start >= after and (m.role or not _object(text, m))]
+    return heard or cands
 
 
 def _kind(m: Mention) -> str:
@@ -147,6 +161,6 @@ def _first_name(text: str, cands: list[Mention], sent: int, where: str) -> Tag |
     names = [m for m in cands if m.pronoun is None]
     first = names[0] if names else cands[0]
     opens_clause = first.start > 0 and text[first.start - 1] in "，,"  # 后来，他…说：
-    if first.pronoun is not None and first.start - sent > 2 and not opens_clause:
+    if first.pronoun is not None and not first.role and first.start - sent > 2 and not opens_clause:
         return None  # a pronoun deep in the clause is usually an object
     return Tag(first, _kind(first) + where, 0.75)
