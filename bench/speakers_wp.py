@@ -139,9 +139,9 @@ def examples(
     roster: list[Entity],
     known: dict[tuple[str, str, str], str] | None = None,
 ) -> list[tuple[np.ndarray, int]]:
-    """One candidate group per centre quote. With ``known``, earlier turns are read with
-    their annotated speakers (teacher forcing), so turn-taking weights are learned from
-    true alternation rather than from our own noisy decisions."""
+    """One candidate group per centre quote. With ``known``, the turns before and after
+    it are read with their annotated speakers (teacher forcing), so turn-taking weights
+    are learned from true alternation rather than from our own noisy decisions."""
     groups = []
     # turns no other window annotates are read with the hand-set rules' decisions, so the
     # fit depends on the data alone, not on the weights it is about to replace
