@@ -1,4 +1,4 @@
-"""Chinese quote marks that are not speech: “南洋女人”, “咯咯”地笑, “家丑不可外扬”的古训.
+"""Chinese quote marks that are not speech: “青锋”剑, “咯咯”地笑, “远亲不如近邻”的老话.
 
 Chinese prose puts terms, nicknames, sounds and sayings in the same “” as speech.
 Taken for turns they break up an exchange (a phantom speaker between A and B) and

@@ -351,7 +351,7 @@ def _future(scene: Scene, units: list[Utterance], k: int, add: Add) -> list[tupl
             break
         tag = units[j].tag
         if tag is None or (ahead == 1 and shared_tag(units, k, j)):
-            continue  # “不！”\n少安喊叫说，“…”: one tag for both quotes is no turn change
+            continue  # “不！”\n青石摇头说，“…”: one tag for both quotes is no turn change
         if tag.mention.pronoun is None:
             add(tag.mention.entity, f"next{ahead}_tag")
         elif tag.mention.pronoun and ahead <= 2:

@@ -1,6 +1,6 @@
 """Role nouns that stand for a person in Chinese narration: 妻子, 老汉, 那人.
 
-女儿立刻给父亲解释说： names its speaker only by a role. Like 他/她 such a noun is an
+女儿低声说： names its speaker only by a role. Like 他/她 such a noun is an
 unresolved reference whose sex is known (妻子 f, 老汉 m) or not (孩子, 那人: "x");
 attribution resolves it in context. Roles that are a roster alias (奶奶 for the
 grandmother of a book) stay names: a name always wins over a role on the same span.
@@ -22,9 +22,8 @@ _MALE = (
     "大伯 舅舅 爷爷 老爷子 男子 男生"
 ).split()
 _ANY = "孩子 那人 此人 对方 老人 客人 年轻人 来人".split()
-ROLE_SEX: dict[str, Reference] = (
-    {w: "x" for w in _ANY} | {w: "f" for w in _FEMALE} | {w: "m" for w in _MALE}
-)
+_SEXES: tuple[tuple[list[str], Reference], ...] = ((_ANY, "x"), (_FEMALE, "f"), (_MALE, "m"))
+ROLE_SEX: dict[str, Reference] = {w: sex for words, sex in _SEXES for w in words}
 _ROLE = re.compile(
     "(" + "|".join(sorted(ROLE_SEX, key=len, reverse=True)) + ")(?!们)"
 )  # 孩子们 is a group, not a speaker

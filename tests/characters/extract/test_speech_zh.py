@@ -59,3 +59,8 @@ def test_lines_that_end_sentences_are_paragraphs_even_after_a_blank_line() -> No
 def test_a_tag_without_a_subject_takes_the_one_of_the_sentence_before() -> None:
     text = "青石知道，他拦不住如烟了。\n只好叹口气说：\n“那你去吧。”"
     assert who(text) == ["林青石"]
+
+
+def test_the_one_heard_speaks_not_the_one_hearing() -> None:
+    assert who("青石闭着眼。\n“你睡吧。”\n他听见如烟在说话。") == ["柳如烟"]
+    assert who("如烟走进屋里。\n“你睡吧。”\n老张头听见女儿在说话。") == ["柳如烟"]
