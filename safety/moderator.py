@@ -39,6 +39,12 @@ DeepMode = Literal["sync", "overlap", "off"]
 GREY = 0.25
 UNSAFE_GREY = 0.35
 STORY_MARGIN = 0.1
+# Without a story (the batch CLI) a hunch is judged on its own, but one that no labelled
+# seed nearby shares is the seed-trained heads extrapolating: it must clear a smaller
+# margin. Hate and harassment also come from the offensive heads, trained on COLD
+# itself, where our seeds' neighbourhood says nothing (COLD dev macro-F1 -0.01 with it).
+LONE_MARGIN = 0.1
+_OWN_DATA = frozenset({"hate", "harassment"})
 # A streamed clause waiting for an embedding pauses the reply: only when it is quick.
 CLAUSE_BUDGET_S = 0.05
 MAX_AUDIT_BACKLOG = 256
@@ -227,6 +233,10 @@ class LayeredModerator:
             for cat in set(bars) - ev.support:
                 near = ev.neighbours.get(cat, 1.0)
                 bars[cat] += STORY_MARGIN if near >= KNN_SHARE else OFF
+        else:
+            for cat in set(bars) - ev.support - _OWN_DATA:
+                if ev.neighbours.get(cat, 1.0) == 0.0:
+                    bars[cat] += LONE_MARGIN
         cats = {c: ev.scores[c] >= bars[c] for c in ev.scores}
         reason = "; ".join(f"{c}: {ev.reasons.get(c, '')}" for c, hit in cats.items() if hit)
         scores = {c: round(s, 4) for c, s in ev.scores.items()}
