@@ -44,6 +44,7 @@ STORY_MARGIN = 0.1
 # margin. Hate and harassment also come from the offensive heads, trained on COLD
 # itself, where our seeds' neighbourhood says nothing (COLD dev macro-F1 -0.01 with it).
 LONE_MARGIN = 0.1
+CLI_MARGIN = 0.0
 _OWN_DATA = frozenset({"hate", "harassment"})
 # A streamed clause waiting for an embedding pauses the reply: only when it is quick.
 CLAUSE_BUDGET_S = 0.05
@@ -235,8 +236,8 @@ class LayeredModerator:
                 bars[cat] += STORY_MARGIN if near >= KNN_SHARE else OFF
         else:
             for cat in set(bars) - ev.support - _OWN_DATA:
-                if ev.neighbours.get(cat, 1.0) == 0.0:
-                    bars[cat] += LONE_MARGIN
+                lone = ev.neighbours.get(cat, 1.0) == 0.0
+                bars[cat] += CLI_MARGIN + (LONE_MARGIN if lone else 0.0)
         cats = {c: ev.scores[c] >= bars[c] for c in ev.scores}
         reason = "; ".join(f"{c}: {ev.reasons.get(c, '')}" for c, hit in cats.items() if hit)
         scores = {c: round(s, 4) for c, s in ev.scores.items()}
