@@ -39,12 +39,12 @@ DeepMode = Literal["sync", "overlap", "off"]
 GREY = 0.25
 UNSAFE_GREY = 0.35
 STORY_MARGIN = 0.1
-# Without a story (the batch CLI) a hunch is judged on its own, but one that no labelled
-# seed nearby shares is the seed-trained heads extrapolating: it must clear a smaller
-# margin. Hate and harassment also come from the offensive heads, trained on COLD
-# itself, where our seeds' neighbourhood says nothing (COLD dev macro-F1 -0.01 with it).
+# Without a story (the batch CLI) a hunch is judged on its own, but one that fewer than
+# two of the five nearest labelled seeds share is the seed-trained heads extrapolating: it
+# must clear a smaller margin than in a story (where it is not enough at all). In Chinese,
+# hate and harassment also come from the offensive heads, trained on COLD itself, where
+# our seeds' neighbourhood says nothing (COLD dev macro-F1 -0.01 with the margin there).
 LONE_MARGIN = 0.1
-CLI_MARGIN = 0.0
 _OWN_DATA = frozenset({"hate", "harassment"})
 # A streamed clause waiting for an embedding pauses the reply: only when it is quick.
 CLAUSE_BUDGET_S = 0.05
@@ -235,9 +235,12 @@ class LayeredModerator:
                 near = ev.neighbours.get(cat, 1.0)
                 bars[cat] += STORY_MARGIN if near >= KNN_SHARE else OFF
         else:
-            for cat in set(bars) - ev.support - _OWN_DATA:
-                lone = ev.neighbours.get(cat, 1.0) == 0.0
-                bars[cat] += CLI_MARGIN + (LONE_MARGIN if lone else 0.0)
+            # The offensive heads only read Chinese; elsewhere hate and harassment are
+            # the seed-trained heads' hunches like any other.
+            own = _OWN_DATA if ev.cjk else frozenset()
+            for cat in set(bars) - ev.support - own:
+                if ev.neighbours.get(cat, 1.0) < KNN_SHARE:
+                    bars[cat] += LONE_MARGIN
         cats = {c: ev.scores[c] >= bars[c] for c in ev.scores}
         reason = "; ".join(f"{c}: {ev.reasons.get(c, '')}" for c, hit in cats.items() if hit)
         scores = {c: round(s, 4) for c, s in ev.scores.items()}
