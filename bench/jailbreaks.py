@@ -20,6 +20,8 @@ statements by category, screened as ``roleplay moderate`` does: no work or card)
 anti-bias statements; false positives both inside a story and on the CLI path). That set
 guided the generalisation pass after its first measurement; ``*_fresh.txt`` (the
 ``gen_fresh_*`` keys) were written after the pass and never used for tuning.
+``*_blind.txt`` (``gen_blind_*``) were written before round 3 and are never tuned on:
+attacks are screened in a story and on the bare CLI path, benign turns by kind.
 Last line: ``{"flagged", "benign_false_positive", "heldout_flagged", ..., "gen_*"}``.
 """
 

@@ -73,7 +73,7 @@ def split_payloads(clean: str, vocab: Collection[str] = ()) -> list[str]:
     # Cheap gates first: this runs on every reader message and the regexes backtrack.
     if "+" in clean:
         out += _joined(_PLUSSED, clean, " ")
-    if sum(clean.count(q) for q in "\"“「'") >= 6:
+    if sum(clean.count(q) for q in "\"“”「」'") >= 6:
         out += _joined(_QUOTED_RUN, clean, "")
     if clean.count(" / ") >= 2:
         for m in _SLASHED.finditer(clean):

@@ -39,6 +39,13 @@ DeepMode = Literal["sync", "overlap", "off"]
 GREY = 0.25
 UNSAFE_GREY = 0.35
 STORY_MARGIN = 0.1
+# Without a story (the batch CLI) a hunch is judged on its own, but one that fewer than
+# two of the five nearest labelled seeds share is the seed-trained heads extrapolating: it
+# must clear a smaller margin than in a story (where it is not enough at all). In Chinese,
+# hate and harassment also come from the offensive heads, trained on COLD itself, where
+# our seeds' neighbourhood says nothing (COLD dev macro-F1 -0.01 with the margin there).
+LONE_MARGIN = 0.1
+_OWN_DATA = frozenset({"hate", "harassment"})
 # A streamed clause held for its embedding delays what the reader sees: only when quick.
 CLAUSE_BUDGET_S = 0.05
 MAX_AUDIT_BACKLOG = 256
@@ -238,6 +245,13 @@ class LayeredModerator:
             for cat in set(bars) - ev.support:
                 near = ev.neighbours.get(cat, 1.0)
                 bars[cat] += STORY_MARGIN if near >= KNN_SHARE else OFF
+        else:
+            # The offensive heads only read Chinese; elsewhere hate and harassment are
+            # the seed-trained heads' hunches like any other.
+            own = _OWN_DATA if ev.cjk else frozenset()
+            for cat in set(bars) - ev.support - own:
+                if ev.neighbours.get(cat, 1.0) < KNN_SHARE:
+                    bars[cat] += LONE_MARGIN
         cats = {c: ev.scores[c] >= bars[c] for c in ev.scores}
         reason = "; ".join(f"{c}: {ev.reasons.get(c, '')}" for c, hit in cats.items() if hit)
         scores = {c: round(s, 4) for c, s in ev.scores.items()}

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression  # type: ignore[import-untyped]
-from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]
+from sklearn.model_selection import StratifiedGroupKFold  # type: ignore[import-untyped]
 
 from safety.base import CATEGORIES
 from safety.embedder import E5Embedder
@@ -46,12 +46,44 @@ KNN_DIMS = 96
 KNN_SAFE = 1500
 SEED_C = 0.05  # chosen by 5-fold CV on the seeds (AUPRC per category)
 OFFENSIVE_C = 0.1
+# Recall weight of the category heads' decision points. F1 put most bars at the top of
+# the grid once the contrast templates were in; F2 cost ~4 points of benign FP on the
+# CLI path for 0.5 of recall (measured on the gen/gen_fresh sets, round 3).
+RECALL_BETA = 1.5
+# The contrast templates' weight in the offensive heads (hand-written seeds: 3): at 3 COLD
+# dev macro-F1 fell 0.895 -> 0.869; at 0 the anti-bias lines teach those heads nothing.
+CONTRAST_OFFENSIVE_WEIGHT = 1.0
 
 
 @dataclass
 class Corpus:
     texts: list[str] = field(default_factory=list)
     labels: list[frozenset[str]] = field(default_factory=list)
+    # Texts that share a group come from one template line: cross-validation keeps them
+    # in one fold, or the thresholds would learn the template rather than the intent.
+    groups: list[int] = field(default_factory=list)
+    # Contrast templates teach the category heads; the offensive heads learn COLD's notion
+    # of offence, which hundreds of templated lines at seed weight would drown (dev
+    # macro-F1 0.895 -> 0.869 when they were in).
+    contrast: list[bool] = field(default_factory=list)
+
+    @property
+    def offensive_weight(self) -> Arr:
+        flags = self.contrast or [False] * len(self.texts)
+        return np.array([CONTRAST_OFFENSIVE_WEIGHT if c else 3.0 for c in flags])
+
+    def extend(self, other: Corpus) -> Corpus:
+        start = max(self.groups, default=-1) + 1
+        own = self.groups or list(range(len(self.texts)))
+        theirs = other.groups or list(range(len(other.texts)))
+        mine = self.contrast or [False] * len(self.texts)
+        their = other.contrast or [False] * len(other.texts)
+        return Corpus(
+            self.texts + other.texts,
+            self.labels + other.labels,
+            own + [start + g for g in theirs],
+            mine + their,
+        )
 
     @property
     def unsafe(self) -> Arr:
@@ -102,9 +134,12 @@ def load_templates(fills: int = 8) -> Corpus:
             head, _, template = line.partition("|")
             labels, _, count = head.partition("*")
             tags = frozenset() if labels == "-" else frozenset(labels.split(","))
+            group = len(set(corpus.groups))
             for filled in _fill(template, slots, int(count or fills), rng):
                 corpus.texts.append(normalize(filled).clean)
                 corpus.labels.append(tags)
+                corpus.groups.append(group)
+                corpus.contrast.append(name == "contrast.txt")
     return corpus
 
 
@@ -184,6 +219,18 @@ def best_threshold(y: Arr, p: Arr, lo: float, hi: float) -> float:
     return float(grid[int(np.argmax(scores))])
 
 
+def recall_threshold(y: Arr, p: Arr, lo: float, hi: float) -> float:
+    """The category heads' decision point: F-beta of the harmful class. Precision has other
+    guards downstream (the story margin, the neighbour check, stance discounts), while a
+    harm the head does not raise is lost for good; macro-F1 on the seeds, where the safe
+    class is as large as the templates make it, put the bars at the top of the grid."""
+    from sklearn.metrics import fbeta_score
+
+    grid = np.linspace(lo, hi, 41)
+    scores = [fbeta_score(y, p >= t, beta=RECALL_BETA, zero_division=0) for t in grid]
+    return float(grid[int(np.argmax(scores))])
+
+
 def seed_cv_thresholds(x: Arr, seeds: Corpus) -> dict[str, float]:
     """Per-category thresholds from 5-fold predictions on the seeds (never on test data)."""
     out = {}
@@ -193,9 +240,10 @@ def seed_cv_thresholds(x: Arr, seeds: Corpus) -> dict[str, float]:
         harm = seeds.harmful.astype(bool)
         y = np.array([cat in t for t in seeds.labels]) if cat != "unsafe" else harm
         p = np.zeros(len(y))
-        for tr, te in StratifiedKFold(5, shuffle=True, random_state=0).split(x, y):
+        folds = StratifiedGroupKFold(5, shuffle=True, random_state=0)
+        for tr, te in folds.split(x, y, seeds.groups or None):
             p[te] = fit_lr(x[tr], y[tr], SEED_C).predict_proba(x[te])[:, 1]
-        out[cat] = best_threshold(y.astype(int), p, 0.3, 0.85)
+        out[cat] = recall_threshold(y.astype(int), p, 0.3, 0.85)
     return out
 
 
@@ -246,9 +294,10 @@ def _train_ngram(seeds: Corpus, cold: list[str], cold_y: Arr, held: Arr) -> Ngra
     base = cold_y[~held]
     # Seeds are few but ours and precise: weigh them up against thousands of COLD rows.
     w = np.concatenate([np.ones(len(base)), np.full(len(seeds.texts), 3.0)])
+    w_off = np.concatenate([np.ones(len(base)), seeds.offensive_weight])
     heads = []
-    for seed_y in (seeds.offensive, seeds.unsafe):  # NGRAM_HEADS order
-        lr = fit_lr(x, np.concatenate([base, seed_y]), 8.0, w)
+    for seed_y, sw in ((seeds.offensive, w_off), (seeds.unsafe, w)):  # NGRAM_HEADS order
+        lr = fit_lr(x, np.concatenate([base, seed_y]), 8.0, sw)
         heads.append((lr.coef_[0].astype(np.float32), float(lr.intercept_[0])))
     weights = np.stack([h[0] for h in heads], axis=1)
     bias = np.array([h[1] for h in heads], np.float32)
@@ -270,7 +319,7 @@ def _train_embed(seeds: Corpus, seed_x: Arr, cold_x: Arr, cold_y: Arr, held: Arr
         cols.append(fit_lr(x, y, SEED_C))
     x_off = (np.concatenate([cold_x[fit], seed_x]) - mu) / sd
     y_off = np.concatenate([cold_y[fit], seeds.offensive])
-    w_off = np.concatenate([np.ones(int(fit.sum())), np.full(len(seed_x), 3.0)])
+    w_off = np.concatenate([np.ones(int(fit.sum())), seeds.offensive_weight])
     cols.append(fit_lr(x_off, y_off, OFFENSIVE_C, w_off))
     # Any category at all: ~10x the positives of one head, so it generalises further;
     # it only ever counts together with an evasion device (see evidence.wrapped_request).
@@ -327,10 +376,10 @@ def train(data: Path | None, cache: Path, limit: int, out: Path) -> Models:
     seed_x = _cached_embeddings("seeds", seeds.texts, cache, emb)
     more = load_templates()
     seed_x = np.concatenate([seed_x, _cached_embeddings("templates", more.texts, cache, emb)])
-    seeds = Corpus(seeds.texts + more.texts, seeds.labels + more.labels)
+    seeds = seeds.extend(more)
     novels = load_novel_sentences(data, NOVEL_SENTENCES) + load_chat_sentences(data, CHAT_TURNS)
     novel_x = _cached_embeddings("novels", novels, cache, emb)
-    seeds = Corpus(seeds.texts + novels, seeds.labels + [frozenset()] * len(novels))
+    seeds = seeds.extend(Corpus(novels, [frozenset()] * len(novels)))
     seed_x = np.concatenate([seed_x, novel_x])
     cold_path = data / "cold" / "train.csv" if data else None
     if cold_path is None or not cold_path.exists():
@@ -365,7 +414,9 @@ def main(argv: list[str] | None = None) -> int:
         "--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data"
     )
     ap.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "roleplay-safety")
-    ap.add_argument("--embed-limit", type=int, default=8000)
+    # 3200 COLD rows is what the shipped file was trained with (COLD dev figures in
+    # docs/safety.md); more rows cost embedding time and move the offensive head little.
+    ap.add_argument("--embed-limit", type=int, default=3200)
     ap.add_argument(
         "--out", type=Path, default=Path(__file__).resolve().parent / "data" / "model.npz"
     )
