@@ -108,6 +108,9 @@ class CharacterCard(BaseModel):
     _source_spec: CardSpec = PrivateAttr("v3")
     _ignored_keys: list[str] = PrivateAttr(default_factory=list)
     _avatar_png: bytes | None = PrivateAttr(None)
+    # (the raw extension it was parsed from, the parsed view): every turn reads card.novel
+    # several times, and parsing hundreds of lines each time was a fifth of a turn's CPU.
+    _novel_cache: tuple[object, NovelExtension] | None = PrivateAttr(None)
 
     def __eq__(self, other: object) -> bool:
         # Equal content is an equal card: where it was imported from (spec,
@@ -137,9 +140,19 @@ class CharacterCard(BaseModel):
 
     @property
     def novel(self) -> NovelExtension:
-        """Typed view of ``extensions["novel_roleplay"]``; an empty one when absent."""
+        """Typed view of ``extensions["novel_roleplay"]``; an empty one when absent.
+
+        Parsed once per extension object and shared: treat it as read-only, and assign
+        ``card.novel = ext`` (or use ``with_novel``) to change it."""
         raw = self.data.extensions.get(NOVEL_KEY)
-        return NovelExtension() if raw is None else parse_novel(raw)
+        if raw is None:
+            return NovelExtension()
+        cached = self._novel_cache
+        if cached is not None and cached[0] is raw:
+            return cached[1]
+        ext = parse_novel(raw)
+        self._novel_cache = (raw, ext)
+        return ext
 
     @novel.setter
     def novel(self, ext: NovelExtension) -> None:
