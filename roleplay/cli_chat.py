@@ -18,7 +18,9 @@ TOKEN_DIR = Path.home() / ".config" / "novel-roleplay"
 
 
 class ServerError(RoleplayError):
-    pass
+    def __init__(self, message: str, status: int = 0) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 async def _call(http: aiohttp.ClientSession, method: str, url: str, **kw: Any) -> Any:
@@ -27,7 +29,8 @@ async def _call(http: aiohttp.ClientSession, method: str, url: str, **kw: Any) -
             data = await resp.json(content_type=None)
             if resp.status >= 400:
                 err = data.get("error", {}) if isinstance(data, dict) else {}
-                raise ServerError(err.get("message") or f"HTTP {resp.status} from {url}")
+                message = err.get("message") or f"HTTP {resp.status} from {url}"
+                raise ServerError(message, resp.status)
             return data
     except aiohttp.ClientConnectionError as exc:
         raise ServerError(
@@ -41,7 +44,19 @@ async def _token(http: aiohttp.ClientSession, args: argparse.Namespace) -> str:
         return str(args.token)
     path = TOKEN_DIR / f"token-{urlsplit(args.url).netloc.replace(':', '_')}"
     if path.exists():
-        return path.read_text().strip()
+        token = path.read_text().strip()
+        try:
+            auth = {"Authorization": f"Bearer {token}"}
+            await _call(http, "GET", f"{args.url}/api/me", headers=auth)
+            return token
+        except ServerError as exc:
+            if exc.status != 401:
+                raise
+        # A server at this address that does not know us (its data was reset, or it is
+        # another one): sign up again instead of failing on every run.
+        print(f"note: {args.url} does not know the saved sign-in; signing up again",
+              file=sys.stderr)  # fmt: skip
+        path.unlink(missing_ok=True)
     name = args.name or getpass.getuser() or "reader"
     data = await _call(http, "POST", f"{args.url}/api/readers", json={"name": name})
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -133,3 +133,19 @@ def test_serve_chat_and_survive_a_restart(tmp_path: Path, env: dict[str, str]) -
         assert messages[1]["content"] == "你的兵器是什么？"
     finally:
         server.stop()
+
+
+def test_chat_signs_up_again_when_the_server_forgot_the_saved_token(
+    tmp_path: Path, env: dict[str, str]
+) -> None:
+    server = Server(tmp_path / "data", env)
+    try:
+        saved = tmp_path / "home" / ".config" / "novel-roleplay" / f"token-127.0.0.1_{server.port}"
+        saved.parent.mkdir(parents=True)
+        saved.write_text("a-token-from-before-the-data-was-reset")
+        reply = _run("chat", "--url", server.url, "--card", "sun-wukong", "-m", "你好", env=env)
+        assert reply.returncode == 0, reply.stderr
+        assert "signing up again" in reply.stderr and reply.stdout.strip()
+        assert saved.read_text() != "a-token-from-before-the-data-was-reset"
+    finally:
+        server.stop()
