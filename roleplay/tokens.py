@@ -18,6 +18,7 @@ import tiktoken
 
 _URL = "https://openaipublic.blob.core.windows.net/encodings/{name}.tiktoken"
 CACHE_DIR = Path.home() / ".cache" / "novel-roleplay" / "tiktoken"
+COUNT_CACHE = 16_384  # distinct texts whose token counts are kept
 
 
 def ensure_tiktoken_files(cache_dir: Path = CACHE_DIR) -> Path:
@@ -42,9 +43,14 @@ class Tokenizer:
         ensure_tiktoken_files()
         self._enc = tiktoken.get_encoding(encoding)
         self.name = encoding
+        # Every turn counts the same card fields and chat history again: remembered.
+        self._counted = lru_cache(maxsize=COUNT_CACHE)(self._count)
 
     def count(self, text: str) -> int:
-        return len(self._enc.encode_ordinary(text)) if text else 0
+        return self._counted(text) if text else 0
+
+    def _count(self, text: str) -> int:
+        return len(self._enc.encode_ordinary(text))
 
     def truncate(self, text: str, max_tokens: int, *, keep: str = "head") -> str:
         """Cut ``text`` to at most ``max_tokens``, keeping the head or the tail."""
