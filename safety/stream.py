@@ -68,7 +68,7 @@ class StreamGate:
         self._text = ""
         self._released = 0
         self._clause_start = 0
-        self._risk_clause = 0  # the clause start ``_risk`` belongs to
+        # Keys seen in the open clause, by where they start in the reply.
         self._risk: dict[tuple[int, str], Hit] = {}
         # Clauses whose deep check is running: (start offset, its verdict to come).
         self._pending: list[tuple[int, asyncio.Task[Verdict]]] = []
@@ -155,6 +155,7 @@ class StreamGate:
         if not ends:
             return ALLOW
         start, self._clause_start = self._clause_start, ends[-1]
+        self._risk = {k: h for k, h in self._risk.items() if k[0] >= self._clause_start}
         clause = self._text[start : ends[-1]]
         if not clause.strip():
             return ALLOW
@@ -196,8 +197,6 @@ class StreamGate:
 
     def _note_risk(self, w0: int, norm: Normalized, hits: list[Hit]) -> None:
         """Remember the open clause's keys (by where they start in the reply)."""
-        if self._risk_clause != self._clause_start:
-            self._risk_clause, self._risk = self._clause_start, {}
         for h in hits:
             at = w0 + norm.origin[h.start]
             if at >= self._clause_start:
@@ -206,8 +205,6 @@ class StreamGate:
     def _clause_held(self) -> bool:
         """Words in the open clause that look risky, or could combine into something that
         is (steps + a harmful topic): the clause is held whole until it is judged."""
-        if self._risk_clause != self._clause_start:
-            return False
         weight = sum(h.entry.weight for h in self._risk.values())
         tags = {h.entry.tag for h in self._risk.values()}
         return weight >= RISKY or {"instruct", "harmtopic"} <= tags
