@@ -22,8 +22,6 @@ from typing import Any, Protocol
 import numpy as np
 import numpy.typing as npt
 
-from memory.embeddings import model_busy
-
 F32 = npt.NDArray[np.float32]
 DIM = 384
 MAX_CHARS = 600  # a chat turn; longer texts are screened by their head (and clause by clause)
@@ -130,8 +128,7 @@ class E5Embedder:
                     fut.set_result(found[key])
 
     def _embed_batch(self, keys: list[str]) -> list[F32]:
-        with model_busy():  # the memory's query model then runs on the core left
-            vecs = np.asarray(self._load().query(keys), np.float32).reshape(len(keys), DIM)
+        vecs = np.asarray(self._load().query(keys), np.float32).reshape(len(keys), DIM)
         return list(vecs)
 
     def _remember(self, key: str, vec: F32) -> None:
