@@ -64,20 +64,19 @@ def _join_titled_surnames(entities: list[Entity], counts: dict[str, int]) -> lis
     for ent in entities:
         for alias in ent.aliases:
             title, words = split_title(alias)
-            if not title and len(words) >= 2:
+            if not title and len(words) >= 2 and not _family(words[-1], counts):
                 by_surname[words[-1]].append(ent)
     gone: set[str] = set()
     for ent in entities:
-        forms = [split_title(a) for a in ent.aliases]
-        titled = [(t, w) for t, w in forms if t.rstrip(".") in _JOINABLE and len(w) == 1]
-        if not titled or len(ent.aliases) > 3:
+        titled = _titled_surname(ent)
+        if titled is None:
             continue
-        title, words = titled[0]
-        if any(w != words for _, w in forms):
-            continue  # only "Mr. X", "Mr X" and a bare "X"
+        title, words = titled
         sex = title_gender(title)
         homes = {h.id: h for h in by_surname.get(words[0], []) if h is not ent}
         homes = {i: h for i, h in homes.items() if h.gender in (sex, "")}  # pronouns may not tell
+        if len(homes) > 1:  # Newland Archer beside an Adeline Archer of unknown sex
+            homes = {i: h for i, h in homes.items() if h.gender == sex}
         if not sex or len(homes) != 1:
             continue
         home = next(iter(homes.values()))
@@ -89,3 +88,20 @@ def _join_titled_surnames(entities: list[Entity], counts: dict[str, int]) -> lis
         home.mentions += ent.mentions
         gone.add(ent.id)
     return [e for e in entities if e.id not in gone]
+
+
+def _titled_surname(ent: Entity) -> tuple[str, list[str]] | None:
+    """The title and surname of an entity that is only "Mr. X", "Mr X" and a bare "X"
+    (or "Miss X"); a bare "Lefferts" alone counts as "Mr.": the narrator's way with men."""
+    forms = [split_title(a) for a in ent.aliases]
+    titled = [(t, w) for t, w in forms if t.rstrip(".") in _JOINABLE and len(w) == 1]
+    if not titled and len(forms) == 1 and len(forms[0][1]) == 1 and not forms[0][0]:
+        titled = [("Mr.", forms[0][1])]
+    if not titled or len(ent.aliases) > 3 or any(w != titled[0][1] for _, w in forms):
+        return None
+    return titled[0]
+
+
+def _family(word: str, counts: dict[str, int]) -> bool:
+    """ "the Newland Archers": a plural surname names a household, not a person."""
+    return word.endswith("s") and any(n.split()[-1] == word[:-1] for n in counts)
