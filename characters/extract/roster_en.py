@@ -27,7 +27,7 @@ def build_roster_en(text: str, quotes: list[Quote], min_count: int | None = None
     entities = cluster_english(counts)
     assign_genders(text, entities, "en")
     given_name_genders(entities)
-    return _join_titled_surnames(entities, counts)
+    return _join_titled_given_names(_join_titled_surnames(entities, counts))
 
 
 def _bridging_full_names(stats: NameStats, kept: dict[str, int]) -> dict[str, int]:
@@ -105,3 +105,43 @@ def _titled_surname(ent: Entity) -> tuple[str, list[str]] | None:
 def _family(word: str, counts: dict[str, int]) -> bool:
     """ "the Newland Archers": a plural surname names a household, not a person."""
     return word.endswith("s") and any(n.split()[-1] == word[:-1] for n in counts)
+
+
+# Titles that go with a surname; the others also go with a given name (Lady Brenda)
+_SURNAME_TITLES = frozenset("Mr Mrs Ms Mister Dr Doctor Professor Rev Reverend Inspector".split())
+
+
+def _join_titled_given_names(entities: list[Entity]) -> list[Entity]:
+    """ "Lady Brenda", "Mlle. Blanche", "Miss Rose": a title before a word that is some
+    character's given name and nobody's surname joins the only such character of a
+    compatible sex."""
+    firsts: dict[str, list[Entity]] = defaultdict(list)
+    surnames: set[str] = set()
+    for ent in entities:
+        for alias in ent.aliases:
+            title, words = split_title(alias)
+            if len(words) >= 2 and not title:
+                surnames.add(words[-1])
+            if title and len(words) == 1 and title.rstrip(".") in _SURNAME_TITLES:
+                surnames.add(words[0])
+            if not title and words and ent not in firsts[words[0]]:
+                firsts[words[0]].append(ent)
+    gone: set[str] = set()
+    for ent in entities:
+        forms = {(t.rstrip("."), " ".join(w)) for t, w in map(split_title, ent.aliases)}
+        if len(forms) != 1:
+            continue
+        title, word = next(iter(forms))
+        words = word.split()
+        if not title or title in _SURNAME_TITLES or len(words) != 1 or words[0] in surnames:
+            continue
+        sex = title_gender(title)
+        homes = [h for h in firsts.get(words[0], []) if h is not ent and h.gender in (sex, "")]
+        if len(homes) != 1 or homes[0].id in gone:
+            continue
+        home = homes[0]
+        home.aliases += [a for a in ent.aliases if a not in home.aliases]
+        home.evidence.append(Evidence(ent.aliases[0], f"{title} with the given name {words[0]}"))
+        home.mentions += ent.mentions
+        gone.add(ent.id)
+    return [e for e in entities if e.id not in gone]
