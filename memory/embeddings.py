@@ -14,7 +14,6 @@ from typing import Protocol, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from memory.e5_file import E5File
 from memory.e5_onnx import OnnxE5
 
 Vectors = npt.NDArray[np.float32]
@@ -73,9 +72,8 @@ class E5Embedder:
     dim = 384
 
     def __init__(self, num_threads: int = 2, write_threads: int = 1) -> None:
-        model = E5File()
-        self._reader = _ModelThread("e5-query", OnnxE5(num_threads, model))
-        self._writer = _ModelThread("e5-passage", OnnxE5(write_threads, model), nice=10)
+        self._reader = _ModelThread("e5-query", OnnxE5(num_threads))
+        self._writer = _ModelThread("e5-passage", OnnxE5(write_threads), nice=10)
 
     def query_sync(self, texts: Sequence[str], *, max_tokens: int | None = None) -> Vectors:
         return self._reader.run_sync(lambda: self._reader.model.encode(texts, True, max_tokens))

