@@ -96,6 +96,16 @@ class CanonIndex:
         self._lexical.pop(work_id, None)
         return len(passages)
 
+    async def remove(self, work_id: str, *, batch: int = 500) -> int:
+        """Forget a work's passages (the work was deleted); returns how many went."""
+        space = canon_space(self.prefix, work_id)
+        ids = [r.id for r in await self.store.get(space, where=canon_filter(work_id, None))]
+        for i in range(0, len(ids), batch):
+            await self.store.delete(space, ids[i : i + batch])
+        await self.generations.bump("canon:" + work_id)
+        self._lexical.pop(work_id, None)
+        return len(ids)
+
     async def search(
         self,
         work_id: str,

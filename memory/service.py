@@ -241,6 +241,9 @@ class LongTermMemory:
     async def index_canon(self, work_id: str, chapters: Sequence[tuple[int, str]]) -> int:
         return await self.canon.index(work_id, chapters)
 
+    async def forget_canon(self, work_id: str) -> int:
+        return await self.canon.remove(work_id)
+
     async def flush(self, timeout_s: float = 30.0) -> bool:
         """Wait for queued writes to land (tests, benchmarks, graceful shutdown)."""
         return True if self.queue is None else await self.queue.drained(timeout_s)

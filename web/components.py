@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 from redis.asyncio import Redis
 
 from memory.base import MemoryScope
+from memory.e5_onnx import OnnxE5
 from memory.embeddings import E5Embedder
 from memory.factory import open_memory
 from memory.service import LongTermMemory
@@ -26,6 +27,7 @@ from roleplay.consistency import (
 from roleplay.errors import StoreUnavailable
 from roleplay.llm.base import ChatMessage, LLMBackend, LLMRequest
 from roleplay.settings import Settings
+from safety.embedder import E5Embedder as SafetyEmbedder
 from safety.moderator import LayeredModerator
 from safety.policystore import RedisPolicyBook
 from safety.review import ReviewQueue
@@ -97,6 +99,9 @@ def build_moderator(
             model=settings.moderation_model,
         )
     return LayeredModerator(
+        # The model is built now, not on the first deep check: a reader's first turn
+        # after a restart should not wait for it.
+        embedder=SafetyEmbedder(model=OnnxE5(threads=1)),
         policies=policies,
         remote=remote,
         sink=reviews,

@@ -65,7 +65,8 @@ def setup_routes(app: web.Application) -> None:
 async def _editor_ctx(app: web.Application) -> AsyncIterator[None]:
     runtime = app[RUNTIME]
     s = runtime.settings
-    canon = CanonFeeder(runtime.memory.index_canon) if runtime.memory is not None else None
+    memory = runtime.memory
+    canon = CanonFeeder(memory.index_canon, memory.forget_canon) if memory is not None else None
     jobs = ExtractionJobs(
         JobStore(runtime.redis),
         runtime.cards,
@@ -156,7 +157,10 @@ async def publish_work(request: web.Request) -> web.Response:
 
 async def delete_work(request: web.Request) -> web.Response:
     await require_role(request, "editor", "admin")
-    deleted = await _jobs(request).delete_work(request.match_info["work_id"])
+    editor, work_id = request.app[EDITOR], request.match_info["work_id"]
+    deleted = await editor.jobs.delete_work(work_id)
+    if editor.canon is not None:
+        await editor.canon.remove(work_id)
     return web.json_response({"deleted_cards": deleted})
 
 

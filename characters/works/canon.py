@@ -18,6 +18,7 @@ from characters.extract.state import chapters_from_json, read_json
 
 log = structlog.get_logger("works.canon")
 Indexer = Callable[[str, Sequence[tuple[int, str]]], Awaitable[int]]
+Remover = Callable[[str], Awaitable[int]]
 
 
 def read_chapters(out: Path) -> list[tuple[int, str]]:
@@ -29,8 +30,8 @@ def read_chapters(out: Path) -> list[tuple[int, str]]:
 
 
 class CanonFeeder:
-    def __init__(self, index: Indexer) -> None:
-        self._index = index
+    def __init__(self, index: Indexer, remove: Remover) -> None:
+        self._index, self._remove = index, remove
         self._tasks: dict[str, asyncio.Task[None]] = {}
 
     def schedule(self, work_id: str, out: Path) -> None:
@@ -57,6 +58,16 @@ class CanonFeeder:
             raise
         except Exception as exc:  # the cards are published; canon recall is a bonus
             log.warning("canon_index_failed", work=work_id, error=repr(exc))
+
+    async def remove(self, work_id: str) -> None:
+        """The work was deleted: stop indexing it and forget its passages, so no reader's
+        recall quotes a book that is gone."""
+        running = self._tasks.pop(work_id, None)
+        if running is not None:
+            running.cancel()
+            await asyncio.gather(running, return_exceptions=True)
+        removed = await self._remove(work_id)
+        log.info("canon_removed", work=work_id, passages=removed)
 
     async def wait(self, work_id: str) -> None:
         """For tests and tools: until the work's indexing (if any) has finished."""

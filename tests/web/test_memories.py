@@ -194,3 +194,8 @@ async def test_an_extracted_work_becomes_canon_up_to_the_readers_chapter(
     prompt = "\n".join(m.content for m in llm.requests[-1].messages)
     assert "[canon, ch. 1]" in prompt and "茶棚" in prompt
     assert "ch. 2]" not in prompt and "黑风寨的寨主名叫" not in prompt
+
+    # Deleting the work takes its canon with it: no recall quotes a book that is gone.
+    assert (await real.delete("/api/works/qingshi", headers=admin)).status == 200
+    memory = real.server.app[RUNTIME].memory
+    assert memory is not None and await memory.forget_canon("qingshi") == 0
