@@ -11,6 +11,7 @@ post-norm BERT layers, mean pooling over all tokens, unit length.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
 
@@ -21,6 +22,14 @@ from memory.e5_file import F32, E5File, shared_file
 
 PREFIX = {True: "query: ", False: "passage: "}
 MS = "com.microsoft"  # onnxruntime's own operators
+
+
+@functools.cache
+def shared_model(threads: int) -> OnnxE5:
+    """One session per thread count per process (~55 MB each): callers on different threads
+    may share it, since onnxruntime runs concurrent calls safely, and with one thread a
+    call runs on its caller's thread (so a niced caller stays niced)."""
+    return OnnxE5(threads)
 
 
 def _graph(model: E5File) -> Any:

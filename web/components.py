@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable
 from redis.asyncio import Redis
 
 from memory.base import MemoryScope
-from memory.e5_onnx import OnnxE5
+from memory.e5_onnx import shared_model
 from memory.embeddings import E5Embedder
 from memory.factory import open_memory
 from memory.service import LongTermMemory
@@ -101,7 +101,7 @@ def build_moderator(
     return LayeredModerator(
         # The model is built now, not on the first deep check: a reader's first turn
         # after a restart should not wait for it.
-        embedder=SafetyEmbedder(model=OnnxE5(threads=1)),
+        embedder=SafetyEmbedder(model=shared_model(1)),
         policies=policies,
         remote=remote,
         sink=reviews,
