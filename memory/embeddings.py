@@ -66,9 +66,9 @@ class E5Embedder:
     (``num_threads``) never queues behind a batch of memory or canon passages being
     written in the background (``write_threads``, niced). Sessions are shared per
     process by thread count (``shared_model``): the moderation layer's one-thread
-    embeddings use the same session as the passages. ``query(..., max_tokens=n)`` keeps the last ``n`` model
-    tokens of each text (prefix and special tokens included): the cost grows linearly
-    with tokens, and the end of a long chat message is usually what it asks.
+    embeddings use the same session as the passages. ``query(..., max_tokens=n)`` keeps
+    the last ``n`` model tokens of each text (prefix and special tokens included): the
+    cost grows linearly with tokens, and the end of a long message is usually what it asks.
     """
 
     dim = 384
