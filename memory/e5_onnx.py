@@ -26,9 +26,9 @@ MS = "com.microsoft"  # onnxruntime's own operators
 
 @functools.cache
 def shared_model(threads: int) -> OnnxE5:
-    """One session per thread count per process (~55 MB each): callers on different threads
-    may share it, since onnxruntime runs concurrent calls safely, and with one thread a
-    call runs on its caller's thread (so a niced caller stays niced)."""
+    """One session per thread count per process: callers on different threads may share
+    it, since onnxruntime runs concurrent calls safely, and with one thread a call runs
+    on its caller's thread (so a niced caller stays niced)."""
     return OnnxE5(threads)
 
 

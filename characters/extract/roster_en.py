@@ -83,11 +83,16 @@ def _join_titled_surnames(entities: list[Entity], counts: dict[str, int]) -> lis
         if home.id in gone or told_apart(title, home.aliases, counts, ent.mentions):
             continue
         home.gender = sex  # type: ignore[assignment]
-        home.aliases += [a for a in ent.aliases if a not in home.aliases]
-        home.evidence.append(Evidence(ent.aliases[0], f"the only {sex} full name with {words[0]}"))
-        home.mentions += ent.mentions
-        gone.add(ent.id)
+        _absorb(home, ent, f"the only {sex} full name with {words[0]}", gone)
     return [e for e in entities if e.id not in gone]
+
+
+def _absorb(home: Entity, ent: Entity, rule: str, gone: set[str]) -> None:
+    """``ent`` is ``home`` under other names: its names, mentions and the evidence go over."""
+    home.aliases += [a for a in ent.aliases if a not in home.aliases]
+    home.evidence.append(Evidence(ent.aliases[0], rule))
+    home.mentions += ent.mentions
+    gone.add(ent.id)
 
 
 def _titled_surname(ent: Entity) -> tuple[str, list[str]] | None:
@@ -139,9 +144,5 @@ def _join_titled_given_names(entities: list[Entity]) -> list[Entity]:
         homes = [h for h in firsts.get(words[0], []) if h is not ent and h.gender in (sex, "")]
         if len(homes) != 1 or homes[0].id in gone:
             continue
-        home = homes[0]
-        home.aliases += [a for a in ent.aliases if a not in home.aliases]
-        home.evidence.append(Evidence(ent.aliases[0], f"{title} with the given name {words[0]}"))
-        home.mentions += ent.mentions
-        gone.add(ent.id)
+        _absorb(homes[0], ent, f"{title} with the given name {words[0]}", gone)
     return [e for e in entities if e.id not in gone]
