@@ -94,7 +94,21 @@ def join_open_quotes(lines: list[str]) -> tuple[list[str], int]:
             centre = len(paras) - 1
         depth = line.count("“") - line.count("”")
         open_quote = (open_quote and depth >= 0) or depth > 0
+        if open_quote and len(line) >= CUT_LINE and not _closes_later(lines[i + 1 :]):
+            open_quote = False  # the data set cut this line short: what follows is narration
     return paras, centre
+
+
+CUT_LINE = 300  # longer open lines (a few, all 391 characters) lost their end in the data set
+
+
+def _closes_later(rest: list[str]) -> bool:
+    """Whether the next quotation mark in ``rest`` closes rather than opens a quote."""
+    for line in rest:
+        marks = [c for c in line if c in "“”"]
+        if marks:
+            return marks[0] == "”"
+    return True
 
 
 def run_instance(
