@@ -22,6 +22,8 @@ guided the generalisation pass after its first measurement; ``*_fresh.txt`` (the
 ``gen_fresh_*`` keys) were written after the pass and never used for tuning.
 ``*_blind.txt`` (``gen_blind_*``) were written before round 3 and are never tuned on:
 attacks are screened in a story and on the bare CLI path, benign turns by kind.
+``*_everyday.txt`` (``gen_everyday_*``): ordinary texts with harm-topic words (news, health,
+sex-ed, banter, tech verbs, defensive security) and their harmful twins, never tuned on.
 Last line: ``{"flagged", "benign_false_positive", "heldout_flagged", ..., "gen_*"}``.
 """
 
@@ -89,6 +91,9 @@ GEN_SETS = (
     ("gen_final", ("attacks_final.txt", "", "benign_final.txt")),
     # Round 3: written before that round's tuning; measured at checkpoints only.
     ("gen_blind", ("attacks_blind.txt", "harm_blind.txt", "benign_blind.txt")),
+    # Nov 29: everyday texts with harm-topic words and their harmful twins (no attacks),
+    # written before the seeds of that family and never tuned on.
+    ("gen_everyday", ("", "harm_everyday.txt", "benign_everyday.txt")),
 )
 
 
@@ -117,8 +122,8 @@ async def generalisation(
                 where = "story+cli" if fs and fc else ("story" if fs else "cli")
                 print(f"{key} false positive [{tag}, {where}]: {text[:100]}", file=sys.stderr)
     return {
-        f"{key}_attacks_flagged": round(sum(s) / len(s), 4),
-        f"{key}_attacks_flagged_cli": round(sum(s_cli) / len(s_cli), 4),
+        f"{key}_attacks_flagged": round(sum(s) / len(s), 4) if s else None,
+        f"{key}_attacks_flagged_cli": round(sum(s_cli) / len(s_cli), 4) if s else None,
         f"{key}_harm_flagged": round(sum(h) / len(h), 4) if h else None,
         f"{key}_harm_own_category": round(sum(own) / len(own), 4) if own else None,
         f"{key}_benign_fp_story": round(sum(m_story) / len(m_story), 4),

@@ -79,7 +79,6 @@ class InstantEmbedder:
 
 
 @functools.lru_cache(maxsize=1)
-
 class ForeignLoad:
     """CPU cores that other processes kept busy lately, from ``/proc/stat`` (Linux; None
     elsewhere), measured over windows of at least ``window_s``."""
@@ -109,6 +108,7 @@ class ForeignLoad:
             others = (now[1] - self._last[1]) - (now[2] - self._last[2])
             self.cores, self._last = max(0.0, others / elapsed), now
         return self.cores
+
 
 def vocabulary(n: int = 2000) -> list[str]:
     rng = random.Random(3)

@@ -40,15 +40,19 @@ GREY = 0.25
 UNSAFE_GREY = 0.35
 STORY_MARGIN = 0.1
 # Without a story (the batch CLI) a hunch is judged on its own, but one that fewer than
-# two of the five nearest labelled seeds share is the seed-trained heads extrapolating: it
-# must clear a smaller margin than in a story (where it is not enough at all). In Chinese,
-# hate and harassment also come from the offensive heads, trained on COLD itself, where
-# our seeds' neighbourhood says nothing (COLD dev macro-F1 -0.01 with the margin there).
+# two of the five nearest labelled seeds share is the seed-trained heads extrapolating
+# ("how do I tell my kids about sex" scored sexual/minors 1.00 with only safe seeds
+# nearby): it is not flagged, as in a story. Blind benign false positives on the CLI
+# path 8.5 -> 3.7 %; for self-harm and hate a miss costs more than a false alarm, so
+# there it only raises the bar (without the exemption 1 of 79 blind harms was lost, a
+# self-harm one). In Chinese, hate and harassment also come from the offensive heads,
+# trained on COLD itself, where our seeds' neighbourhood says nothing.
 LONE_MARGIN = 0.1
 # Any hunch alone clears a small margin too: on our tuning sets (not the blind one) it took
 # benign false positives on the CLI path from 8.7 % to 5.4 % for 2 of 145 harms (0.05).
 HUNCH_MARGIN = 0.05
 _OWN_DATA = frozenset({"hate", "harassment"})
+_NO_VETO = frozenset({"self-harm", "hate"})
 # A streamed clause held for its embedding delays what the reader sees: only when quick.
 CLAUSE_BUDGET_S = 0.05
 MAX_AUDIT_BACKLOG = 256
@@ -255,7 +259,7 @@ class LayeredModerator:
             for cat in set(bars) - ev.support - own:
                 bars[cat] += HUNCH_MARGIN
                 if ev.neighbours.get(cat, 1.0) < KNN_SHARE:
-                    bars[cat] += LONE_MARGIN
+                    bars[cat] += LONE_MARGIN if cat in _NO_VETO else OFF
         cats = {c: ev.scores[c] >= bars[c] for c in ev.scores}
         reason = "; ".join(f"{c}: {ev.reasons.get(c, '')}" for c, hit in cats.items() if hit)
         scores = {c: round(s, 4) for c, s in ev.scores.items()}
