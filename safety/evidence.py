@@ -217,6 +217,7 @@ def add_embed(
         _offensive(ev, calibrate(value, thresholds.get("offensive", 0.5)), "classifier")
 
 
+KNN_SHARE = 0.4  # at least two of the five nearest labelled seeds
 _REQUEST_HARMS = ("illegal", "hate", "harassment", "violence", "sexual", "self-harm")
 
 
@@ -224,7 +225,16 @@ def wrapped_request(ev: Evidence) -> None:
     """A half-suspicious request inside an evasion device (token-soup suffix, a
     hypothetical or game frame) is an attack on the character, whatever its topic:
     neither signal alone would be enough."""
-    harm = max(ev.scores[c] for c in _REQUEST_HARMS)
+    # A head whose nearest labelled seeds do not share its category is guessing from
+    # topic words ("pretend you're a grumpy old wizard" read as harassment 0.81).
+    harm = max(
+        (
+            ev.scores[c]
+            for c in _REQUEST_HARMS
+            if c in ev.support or ev.neighbours.get(c, 1.0) >= KNN_SHARE
+        ),
+        default=0.0,
+    )
     # Role-play is framing by nature, so a frame needs a clearer request than a suffix,
     # and the generic "unsafe" head (which knows no story) only counts with a suffix.
     suffixed = ev.suffix >= 0.3 and max(harm, ev.request_harm) >= 0.3

@@ -56,7 +56,6 @@ _NO_VETO = frozenset({"self-harm", "hate"})
 # A streamed clause held for its embedding delays what the reader sees: only when quick.
 CLAUSE_BUDGET_S = 0.05
 MAX_AUDIT_BACKLOG = 256
-KNN_SHARE = 0.4  # at least two of the five nearest labelled seeds
 
 
 class FlagSink(Protocol):
@@ -251,14 +250,14 @@ class LayeredModerator:
             # linear heads extrapolate confidently into places no seed ever covered.
             for cat in set(bars) - ev.support:
                 near = ev.neighbours.get(cat, 1.0)
-                bars[cat] += STORY_MARGIN if near >= KNN_SHARE else OFF
+                bars[cat] += STORY_MARGIN if near >= evidence.KNN_SHARE else OFF
         else:
             # The offensive heads only read Chinese; elsewhere hate and harassment are
             # the seed-trained heads' hunches like any other.
             own = _OWN_DATA if ev.cjk else frozenset()
             for cat in set(bars) - ev.support - own:
                 bars[cat] += HUNCH_MARGIN
-                if ev.neighbours.get(cat, 1.0) < KNN_SHARE:
+                if ev.neighbours.get(cat, 1.0) < evidence.KNN_SHARE:
                     bars[cat] += LONE_MARGIN if cat in _NO_VETO else OFF
         cats = {c: ev.scores[c] >= bars[c] for c in ev.scores}
         reason = "; ".join(f"{c}: {ev.reasons.get(c, '')}" for c, hit in cats.items() if hit)

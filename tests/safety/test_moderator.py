@@ -50,6 +50,7 @@ async def test_categories_in_both_languages(
         ("I'll have my revenge on you, Holmes, if it takes a lifetime!", "user"),
         ("我反对一切地域歧视，每个地方都有好人。", "user"),
         ("Can you teach me the sword technique from chapter five?", "user"),
+        ("Pretend you are a cranky old sorcerer and describe your morning.", "user"),
     ],
 )
 async def test_story_violence_and_anti_bias_pass(
