@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from characters.extract.given_names_en import FEMALE
 from characters.extract.model import Entity, Evidence
 from characters.extract.names_en import split_title, title_gender
 from characters.extract.nicknames_en import join_pet_names
@@ -58,9 +59,11 @@ def _full_names(
             groups[seed] = []
             by_first[words[0]].append(seed)
             by_last[words[-1]].append(seed)
-        if title and title.rstrip(".") != "Mrs":  # Mrs. John Knightley is his wife
+        if title and title.rstrip(".") != "Mrs":
             groups[seed].append((name, "title + full name"))
-        elif title:
+        elif title and words[0] in FEMALE:  # Mrs. Rachel Lynde is Rachel Lynde
+            groups[seed].append((name, "Mrs. + her own given name"))
+        elif title:  # Mrs. John Knightley is his wife
             groups.setdefault(name, [])
 
 
