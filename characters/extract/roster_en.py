@@ -14,6 +14,7 @@ from characters.extract.names_en import (
     split_title,
     title_gender,
 )
+from characters.extract.nicknames_en import is_pet_form
 from characters.extract.quotes import Quote
 from characters.extract.scene import assign_genders
 
@@ -27,6 +28,7 @@ def build_roster_en(text: str, quotes: list[Quote], min_count: int | None = None
     entities = cluster_english(counts)
     assign_genders(text, entities, "en")
     given_name_genders(entities)
+    entities = _join_pet_full_names(entities)
     return _join_titled_given_names(_join_titled_surnames(entities, counts))
 
 
@@ -53,6 +55,32 @@ def _surname_in_use(word: str, kept: dict[str, int]) -> bool:
 
 # Mrs. and Lady: the full name is as often her daughter's (Mrs. Hilbery, Katharine Hilbery)
 _JOINABLE = ("Mr", "Miss")
+
+
+def _join_pet_full_names(entities: list[Entity]) -> list[Entity]:
+    """ "Charley Bates" and "Charles Bates" are one boy: two full names with one surname
+    whose given names are a pet form and its name, of compatible sex, and nobody else of
+    that surname called by either."""
+    by_surname: dict[str, list[tuple[Entity, str]]] = defaultdict(list)
+    for ent in entities:
+        for alias in ent.aliases:
+            title, words = split_title(alias)
+            if not title and len(words) >= 2 and (ent, words[0]) not in by_surname[words[-1]]:
+                by_surname[words[-1]].append((ent, words[0]))
+    gone: set[str] = set()
+    for family in by_surname.values():
+        for ent, short in family:
+            for home, name in family:
+                if home is ent or not is_pet_form(short, name) or {ent.id, home.id} & gone:
+                    continue
+                if home.gender and ent.gender and home.gender != ent.gender:
+                    continue
+                others = {e.id for e, given in family if given in (short, name)}
+                if others != {ent.id, home.id}:
+                    continue
+                big, small = (home, ent) if home.mentions >= ent.mentions else (ent, home)
+                _absorb(big, small, f"{short} is a pet form of {name}, same surname", gone)
+    return [e for e in entities if e.id not in gone]
 
 
 def _join_titled_surnames(entities: list[Entity], counts: dict[str, int]) -> list[Entity]:

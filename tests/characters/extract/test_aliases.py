@@ -100,7 +100,6 @@ def test_english_rules() -> None:
     assert {"Drury", "the Captain"} <= next(g for g in groups if "Captain Drury" in g)
 
 
-
 def test_mrs_with_her_own_given_name_is_her_but_with_his_is_his_wife() -> None:
     counts = {
         "Mrs. Nora Quill": 6, "Nora Quill": 3, "Nora": 12,
@@ -109,6 +108,7 @@ def test_mrs_with_her_own_given_name_is_her_but_with_his_is_his_wife() -> None:
     groups = groups_of(cluster_english(counts))
     assert {"Mrs. Nora Quill", "Nora Quill", "Nora"} <= next(g for g in groups if "Nora" in g)
     assert "Mrs. Walter Bray" not in next(g for g in groups if "Walter" in g)
+
 
 def test_en_story_roster_has_evidence() -> None:
     entities = analyse(EN_STORY, "en").entities

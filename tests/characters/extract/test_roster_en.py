@@ -67,3 +67,12 @@ def test_given_name_settles_the_sex_the_pronouns_leave_open() -> None:
     entities = build_roster_en("\n\n".join(parts), [])
     tate = next(e for e in entities if "Owen Tate" in e.aliases)
     assert tate.gender == "m" and "Mr. Tate" in tate.aliases
+
+
+def test_a_pet_form_and_its_name_with_one_surname_are_one_person() -> None:
+    parts = ["At dusk Charley Fenwick ran to the gate. He laughed, and he waved."] * 6
+    parts += ["The clerk read out the name of Charles Fenwick. He stood up."] * 3
+    parts += ["At dusk Jenny Fenwick sang by the fire. She smiled."] * 4
+    entities = build_roster_en("\n\n".join(parts), [])
+    assert {"Charley Fenwick", "Charles Fenwick"} <= _home(entities, "Charley Fenwick")
+    assert "Jenny Fenwick" not in _home(entities, "Charley Fenwick")
