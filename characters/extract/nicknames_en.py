@@ -30,6 +30,10 @@ HYPOCORISMS: dict[str, tuple[str, ...]] = {
     "Betty": ("Elizabeth",), "Polly": ("Mary",), "Molly": ("Mary",), "Sally": ("Sarah",),
     "Nelly": ("Eleanor", "Ellen", "Helen"), "Nell": ("Eleanor", "Ellen", "Helen"),
     "Patty": ("Martha",), "Sukey": ("Susan",), "Tony": ("Anthony",),
+    "Frank": ("Francis",), "Tom": ("Thomas",), "Tommy": ("Thomas",), "Joe": ("Joseph",),
+    "Joey": ("Joseph",), "Kate": ("Katherine", "Katharine", "Catherine"),
+    "Katie": ("Katherine", "Katharine", "Catherine"), "Dolly": ("Dorothy",),
+    "Sandy": ("Alexander",), "Nan": ("Anne", "Ann"),
 }  # fmt: skip
 _ENDINGS = ("y", "ie", "ey", "sy")  # Freddy, Annie, Skaggsy
 _MIN_CLIP = 3  # "Gil" of Gilbert; "Al" or "Jo" could be anyone
