@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import html
 import re
+import urllib.parse
 from collections.abc import Collection
 
 _B64 = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
@@ -36,8 +38,10 @@ _MASKED = re.compile(r"\b[a-z]+[_*][a-z_*]*\b|\b[_*][a-z]+\b")
 
 
 def blobs(raw: str) -> list[str]:
-    """Readable text hidden in base64 or hex blocks."""
-    out = []
+    """Readable text hidden in base64, hex, binary, Morse, percent or character-reference
+    blocks: shapes no ordinary message has."""
+    found = [_morse(raw), _binary(raw), *_escaped_runs(raw)]
+    out = [t for t in found if t and readable(t)]
     for m in _B64.finditer(raw):
         text = _b64(m.group(0))
         if text:
@@ -50,6 +54,75 @@ def blobs(raw: str) -> list[str]:
         if readable(text):
             out.append(text)
     return out
+
+
+_MORSE = re.compile(r"(?:[.\-·–—]{1,7}[ /|]+){7,}[.\-·–—]{1,7}")
+_MORSE_CODE = dict(
+    zip(
+        ".- -... -.-. -.. . ..-. --. .... .. .--- -.- .-.. -- -. --- .--. --.- .-. ... - ..- ...- "
+        ".-- -..- -.-- --.. ----- .---- ..--- ...-- ....- ..... -.... --... ---.. ----.".split(),
+        "abcdefghijklmnopqrstuvwxyz0123456789",
+        strict=True,
+    )
+)
+_BINARY = re.compile(r"(?:\b[01]{8}\b[ ,]*){6,}")
+_ESCAPE = r"(?:%[0-9A-Fa-f]{2}|&#x?[0-9A-Fa-f]+;|\\u[0-9A-Fa-f]{4})"
+_ESCAPE_RUN = re.compile(rf"{_ESCAPE}(?:[ .,]?{_ESCAPE}){{5,}}")
+
+
+def _morse(raw: str) -> str | None:
+    m = _MORSE.search(raw)
+    if m is None:
+        return None
+    code = m.group(0).translate(str.maketrans("·–—|", ".--/"))
+    words = re.split(r"\s*/\s*|\s{3,}", code.strip())
+    return " ".join("".join(_MORSE_CODE.get(c, "?") for c in w.split()) for w in words)
+
+
+def _binary(raw: str) -> str | None:
+    m = _BINARY.search(raw)
+    if m is None:
+        return None
+    try:
+        return bytes(int(b, 2) for b in re.findall(r"[01]{8}", m.group(0))).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def unescaped(raw: str) -> str | None:
+    """``raw`` with its runs of six or more escapes (%68%6F%77, &#104;&#111;, \\u0068)
+    undone; None if it has none."""
+    if not _ESCAPE_RUN.search(raw):
+        return None
+    return _ESCAPE_RUN.sub(lambda m: _unescape(m.group(0)), raw)
+
+
+def _escaped_runs(raw: str) -> list[str]:
+    return [_unescape(m.group(0)) for m in _ESCAPE_RUN.finditer(raw)]
+
+
+def _unescape(run: str) -> str:
+    text = html.unescape(urllib.parse.unquote(run))
+    return re.sub(r"\\u([0-9A-Fa-f]{4})", lambda u: chr(int(u.group(1), 16)), text)
+
+
+def shifted(clean: str) -> list[str]:
+    """Caesar shifts and Atbash of a text that says it is enciphered: the reading that
+    turns the most words into English function words, if at least two (the plain-text
+    instructions around the cipher lose theirs, so only the gain counts). A wrong
+    reading costs nothing: it is gibberish to every screen."""
+    abc = "abcdefghijklmnopqrstuvwxyz"
+    tables = [str.maketrans(abc, abc[k:] + abc[:k]) for k in range(1, 26)]
+    tables.append(str.maketrans(abc, abc[::-1]))
+    words = re.findall(r"[a-z']+", clean.casefold())
+
+    def gain(table: dict[int, int]) -> int:
+        return sum(
+            w not in _FUNCTION_WORDS and w.translate(table) in _FUNCTION_WORDS for w in words
+        )
+
+    best = max(tables, key=gain)
+    return [clean.translate(best)] if gain(best) >= 2 else []
 
 
 def despaced(raw: str, clean: str) -> list[str]:
@@ -164,7 +237,7 @@ def _mostly_cjk(text: str) -> bool:
 
 _FUNCTION_WORDS = frozenset(
     "a an the to of and or in on for with how what where why who is are was can do does i "
-    "you me my it this that be make get".split()
+    "you your me my it this that be make get".split()
 )
 
 
@@ -172,4 +245,8 @@ def wordiness(text: str) -> float:
     """Share of English function words: reversed or ROT13 text that reads better decoded
     than as written was probably written encoded."""
     words = re.findall(r"[a-z']+", text.casefold())
-    return sum(w in _FUNCTION_WORDS for w in words) / len(words) if words else 0.0
+    return _function_words(text) / len(words) if words else 0.0
+
+
+def _function_words(text: str) -> int:
+    return sum(w in _FUNCTION_WORDS for w in re.findall(r"[a-z']+", text.casefold()))

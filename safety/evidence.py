@@ -144,7 +144,8 @@ def _personal_data(ev: Evidence, raw: str) -> None:
             ev.raise_to("personal-data", weight, f"contains a {name}")
     for m in _CARD.finditer(raw):
         digits = re.sub(r"\D", "", m.group(0))
-        if 13 <= len(digits) <= 19 and _luhn(digits):
+        # 01101000 01101111...: bytes written in binary, not a card
+        if 13 <= len(digits) <= 19 and set(digits) - {"0", "1"} and _luhn(digits):
             ev.raise_to("personal-data", 0.9, "contains a payment card number")
 
 

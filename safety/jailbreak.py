@@ -64,7 +64,8 @@ def scan(raw: str, clean: str, vocab: Collection[str] = ()) -> JailbreakSignal:
     # A staged transcript or a nostalgic relative is a frame for whatever it asks.
     sig.framing = frames or "fake-dialogue" in best or bool(FRAMING.search(clean))
     _reveal(sig, best, raw, clean, vocab)
-    sig.suffix = adversarial_suffix(raw)
+    # %6D%65 or &#109;&#101; is no token soup once undone (what it says is screened anyway)
+    sig.suffix = adversarial_suffix(decode.unescaped(raw) or raw)
     if sig.suffix >= 0.5:
         best["adversarial-suffix"] = sig.suffix
     if sig.suffix >= 0.3:
@@ -83,7 +84,7 @@ def _reveal(
     weak cue, and a decoder that fired makes the text a frame for what it reveals."""
     cue = bool(ENCODING_CUE.search(clean))
     blobs = decode.blobs(raw)
-    turned = [codecs.decode(clean, "rot13"), clean[::-1]] if cue else []
+    turned = [codecs.decode(clean, "rot13"), clean[::-1], *decode.shifted(clean)] if cue else []
     pieces = decode.split_payloads(clean, vocab)
     spelled = decode.despaced(raw, clean)
     sig.decoded = blobs + turned + spelled + pieces
