@@ -339,12 +339,14 @@ class ExtractionJobs:
     async def _fail(
         self, t: _Tracker, code: str, message: str, status: JobStatus = "failed"
     ) -> None:
-        await t.save(status=status, error=JobError(code=code, message=message), finished_at=now())
+        # Clean up first, then say the job is over: whoever sees the final status must not
+        # still find the half-made work (a cancel seen from another process raced this).
         work = await self.store.find_work(t.job.work_id)
         whole = work is None or not work.ready
         if whole:  # a first extraction that failed leaves no half-made work behind
             await self.store.forget_work(t.job.work_id)
         _discard(self.work_dir(t.job.work_id), t.job.id, whole=whole)
+        await t.save(status=status, error=JobError(code=code, message=message), finished_at=now())
         log.info("job_" + status, job=t.job.id, work=t.job.work_id, code=code)
 
     # -- reading -----------------------------------------------------------------
