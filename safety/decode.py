@@ -1,4 +1,5 @@
-"""Undoing the ways a request is hidden from the screens: encodings (base64, hex),
+"""Undoing the ways a request is hidden from the screens: encodings (base64, hex, binary,
+Morse, percent and character references; Caesar and Atbash ciphers when announced),
 spelled-out or hyphenated letters, and payload splitting (quoted fragments glued with
 ``+``, pieces separated by slashes, ``a = "..."`` assignments, masked letters).
 
@@ -245,8 +246,4 @@ def wordiness(text: str) -> float:
     """Share of English function words: reversed or ROT13 text that reads better decoded
     than as written was probably written encoded."""
     words = re.findall(r"[a-z']+", text.casefold())
-    return _function_words(text) / len(words) if words else 0.0
-
-
-def _function_words(text: str) -> int:
-    return sum(w in _FUNCTION_WORDS for w in re.findall(r"[a-z']+", text.casefold()))
+    return sum(w in _FUNCTION_WORDS for w in words) / len(words) if words else 0.0
