@@ -78,7 +78,6 @@ class InstantEmbedder:
         return v / np.linalg.norm(v)
 
 
-@functools.lru_cache(maxsize=1)
 class ForeignLoad:
     """CPU cores that other processes kept busy lately, from ``/proc/stat`` (Linux; None
     elsewhere), measured over windows of at least ``window_s``."""
@@ -110,6 +109,7 @@ class ForeignLoad:
         return self.cores
 
 
+@functools.lru_cache(maxsize=1)
 def vocabulary(n: int = 2000) -> list[str]:
     rng = random.Random(3)
     return [
