@@ -92,8 +92,7 @@ class CanonIndex:
             part = passages[i : i + batch]
             vectors = await self.embedder.passage([p.text for p in part])
             await self.store.upsert(space, [_record(p, vectors[n]) for n, p in enumerate(part)])
-        await self.generations.bump("canon:" + work_id)
-        self._lexical.pop(work_id, None)
+        await self._changed(work_id)
         return len(passages)
 
     async def remove(self, work_id: str, *, batch: int = 500) -> int:
@@ -102,9 +101,13 @@ class CanonIndex:
         ids = [r.id for r in await self.store.get(space, where=canon_filter(work_id, None))]
         for i in range(0, len(ids), batch):
             await self.store.delete(space, ids[i : i + batch])
+        await self._changed(work_id)
+        return len(ids)
+
+    async def _changed(self, work_id: str) -> None:
+        """Cached recall of the work (in every process, via the generation) is stale."""
         await self.generations.bump("canon:" + work_id)
         self._lexical.pop(work_id, None)
-        return len(ids)
 
     async def search(
         self,
