@@ -57,18 +57,23 @@ def _surname_in_use(word: str, kept: dict[str, int]) -> bool:
 _JOINABLE = ("Mr", "Miss")
 
 
+def _full_names_by_surname(entities: list[Entity]) -> dict[str, list[tuple[Entity, str]]]:
+    """Surname -> (person, given name) for every untitled full name the roster has."""
+    out: dict[str, list[tuple[Entity, str]]] = defaultdict(list)
+    for ent in entities:
+        for alias in ent.aliases:
+            title, words = split_title(alias)
+            if not title and len(words) >= 2 and (ent, words[0]) not in out[words[-1]]:
+                out[words[-1]].append((ent, words[0]))
+    return out
+
+
 def _join_pet_full_names(entities: list[Entity]) -> list[Entity]:
     """ "Charley Bates" and "Charles Bates" are one boy: two full names with one surname
     whose given names are a pet form and its name, of compatible sex, and nobody else of
     that surname called by either."""
-    by_surname: dict[str, list[tuple[Entity, str]]] = defaultdict(list)
-    for ent in entities:
-        for alias in ent.aliases:
-            title, words = split_title(alias)
-            if not title and len(words) >= 2 and (ent, words[0]) not in by_surname[words[-1]]:
-                by_surname[words[-1]].append((ent, words[0]))
     gone: set[str] = set()
-    for family in by_surname.values():
+    for family in _full_names_by_surname(entities).values():
         for ent, short in family:
             for home, name in family:
                 if home is ent or not is_pet_form(short, name) or {ent.id, home.id} & gone:
@@ -88,12 +93,11 @@ def _join_titled_surnames(entities: list[Entity], counts: dict[str, int]) -> lis
     with that surname: the title's sex settles the family question name clustering alone
     had to leave open (Mr. Woodhouse is her father). An author who keeps writing
     "Mr. John Knightley" in full does it to tell him from another Mr. Knightley."""
-    by_surname: dict[str, list[Entity]] = defaultdict(list)
-    for ent in entities:
-        for alias in ent.aliases:
-            title, words = split_title(alias)
-            if not title and len(words) >= 2 and not _family(words[-1], counts):
-                by_surname[words[-1]].append(ent)
+    by_surname = {
+        surname: [ent for ent, _ in family]
+        for surname, family in _full_names_by_surname(entities).items()
+        if not _family(surname, counts)
+    }
     gone: set[str] = set()
     for ent in entities:
         titled = _titled_surname(ent)
