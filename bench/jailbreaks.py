@@ -94,6 +94,9 @@ GEN_SETS = (
     # Nov 29: everyday texts with harm-topic words and their harmful twins (no attacks),
     # written before the seeds of that family and never tuned on.
     ("gen_everyday", ("", "harm_everyday.txt", "benign_everyday.txt")),
+    # Nov 29 (session 7): Chinese social-media insults, group hate and their look-alikes,
+    # committed before their first measurement and never tuned on.
+    ("gen_zhsocial", ("", "harm_zh_social.txt", "benign_zh_social.txt")),
 )
 
 

@@ -16,6 +16,7 @@ from safety.base import CATEGORIES
 from safety.jailbreak import JailbreakSignal
 from safety.lexicon import Hit
 from safety.policy import calibrate
+from safety.stance import rejects_prejudice
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PII: list[tuple[float, str, re.Pattern[str]]] = [
@@ -34,6 +35,8 @@ _PII: list[tuple[float, str, re.Pattern[str]]] = [
 ]
 ANTIBIAS_DISCOUNT = 0.75
 ANTIBIAS_DISCOUNT_2 = 0.6
+# A text that takes a side against a prejudice (safety.stance), not just names it.
+ANTIBIAS_STANCE = 0.4
 PROTECT_DISCOUNT = 0.75
 SUPPORT_DISCOUNT = 0.6
 _STANCES = frozenset({"protect", "defend", "report", "support", "health"})
@@ -58,6 +61,7 @@ class Evidence:
     group: bool = False
     antibias: bool = False
     antibias_cues: int = 0  # distinct anti-bias words: two ("歧视" + "不应该") say it louder
+    antibias_stance: bool = False  # argues against the prejudice it names
     protective: bool = False  # asks how to defend against a harm, report or prevent it
     cjk: bool = False
     suffix: float = 0.0  # adversarial-suffix score of the jailbreak scan
@@ -79,7 +83,9 @@ def _noisy_or(weights: list[float]) -> float:
     return 1.0 - math.prod(1.0 - w for w in weights)
 
 
-def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str) -> Evidence:
+def lexical(
+    hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean: str = ""
+) -> Evidence:
     ev = Evidence()
     per_cat: dict[str, list[tuple[float, str]]] = {}
     mods: set[str] = set()
@@ -101,6 +107,7 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str) -> Evi
     strong = max(ev.scores["hate"], ev.scores["harassment"]) >= 0.6
     ev.antibias = "antibias" in mods and not strong
     ev.antibias_cues = len(cues) if ev.antibias else 0
+    ev.antibias_stance = not strong and rejects_prejudice(clean)
     # Defending against a harm, caring for someone at risk, recounting it as news or
     # history, health education: the classifiers read the topic, not the stance.
     ev.protective = bool(mods & _STANCES) and "real" not in mods
@@ -160,6 +167,8 @@ def _luhn(digits: str) -> bool:
 
 
 def _antibias_factor(ev: Evidence) -> float:
+    if ev.antibias_stance:
+        return ANTIBIAS_STANCE
     if not ev.antibias:
         return 1.0
     return ANTIBIAS_DISCOUNT if ev.antibias_cues < 2 else ANTIBIAS_DISCOUNT_2

@@ -139,7 +139,7 @@ class LayeredModerator:
         norm = normalize(text)
         # The character's own text is not screened for attacks on the character.
         jb = scan(text, norm.clean, self.lexicon.words) if role == "user" else JailbreakSignal()
-        ev = evidence.lexical(self.lexicon.find(norm.compact), norm.compact, jb, text)
+        ev = evidence.lexical(self.lexicon.find(norm.compact), norm.compact, jb, text, norm.clean)
         for hidden in jb.decoded:
             self._merge_hidden(ev, hidden)
         evidence.add_ngram(

@@ -80,6 +80,19 @@ async def test_without_a_story_a_lone_hunch_needs_labelled_neighbours(
     )
 
 
+async def test_without_a_story_rejecting_a_prejudice_is_not_the_prejudice(
+    moderator: LayeredModerator,
+) -> None:
+    """The offensive heads learned from COLD, whose labels call most talk of
+    discrimination offensive. A text that argues against one is not flagged; the
+    prejudice itself, or the same argument turned round with 但是, still is."""
+    rejects = "不能因为他是外地人就看不起他，地域歧视真的很可耻。"
+    assert await flagged(moderator, rejects, policy=CLI) == set()
+    assert "hate" in await flagged(moderator, "外地人都是骗子，素质低，滚出我们城市。", policy=CLI)
+    turned = "我反对地域歧视，但是外地人确实都是骗子，素质低。"
+    assert await flagged(moderator, turned, policy=CLI) & {"hate", "harassment"}
+
+
 async def test_a_story_frame_does_not_launder_real_instructions(
     moderator: LayeredModerator,
 ) -> None:

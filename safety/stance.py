@@ -1,0 +1,76 @@
+"""Does a text reject prejudice? Stance, not topic.
+
+The offensive classifiers learned from COLD, whose training labels mark most texts that
+discuss discrimination as offensive (93 % of its train texts with 歧视 are labelled 1),
+so "地域黑真的很恶心，河南人也是普通人" scores like the slur it rejects. Naming a prejudice
+is not enough to be spared (the lexicon's mild ``antibias`` cue already covers that);
+here the text must *take a side against it*: condemn it, forbid it, or deny the
+generalisation. The classic cover of the real thing, "我不是歧视，但是……", and owning the
+prejudice ("我就歧视", "这不是歧视，是事实") void the stance.
+
+Reads ``Normalized.clean`` (simplified, NFKC: punctuation is ASCII).
+"""
+
+from __future__ import annotations
+
+import re
+
+_PREJUDICE = (
+    r"(?:歧视|地域黑|地图炮|偏见|贴标签|标签化|一棍子打死|一竿子打翻|以偏概全|一概而论|"
+    r"刻板印象|看不起|瞧不起|污名化|扣帽子|嘲笑|仇视|敌视)"
+)
+_BAD = (
+    r"(?:可耻|恶心|要不得|不对|不可取|错误|是错的|落后|没意义|没有意义|不好笑|无聊|可笑|"
+    r"愚蠢|害人|伤人|过时|低级|丑陋|该停|停止)"
+)
+_CLAUSE = r"[^,.!?;:]"
+_REJECTS = [
+    # an appeal, not a description: 不要歧视感染者, 请别再地域黑了, 不要因为肤色就给他贴标签
+    rf"(?:^|[,.!?;:]|请|大家|我们)(?:不要|别|停止|杜绝|拒绝)再?{_CLAUSE}{{0,12}}{_PREJUDICE}",
+    # 外地人不应该被歧视, 我反对任何形式的地域歧视
+    rf"(?:不应该?|不该)被{_CLAUSE}{{0,12}}{_PREJUDICE}|我们?(?:坚决|一直|始终)?反对{_CLAUSE}{{0,12}}"
+    rf"{_PREJUDICE}",
+    # 我觉得这种观点很落后, 我不同意"男人就不该做家务"的说法
+    r"(?:这种|这样的|这些)(?:言论|说法|观点|想法|段子|看法)\S{0,4}(?:很|太|真|非常)?"
+    r"(?:落后|恶心|可笑|无知|过时|荒谬|不对|错误|偏激)|"
+    r"我(?:不同意|不认同|不赞同|反对)\S{0,20}(?:说法|观点|言论|看法)",
+    # 地域黑真的很恶心, 地域歧视的段子一点也不好笑, 歧视要不得
+    rf"{_PREJUDICE}{_CLAUSE}{{0,10}}{_BAD}",
+    # 这种言论完全是偏见
+    r"(?:这种|这些|这样的)(?:言论|说法|观点|话|段子)\S{0,3}(?:完全|纯粹|分明|就)?是"
+    r"(?:赤裸裸的|典型的|纯粹的|明显的)?(?:地域|种族|性别)?(?:歧视|偏见|地图炮|刻板印象)",
+    # 不能因为一个人是河南人就说他是骗子
+    rf"(?:不能|不要|别|不应该?|不该)因为{_CLAUSE}{{1,20}}就(?:说|认为|觉得|骂|歧视|看不起|"
+    r"瞧不起|否定|给|贴|嘲笑|一棍子|断定|排斥|针对|攻击|以为|嫌弃)",
+    # denying the generalisation
+    r"(?:哪里|哪儿|到处|各地|每个地方)都有好人|好人坏人(?:哪里|到处|都有)|(?:也|都)是普通人|"
+    r"一视同仁|人人平等|互相尊重|值得(?:被)?尊重|平等的机会|平等对待|公平对待|没有(?:高低)?贵贱|不分(?:地域|种族|肤色|性别|民族)|"
+    r"也是我们的同胞",
+    # English
+    r"\b(?:stop|quit|don't|do not|never) (?:stereotyp|judg|mock|discriminat|generaliz)",
+    r"\bnot all \w+(?: \w+)? are\b|\b\w+ (?:people )?(?:aren't|are not) (?:lazy|stupid|dirty|"
+    r"criminals|terrorists|thieves|inferior)\b",
+]
+_REJECT = re.compile("|".join(f"(?:{p})" for p in _REJECTS))
+# Owning the prejudice, or the disclaimer that introduces it.
+_OWNS = re.compile(
+    r"我(?:就|偏|也|还)?(?:是|要|会)?歧视|歧视(?:你|他们|又)?(?:怎么了|咋了|"
+    r"有错|怎么样)|就该(?:被)?歧视|活该(?:被)?歧视|(?:不是|并非|算不上|谈不上|不算|没有)"
+    r"(?:在)?(?:歧视|地域黑|地图炮|偏见)|"
+    r"\bi'm not (?:racist|sexist)\b|\bnot (?:being )?racist,? but\b"
+)
+_BUT = re.compile(r"(?<!不)但|可是|不过|然而|\bbut\b")
+# "为什么要拒绝歧视……": a rhetorical question turns the appeal round.
+_RHETORIC = re.compile(r"为什么要|凭什么|为啥要|难道")
+
+
+def rejects_prejudice(clean: str) -> bool:
+    """True when the text argues against a prejudice and does not turn round after."""
+    m = _REJECT.search(clean)
+    if m is None or _OWNS.search(clean) or _RHETORIC.search(clean):
+        return False
+    # "……一视同仁了?": a question about the stance, not the stance
+    end = re.compile(r"[.!?]").search(clean, m.end())
+    if end is not None and end.group() == "?":
+        return False
+    return _BUT.search(clean, m.end()) is None
