@@ -24,6 +24,9 @@ guided the generalisation pass after its first measurement; ``*_fresh.txt`` (the
 attacks are screened in a story and on the bare CLI path, benign turns by kind.
 ``*_everyday.txt`` (``gen_everyday_*``): ordinary texts with harm-topic words (news, health,
 sex-ed, banter, tech verbs, defensive security) and their harmful twins, never tuned on.
+``*_zh_social.txt`` (``gen_zhsocial_*``): Chinese social-media insults, group hate, threats
+and their look-alikes (anti-bias, slang, news); ``*_statements.txt`` (``gen_statements_*``):
+English harmful statements as forum posts make them, and ordinary posts beside them.
 Last line: ``{"flagged", "benign_false_positive", "heldout_flagged", ..., "gen_*"}``.
 """
 
@@ -97,6 +100,8 @@ GEN_SETS = (
     # Nov 29 (session 7): Chinese social-media insults, group hate and their look-alikes,
     # committed before their first measurement and never tuned on.
     ("gen_zhsocial", ("", "harm_zh_social.txt", "benign_zh_social.txt")),
+    # English harmful statements (posts, not requests) and ordinary posts beside them.
+    ("gen_statements", ("", "harm_statements.txt", "benign_statements.txt")),
 )
 
 
