@@ -27,7 +27,8 @@ _CANDIDATE = re.compile(
 # "said the Secretary", "the old Colonel", "cried nanny": people named by their role.
 _THE_ROLE = re.compile(r"\b[Tt]he\s+((?:[A-Z][a-z]+\s+)?[A-Z][a-z]+)\b(?!\s+[A-Z])")
 _SAY_ROLE = re.compile(
-    rf"\b(?:{'|'.join(EN_SAY)})\s+(the\s+(?:[a-z]+\s+)?[a-z]+|[a-z]+)\b(?=[,.;!?])"
+    rf"\b(?:{'|'.join(EN_SAY)})\s+(the\s+(?:[a-z]+(?:-[a-z]+)?\s+)?[a-z]+"
+    r"(?:\s+(?:in|with)\s+the\s+(?:[a-z]+\s+)?[a-z]+)?|[a-z]+)\b(?=[,.;!?])"
 )
 _ABBREVIATED = frozenset("Mr Mrs Ms Dr St Rev M Mme Mlle".split())
 _SAY_AFTER = re.compile(rf"\s*(?:{'|'.join(EN_SAY)})\b")
@@ -125,9 +126,12 @@ def _roles(text: str, stats: NameStats, lower: Counter[str]) -> None:
     # "said the croupier" again and again: a minor character known only by a job. Family
     # words and man/lady describe named people and are resolved like pronouns instead.
     for m in _SAY_ROLE.finditer(text):
-        phrase = m.group(1)
-        last = phrase.split()[-1]
-        if last in _NOT_ROLES or last in _DESCRIPTIONS or last.endswith("ly"):
+        phrase = " ".join(m.group(1).split())  # hard-wrapped lines
+        words = phrase.split()
+        # "the man" is resolved like a pronoun; "the hump-backed man" and "the gentleman
+        # in the white waistcoat" are how a book names someone it never names
+        marked = "-" in phrase or bool({"in", "with"} & set(words))
+        if words[-1].endswith("ly") or (words[-1] in _NOT_ROLES | _DESCRIPTIONS and not marked):
             continue
         if " " not in phrase and not _noun(text, phrase, nouns):
             continue  # "said softly", "spoke of": a bare word must be used as a noun
@@ -210,6 +214,8 @@ def split_title(name: str) -> tuple[str, list[str]]:
     """("Mr.", ["John", "Knightley"]) for "Mr. John Knightley"; ("", [...]) without title."""
     words = name.split()
     if words and words[0] == "the":
+        if name.islower():  # "the gentleman in the white waistcoat": one role, like "the beadle"
+            return name, []
         return " ".join(words[:2]), words[2:]
     if words and words[0].rstrip(".") in EN_MALE_TITLES | EN_FEMALE_TITLES and len(words) > 1:
         return words[0], words[1:]

@@ -91,3 +91,13 @@ def test_a_pet_form_and_its_name_with_one_surname_are_one_person() -> None:
     entities = build_roster_en("\n\n".join(parts), [])
     assert {"Charley Fenwick", "Charles Fenwick"} <= _home(entities, "Charley Fenwick")
     assert "Jenny Fenwick" not in _home(entities, "Charley Fenwick")
+
+
+def test_a_described_speaker_the_book_never_names_is_a_role() -> None:
+    parts = ['"Sit down," said the gentleman in the grey coat, and he pointed.'] * 2
+    parts += ['"Who goes there?" cried the one-eyed sailor, loudly.'] * 2
+    parts += ['"Good day," said the man, and he went on.'] * 3  # resolved like a pronoun
+    parts += ["Nora Pike waited at the gate. She was cold, and she sang."] * 3
+    names = {a for e in build_roster_en("\n\n".join(parts), []) for a in e.aliases}
+    assert {"the gentleman in the grey coat", "the one-eyed sailor"} <= names
+    assert "the man" not in names and "in the grey coat" not in names
