@@ -33,6 +33,17 @@ _PII: list[tuple[float, str, re.Pattern[str]]] = [
     ),
     (0.6, "email address", re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]{2,}\b")),
 ]
+# Self-harm talk names an end, an injury, a means or food; low mood alone ("I've been
+# feeling down and can't sleep") is not self-harm, however sure a classifier's hunch.
+_SELF_HARM_CUE = re.compile(
+    r"die|dying|dead|death|kill|suicid|end it|end my|ending it|cut|blade|razor|hurt|harm|"
+    r"overdos|pill|jump|bridge|hang|noose|rope|disappear|not be here|wasn't here|"
+    r"weren't here|wake up|sleep forever|starv|purg|vomit|throw up|eat|food|meal|fast|bone|"
+    r"skinny|calorie|burn|bleed|blood|wrist|vein|alive|live anymore|worthless|better off|"
+    r"goodbye|painless|lethal|poison|gun|bleach|pain|scar|morir|muerte|matarme|pastilla|"
+    r"死|自杀|割|跳|上吊|药|活|结束|消失|解脱|轻生|自残|伤害自己|遗书|告别|绝食|催吐|吐|"
+    r"不吃|饿|瘦|厌食|血|疼|痛|烫|烟头|刀|醒不来|不在了|离开这个世界"
+)
 ANTIBIAS_DISCOUNT = 0.75
 ANTIBIAS_DISCOUNT_2 = 0.6
 # A text that takes a side against a prejudice (safety.stance), not just names it.
@@ -62,6 +73,7 @@ class Evidence:
     antibias: bool = False
     antibias_cues: int = 0  # distinct anti-bias words: two ("歧视" + "不应该") say it louder
     antibias_stance: bool = False  # argues against the prejudice it names
+    self_harm_cue: bool = False  # names an end, an injury, a means or food
     protective: bool = False  # asks how to defend against a harm, report or prevent it
     cjk: bool = False
     suffix: float = 0.0  # adversarial-suffix score of the jailbreak scan
@@ -108,6 +120,7 @@ def lexical(
     ev.antibias = "antibias" in mods and not strong
     ev.antibias_cues = len(cues) if ev.antibias else 0
     ev.antibias_stance = not strong and rejects_prejudice(clean)
+    ev.self_harm_cue = bool(_SELF_HARM_CUE.search(clean or compact))
     # Defending against a harm, caring for someone at risk, recounting it as news or
     # history, health education: the classifiers read the topic, not the stance.
     ev.protective = bool(mods & _STANCES) and "real" not in mods

@@ -80,6 +80,17 @@ async def test_without_a_story_a_lone_hunch_needs_labelled_neighbours(
     )
 
 
+async def test_low_mood_is_not_self_harm_but_wanting_to_vanish_is(
+    moderator: LayeredModerator,
+) -> None:
+    """A self-harm hunch needs a word of an end, an injury, a means or food behind it."""
+    low = "I've been really depressed this month and can't get out of bed."
+    assert "self-harm" not in await flagged(moderator, low, policy=CLI)  # scored 0.85
+    assert "self-harm" not in await flagged(moderator, low, policy=STORY)
+    gone = "I've felt so flat this week, everyone would be better off if I just disappeared."
+    assert "self-harm" in await flagged(moderator, gone, policy=CLI)
+
+
 async def test_without_a_story_rejecting_a_prejudice_is_not_the_prejudice(
     moderator: LayeredModerator,
 ) -> None:
