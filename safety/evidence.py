@@ -33,17 +33,46 @@ _PII: list[tuple[float, str, re.Pattern[str]]] = [
     ),
     (0.6, "email address", re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]{2,}\b")),
 ]
-# Self-harm talk names an end, an injury, a means or food; low mood alone ("I've been
-# feeling down and can't sleep") is not self-harm, however sure a classifier's hunch.
-_SELF_HARM_CUE = re.compile(
-    r"die|dying|dead|death|kill|suicid|end it|end my|ending it|cut|blade|razor|hurt|harm|"
-    r"overdos|pill|jump|bridge|hang|noose|rope|disappear|not be here|wasn't here|"
-    r"weren't here|wake up|sleep forever|starv|purg|vomit|throw up|eat|food|meal|fast|bone|"
-    r"skinny|calorie|burn|bleed|blood|wrist|vein|alive|live anymore|worthless|better off|"
-    r"goodbye|painless|lethal|poison|gun|bleach|pain|scar|morir|muerte|matarme|pastilla|"
-    r"死|自杀|割|跳|上吊|药|活|结束|消失|解脱|轻生|自残|伤害自己|遗书|告别|绝食|催吐|吐|"
-    r"不吃|饿|瘦|厌食|血|疼|痛|烫|烟头|刀|醒不来|不在了|离开这个世界"
-)
+# A classifier's hunch of self-harm, violence or (outside Chinese, where the offensive
+# heads learned from real posts) harassment needs the topic's own words behind it.
+# Self-harm talk names an end, an injury, a means or food; violence names a blow, a weapon,
+# a harm or a threat. Low mood ("I've been depressed and can't get out of bed") and venting
+# ("I hate Mondays, my boss is such a pain") are neither, however sure the hunch; nor is
+# a complaint about someone ("my landlord never fixes anything") harassment without an
+# insult, a "you" or a way of hounding someone.
+_TOPIC_CUES = {
+    "self-harm": re.compile(
+        r"die|dying|dead|death|kill|suicid|end it|end my|ending it|cut|blade|razor|hurt|harm|"
+        r"overdos|pill|jump|bridge|hang|noose|rope|disappear|not be here|wasn't here|"
+        r"weren't here|wake up|sleep forever|starv|purg|vomit|throw up|eat|food|meal|fast|"
+        r"bone|skinny|calorie|burn|bleed|blood|wrist|vein|alive|live anymore|worthless|"
+        r"better off|goodbye|painless|lethal|poison|gun|bleach|pain|scar|morir|muerte|matarme|"
+        r"pastilla|死|自杀|割|跳|上吊|药|活|结束|消失|解脱|轻生|自残|伤害自己|遗书|告别|绝食|"
+        r"催吐|吐|不吃|饿|瘦|厌食|血|疼|痛|烫|烟头|刀|醒不来|不在了|离开这个世界"
+    ),
+    "violence": re.compile(
+        r"kill|murder|hurt|harm|hit|beat|punch|kick|slap|stab|shoot|shot|gun|rifle|pistol|"
+        r"knife|blade|bat\b|bomb|explo|burn|fire|arson|attack|assault|ambush|violen|blood|"
+        r"bleed|die|dead|death|poison|strangl|chok|drown|break|smash|destroy|weapon|fight|"
+        r"revenge|tortur|hang|lynch|behead|rape|acid|run over|ran .{0,20}into|crowd|massacre|"
+        r"genocide|war|riot|wipe out|eliminat|execut|bullet|ammo|grenade|hostage|kidnap|"
+        r"threat|pay for|regret|watch your back|coming for|where you live|suffer|rob|mug|"
+        r"hospital|injur|wound|maim|cripple|unconscious|knock .{0,10}out|spike|slip .{0,20}into|"
+        r"stalk|break in|breaking in|lock|matar|"
+        r"cuchillo|杀|打|砍|捅|炸|烧|弄死|揍|伤|血|刀|枪|毒|报复|撞|砸|死|废了|收拾|堵|教训|"
+        r"冲击|虐|绑|火|弹|暴|攻击|袭|付出代价|好看|等着|动手|干掉|做掉|灭|抢|劫|医院|跟踪|撬"
+    ),
+    "harassment": re.compile(
+        r"\byou|\byour|\bu\b|\bur\b|idiot|stupid|ugly|fat\b|loser|worthless|pathetic|disgust|"
+        r"bitch|whore|slut|retard|moron|dumb|trash|garbage|shut up|nobody|everyone hates|freak|"
+        r"creep|pig|cow\b|rat\b|scum|cunt|dick|ass\b|asshole|bastard|fuck|shit|kill|die\b|"
+        r"rumou?r|humiliat|mock|bully|harass|insult|threat|expose|leak|spread|shame|laugh at|"
+        r"make fun|piece of|waste of|subhuman|inferior|ape\b|monkey|psycho|hoe?\b|skank|"
+        r"weirdo|incel|clown|fool|imbecile|degenerate|vermin|filth|stink|scare|intimidat|"
+        r"watched|pile on|cruel|cry|cries|lie about|turns? on|track|without (?:her|him|them) "
+        r"knowing|address|anonymous|messages|dox|embarrass|ruin"
+    ),
+}
 ANTIBIAS_DISCOUNT = 0.75
 ANTIBIAS_DISCOUNT_2 = 0.6
 # A text that takes a side against a prejudice (safety.stance), not just names it.
@@ -73,7 +102,7 @@ class Evidence:
     antibias: bool = False
     antibias_cues: int = 0  # distinct anti-bias words: two ("歧视" + "不应该") say it louder
     antibias_stance: bool = False  # argues against the prejudice it names
-    self_harm_cue: bool = False  # names an end, an injury, a means or food
+    cued: set[str] = field(default_factory=set)  # categories whose own words appear
     protective: bool = False  # asks how to defend against a harm, report or prevent it
     cjk: bool = False
     suffix: float = 0.0  # adversarial-suffix score of the jailbreak scan
@@ -120,7 +149,7 @@ def lexical(
     ev.antibias = "antibias" in mods and not strong
     ev.antibias_cues = len(cues) if ev.antibias else 0
     ev.antibias_stance = not strong and rejects_prejudice(clean)
-    ev.self_harm_cue = bool(_SELF_HARM_CUE.search(clean or compact))
+    ev.cued = {cat for cat, cue in _TOPIC_CUES.items() if cue.search(clean or compact)}
     # Defending against a harm, caring for someone at risk, recounting it as news or
     # history, health education: the classifiers read the topic, not the stance.
     ev.protective = bool(mods & _STANCES) and "real" not in mods
@@ -135,6 +164,10 @@ def lexical(
     ev.cjk = len(_CJK.findall(raw)) >= max(2, 0.3 * len(raw.strip()))
     ev.support = {c for c, v in ev.scores.items() if v >= 0.3}
     return ev
+
+
+def needs_cue(cat: str, ev: Evidence) -> bool:
+    return cat in _TOPIC_CUES and not (cat == "harassment" and ev.cjk)
 
 
 def _combinations(ev: Evidence, mods: set[str]) -> None:

@@ -259,8 +259,9 @@ class LayeredModerator:
                 bars[cat] += HUNCH_MARGIN
                 if ev.neighbours.get(cat, 1.0) < evidence.KNN_SHARE:
                     bars[cat] += LONE_MARGIN if cat in _NO_VETO else OFF
-        if "self-harm" not in ev.support and not ev.self_harm_cue:
-            bars["self-harm"] = OFF  # a hunch about low mood (evidence._SELF_HARM_CUE)
+        for cat in set(bars) - ev.support - ev.cued:
+            if evidence.needs_cue(cat, ev):
+                bars[cat] = OFF  # low mood, venting: a hunch without the topic's words
         cats = {c: ev.scores[c] >= bars[c] for c in ev.scores}
         reason = "; ".join(f"{c}: {ev.reasons.get(c, '')}" for c, hit in cats.items() if hit)
         scores = {c: round(s, 4) for c, s in ev.scores.items()}

@@ -91,6 +91,18 @@ async def test_low_mood_is_not_self_harm_but_wanting_to_vanish_is(
     assert "self-harm" in await flagged(moderator, gone, policy=CLI)
 
 
+async def test_venting_about_someone_is_not_harassment_or_violence(
+    moderator: LayeredModerator,
+) -> None:
+    """Harassment (in English) and violence hunches need an insult, a "you", a blow or a
+    threat behind them: a complaint about one's boss scored harassment 0.82."""
+    vent = "My boss is the worst, I can't stand Mondays at this office."
+    for policy in (CLI, STORY):
+        assert await flagged(moderator, vent, policy=policy) == set()
+    insult = "You're the worst boss ever, you pathetic loser."
+    assert "harassment" in await flagged(moderator, insult, policy=CLI)
+
+
 async def test_without_a_story_rejecting_a_prejudice_is_not_the_prejudice(
     moderator: LayeredModerator,
 ) -> None:
