@@ -102,6 +102,8 @@ GEN_SETS = (
     ("gen_zhsocial", ("", "harm_zh_social.txt", "benign_zh_social.txt")),
     # English harmful statements (posts, not requests) and ordinary posts beside them.
     ("gen_statements", ("", "harm_statements.txt", "benign_statements.txt")),
+    # Written after session 7's changes, measured once: never tuned on.
+    ("gen_s7final", ("", "harm_s7final.txt", "benign_s7final.txt")),
 )
 
 
