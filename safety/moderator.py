@@ -146,6 +146,7 @@ class LayeredModerator:
             ev, self.models.ngram.score(norm.clean), self.models.thresholds["offensive"]
         )
         evidence.wrapped_request(ev)
+        ev.variants.extend(evidence.windows(norm.clean))
         return norm, ev
 
     def _merge_hidden(self, ev: evidence.Evidence, hidden: str) -> None:

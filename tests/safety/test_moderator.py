@@ -80,6 +80,19 @@ async def test_without_a_story_a_lone_hunch_needs_labelled_neighbours(
     )
 
 
+async def test_one_harmful_sentence_in_a_long_post_is_found(moderator: LayeredModerator) -> None:
+    """A long text is also read in windows of a few sentences: a threat in the middle of
+    800 ordinary characters was lost in the mean embedding of the whole."""
+    day = (
+        "On Sunday we walked to the bakery and bought rye bread and two pears. "
+        "The park was full of kites, and a brass band played by the pond until dusk. "
+        "In the evening we played cards with grandpa and he won every round. "
+    ) * 2
+    threat = "If my neighbour plays his music again I'll put a bullet through his window. "
+    assert "violence" in await flagged(moderator, day + threat + day, policy=CLI)
+    assert await flagged(moderator, day * 3, policy=CLI) == set()
+
+
 async def test_low_mood_is_not_self_harm_but_wanting_to_vanish_is(
     moderator: LayeredModerator,
 ) -> None:
