@@ -12,6 +12,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from safety import topics
 from safety.base import CATEGORIES
 from safety.jailbreak import JailbreakSignal
 from safety.lexicon import Hit
@@ -33,46 +34,6 @@ _PII: list[tuple[float, str, re.Pattern[str]]] = [
     ),
     (0.6, "email address", re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]{2,}\b")),
 ]
-# A classifier's hunch of self-harm, violence or (outside Chinese, where the offensive
-# heads learned from real posts) harassment needs the topic's own words behind it.
-# Self-harm talk names an end, an injury, a means or food; violence names a blow, a weapon,
-# a harm or a threat. Low mood ("I've been depressed and can't get out of bed") and venting
-# ("I hate Mondays, my boss is such a pain") are neither, however sure the hunch; nor is
-# a complaint about someone ("my landlord never fixes anything") harassment without an
-# insult, a "you" or a way of hounding someone.
-_TOPIC_CUES = {
-    "self-harm": re.compile(
-        r"die|dying|dead|death|kill|suicid|end it|end my|ending it|cut|blade|razor|hurt|harm|"
-        r"overdos|pill|jump|bridge|hang|noose|rope|disappear|not be here|wasn't here|"
-        r"weren't here|wake up|sleep forever|starv|purg|vomit|throw up|eat|food|meal|fast|"
-        r"bone|skinny|calorie|burn|bleed|blood|wrist|vein|alive|live anymore|worthless|"
-        r"better off|goodbye|painless|lethal|poison|gun|bleach|pain|scar|morir|muerte|matarme|"
-        r"pastilla|死|自杀|割|跳|上吊|药|活|结束|消失|解脱|轻生|自残|伤害自己|遗书|告别|绝食|"
-        r"催吐|吐|不吃|饿|瘦|厌食|血|疼|痛|烫|烟头|刀|醒不来|不在了|离开这个世界"
-    ),
-    "violence": re.compile(
-        r"kill|murder|hurt|harm|hit|beat|punch|kick|slap|stab|shoot|shot|gun|rifle|pistol|"
-        r"knife|blade|bat\b|bomb|explo|burn|fire|arson|attack|assault|ambush|violen|blood|"
-        r"bleed|die|dead|death|poison|strangl|chok|drown|break|smash|destroy|weapon|fight|"
-        r"revenge|tortur|hang|lynch|behead|rape|acid|run over|ran .{0,20}into|crowd|massacre|"
-        r"genocide|war|riot|wipe out|eliminat|execut|bullet|ammo|grenade|hostage|kidnap|"
-        r"threat|pay for|regret|watch your back|coming for|where you live|suffer|rob|mug|"
-        r"hospital|injur|wound|maim|cripple|unconscious|knock .{0,10}out|spike|slip .{0,20}into|"
-        r"stalk|break in|breaking in|lock|matar|"
-        r"cuchillo|杀|打|砍|捅|炸|烧|弄死|揍|伤|血|刀|枪|毒|报复|撞|砸|死|废了|收拾|堵|教训|"
-        r"冲击|虐|绑|火|弹|暴|攻击|袭|付出代价|好看|等着|动手|干掉|做掉|灭|抢|劫|医院|跟踪|撬"
-    ),
-    "harassment": re.compile(
-        r"\byou|\byour|\bu\b|\bur\b|idiot|stupid|ugly|fat\b|loser|worthless|pathetic|disgust|"
-        r"bitch|whore|slut|retard|moron|dumb|trash|garbage|shut up|nobody|everyone hates|freak|"
-        r"creep|pig|cow\b|rat\b|scum|cunt|dick|ass\b|asshole|bastard|fuck|shit|kill|die\b|"
-        r"rumou?r|humiliat|mock|bully|harass|insult|threat|expose|leak|spread|shame|laugh at|"
-        r"make fun|piece of|waste of|subhuman|inferior|ape\b|monkey|psycho|hoe?\b|skank|"
-        r"weirdo|incel|clown|fool|imbecile|degenerate|vermin|filth|stink|scare|intimidat|"
-        r"watched|pile on|cruel|cry|cries|lie about|turns? on|track|without (?:her|him|them) "
-        r"knowing|address|anonymous|messages|dox|embarrass|ruin"
-    ),
-}
 ANTIBIAS_DISCOUNT = 0.75
 ANTIBIAS_DISCOUNT_2 = 0.6
 # A text that takes a side against a prejudice (safety.stance), not just names it.
@@ -124,9 +85,7 @@ def _noisy_or(weights: list[float]) -> float:
     return 1.0 - math.prod(1.0 - w for w in weights)
 
 
-def lexical(
-    hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean: str = ""
-) -> Evidence:
+def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean: str) -> Evidence:
     ev = Evidence()
     per_cat: dict[str, list[tuple[float, str]]] = {}
     mods: set[str] = set()
@@ -149,7 +108,7 @@ def lexical(
     ev.antibias = "antibias" in mods and not strong
     ev.antibias_cues = len(cues) if ev.antibias else 0
     ev.antibias_stance = not strong and rejects_prejudice(clean)
-    ev.cued = {cat for cat, cue in _TOPIC_CUES.items() if cue.search(clean or compact)}
+    ev.cued = topics.cued(clean)
     # Defending against a harm, caring for someone at risk, recounting it as news or
     # history, health education: the classifiers read the topic, not the stance.
     ev.protective = bool(mods & _STANCES) and "real" not in mods
@@ -164,38 +123,6 @@ def lexical(
     ev.cjk = len(_CJK.findall(raw)) >= max(2, 0.3 * len(raw.strip()))
     ev.support = {c for c, v in ev.scores.items() if v >= 0.3}
     return ev
-
-
-def needs_cue(cat: str, ev: Evidence) -> bool:
-    return cat in _TOPIC_CUES and not (cat == "harassment" and ev.cjk)
-
-
-# One harmful sentence inside a long, ordinary post is lost in the post's mean embedding
-# (a threat in the middle of 800 characters about a market scored 0.02): long texts are
-# also read in windows of a few sentences, each scored like a text of its own.
-LONG_TEXT = 200
-MAX_WINDOWS = 32
-_SENTENCE_END = re.compile(r"(?<=[。！？!?;；\n])|(?<=\.)\s")
-
-
-def windows(clean: str) -> list[str]:
-    """Runs of whole sentences, about 60 characters or more each, at most MAX_WINDOWS."""
-    if len(clean) <= LONG_TEXT:
-        return []
-    target = max(60, len(clean) // MAX_WINDOWS + 1)
-    out: list[str] = []
-    current = ""
-    for sentence in _SENTENCE_END.split(clean):
-        # an unpunctuated run is cut where it must be
-        for piece in [sentence[i : i + 2 * target] for i in range(0, len(sentence), 2 * target)]:
-            current += piece
-            if len(current.strip()) >= target:
-                out.append(current.strip())
-                current = ""
-    if current.strip():
-        out.append(current.strip())
-    unique = list(dict.fromkeys(out))
-    return unique[:MAX_WINDOWS] if len(out) > 1 else []
 
 
 def _combinations(ev: Evidence, mods: set[str]) -> None:

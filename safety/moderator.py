@@ -30,8 +30,9 @@ from safety.embedder import E5Embedder, Embedder
 from safety.jailbreak import JailbreakSignal, scan
 from safety.lexicon import Lexicon
 from safety.model import Models
-from safety.normalize import Normalized, normalize
+from safety.normalize import Normalized, normalize, windows
 from safety.policy import OFF, PolicyBook, thresholds
+from safety.topics import needs_cue
 
 log = structlog.get_logger("safety")
 DeepMode = Literal["sync", "overlap", "off"]
@@ -146,15 +147,14 @@ class LayeredModerator:
             ev, self.models.ngram.score(norm.clean), self.models.thresholds["offensive"]
         )
         evidence.wrapped_request(ev)
-        ev.variants.extend(evidence.windows(norm.clean))
+        ev.variants.extend(windows(norm.clean))
         return norm, ev
 
     def _merge_hidden(self, ev: evidence.Evidence, hidden: str) -> None:
         """Text hidden in base64/hex/ROT13/reversal counts only if it says something bad."""
         h = normalize(hidden)
-        inner = evidence.lexical(
-            self.lexicon.find(h.compact), h.compact, scan(hidden, h.clean), hidden
-        )
+        jb = scan(hidden, h.clean)
+        inner = evidence.lexical(self.lexicon.find(h.compact), h.compact, jb, hidden, h.clean)
         top = max(inner.scores.values())
         if top < 0.5:
             return
@@ -261,7 +261,7 @@ class LayeredModerator:
                 if ev.neighbours.get(cat, 1.0) < evidence.KNN_SHARE:
                     bars[cat] += LONE_MARGIN if cat in _NO_VETO else OFF
         for cat in set(bars) - ev.support - ev.cued:
-            if evidence.needs_cue(cat, ev):
+            if needs_cue(cat, ev.cjk):
                 bars[cat] = OFF  # low mood, venting: a hunch without the topic's words
         cats = {c: ev.scores[c] >= bars[c] for c in ev.scores}
         reason = "; ".join(f"{c}: {ev.reasons.get(c, '')}" for c, hit in cats.items() if hit)

@@ -145,7 +145,7 @@ class StreamGate:
         digits = sum(c.isdigit() for c in norm.raw) >= 7  # maybe a phone, ID or card number
         if not (always or digits or any(h.entry.weight > 0 for h in hits)):
             return ALLOW  # the common case: nothing to decide
-        ev = evidence.lexical(hits, norm.compact, JailbreakSignal(), norm.raw)
+        ev = evidence.lexical(hits, norm.compact, JailbreakSignal(), norm.raw, norm.clean)
         return await mod.decide(ev, role="assistant", policy=self._policy)
 
     async def _finished_clauses(self, mod: LayeredModerator) -> Verdict:

@@ -1,6 +1,6 @@
 """A real server with a slow scripted LLM, for crash tests.
 
-    python -m tests.helpers.slow_server PORT DIR
+python -m tests.helpers.slow_server PORT DIR
 """
 
 from __future__ import annotations

@@ -58,7 +58,7 @@ def test_anti_bias_text_gets_the_benefit_of_the_doubt() -> None:
 
     def harassment(text: str) -> float:
         n = normalize(text)
-        ev = lexical(lx.find(n.compact), n.compact, JailbreakSignal(), text)
+        ev = lexical(lx.find(n.compact), n.compact, JailbreakSignal(), text, n.clean)
         add_ngram(ev, {"offensive": 0.6, "unsafe": 0.1}, 0.4)
         return max(ev.scores["hate"], ev.scores["harassment"])
 

@@ -1,0 +1,61 @@
+"""Does a text use a harm's own words? A classifier's hunch needs them for some categories.
+
+The embedding heads read topics: low mood scores as self-harm, venting about a boss as
+harassment or violence. Real self-harm, violence and harassment name their matter.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A classifier's hunch of self-harm, violence or (outside Chinese, where the offensive
+# heads learned from real posts) harassment needs the topic's own words behind it.
+# Self-harm talk names an end, an injury, a means or food; violence names a blow, a weapon,
+# a harm or a threat. Low mood ("I've been depressed and can't get out of bed") and venting
+# ("I hate Mondays, my boss is such a pain") are neither, however sure the hunch; nor is
+# a complaint about someone ("my landlord never fixes anything") harassment without an
+# insult, a "you" or a way of hounding someone.
+_CUES = {
+    "self-harm": re.compile(
+        r"die|dying|dead|death|kill|suicid|end it|end my|ending it|cut|blade|razor|hurt|harm|"
+        r"overdos|pill|jump|bridge|hang|noose|rope|disappear|not be here|wasn't here|"
+        r"weren't here|wake up|sleep forever|starv|purg|vomit|throw up|eat|food|meal|fast|"
+        r"bone|skinny|calorie|burn|bleed|blood|wrist|vein|alive|live anymore|worthless|"
+        r"better off|goodbye|painless|lethal|poison|gun|bleach|pain|scar|morir|muerte|matarme|"
+        r"pastilla|死|自杀|割|跳|上吊|药|活|结束|消失|解脱|轻生|自残|伤害自己|遗书|告别|绝食|"
+        r"催吐|吐|不吃|饿|瘦|厌食|血|疼|痛|烫|烟头|刀|醒不来|不在了|离开这个世界"
+    ),
+    "violence": re.compile(
+        r"kill|murder|hurt|harm|hit|beat|punch|kick|slap|stab|shoot|shot|gun|rifle|pistol|"
+        r"knife|blade|bat\b|bomb|explo|burn|fire|arson|attack|assault|ambush|violen|blood|"
+        r"bleed|die|dead|death|poison|strangl|chok|drown|break|smash|destroy|weapon|fight|"
+        r"revenge|tortur|hang|lynch|behead|rape|acid|run over|ran .{0,20}into|crowd|massacre|"
+        r"genocide|war|riot|wipe out|eliminat|execut|bullet|ammo|grenade|hostage|kidnap|"
+        r"threat|pay for|regret|watch your back|coming for|where you live|suffer|rob|mug|"
+        r"hospital|injur|wound|maim|cripple|unconscious|knock .{0,10}out|spike|slip .{0,20}into|"
+        r"stalk|break in|breaking in|lock|matar|"
+        r"cuchillo|杀|打|砍|捅|炸|烧|弄死|揍|伤|血|刀|枪|毒|报复|撞|砸|死|废了|收拾|堵|教训|"
+        r"冲击|虐|绑|火|弹|暴|攻击|袭|付出代价|好看|等着|动手|干掉|做掉|灭|抢|劫|医院|跟踪|撬"
+    ),
+    "harassment": re.compile(
+        r"\byou|\byour|\bu\b|\bur\b|idiot|stupid|ugly|fat\b|loser|worthless|pathetic|disgust|"
+        r"bitch|whore|slut|retard|moron|dumb|trash|garbage|shut up|nobody|everyone hates|freak|"
+        r"creep|pig|cow\b|rat\b|scum|cunt|dick|ass\b|asshole|bastard|fuck|shit|kill|die\b|"
+        r"rumou?r|humiliat|mock|bully|harass|insult|threat|expose|leak|spread|shame|laugh at|"
+        r"make fun|piece of|waste of|subhuman|inferior|ape\b|monkey|psycho|hoe?\b|skank|"
+        r"weirdo|incel|clown|fool|imbecile|degenerate|vermin|filth|stink|scare|intimidat|"
+        r"watched|pile on|cruel|cry|cries|lie about|turns? on|track|without (?:her|him|them) "
+        r"knowing|address|anonymous|messages|dox|embarrass|ruin"
+    ),
+}
+
+
+def cued(clean: str) -> set[str]:
+    """The gated categories whose own words appear in ``clean``."""
+    return {cat for cat, cue in _CUES.items() if cue.search(clean)}
+
+
+def needs_cue(cat: str, cjk: bool) -> bool:
+    """Whether a hunch of ``cat`` counts only with its words: Chinese harassment comes from
+    the offensive heads, which learned from real posts, so it is not gated."""
+    return cat in _CUES and not (cat == "harassment" and cjk)
