@@ -17,7 +17,7 @@ from safety.base import CATEGORIES
 from safety.jailbreak import JailbreakSignal
 from safety.lexicon import Hit
 from safety.policy import calibrate
-from safety.stance import rejects_prejudice
+from safety.stance import rejects_prejudice, reports_news
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PII: list[tuple[float, str, re.Pattern[str]]] = [
@@ -34,11 +34,28 @@ _PII: list[tuple[float, str, re.Pattern[str]]] = [
     ),
     (0.6, "email address", re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]{2,}\b")),
 ]
+# Wishing death or violence on people ("those protesters should be shot", "这种人就该被枪毙"):
+# the heads miss it when no act is described (0.01-0.23 on four probes) or veto it when
+# few seeds are near. 0.5 flags a reader; a character's bar is higher, so a villain's
+# "you deserve to die" in canon stays allowed.
+_WISH = re.compile(
+    r"\b(?:deserves?|should|ought to|needs? to|must)\s+(?:all\s+)?(?:to\s+)?(?:be|get)\s+"
+    r"(?:shot|stabbed|killed|hanged|hung|lynched|executed|gassed|raped|beaten|burned|burnt|tortured|murdered|"
+    r"slaughtered|exterminated|wiped out|put down|strung up)\b|"
+    r"\b(?:deserves?|should)\s+(?:all\s+)?(?:to\s+)?die\b|"
+    r"(?:应该|就该|都该|活该|该)被?(?:枪毙|杀掉|杀光|砍死|打死|烧死|弄死|绞死|千刀万剐|五马分尸|"
+    r"碎尸万段)"
+)
+_PEOPLE = re.compile(
+    r"\b(?:they|them|he|she|him|her|people|those|these|everyone|every one|men|women|guys?|girls?|"
+    r"boys?|man|woman|person|judge|cops?|police|[a-z]+(?:ists?|ers|ors|ians?))\b|人|他|她"
+)
 ANTIBIAS_DISCOUNT = 0.75
 ANTIBIAS_DISCOUNT_2 = 0.6
 # A text that takes a side against a prejudice (safety.stance), not just names it.
 ANTIBIAS_STANCE = 0.4
 PROTECT_DISCOUNT = 0.75
+NEWS_DISCOUNT = 0.5
 SUPPORT_DISCOUNT = 0.6
 _STANCES = frozenset({"protect", "defend", "report", "support", "health"})
 _PROTECTED = (
@@ -65,6 +82,7 @@ class Evidence:
     antibias_stance: bool = False  # argues against the prejudice it names
     cued: set[str] = field(default_factory=set)  # categories whose own words appear
     protective: bool = False  # asks how to defend against a harm, report or prevent it
+    news: bool = False  # recounts someone else's harm as a report
     cjk: bool = False
     suffix: float = 0.0  # adversarial-suffix score of the jailbreak scan
     framing: bool = False  # hypothetical / "for research" / game framing
@@ -109,11 +127,14 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     ev.antibias_cues = len(cues) if ev.antibias else 0
     ev.antibias_stance = not strong and rejects_prejudice(clean)
     ev.cued = topics.cued(clean)
+    ev.news = reports_news(clean)
     # Defending against a harm, caring for someone at risk, recounting it as news or
     # history, health education: the classifiers read the topic, not the stance.
     ev.protective = bool(mods & _STANCES) and "real" not in mods
     _combinations(ev, mods)
     _personal_data(ev, raw)
+    if _WISH.search(clean) and _PEOPLE.search(clean):
+        ev.raise_to("violence", 0.5, "wishes death or violence on someone")
     if jb.score > 0:
         ev.raise_to("jailbreak", jb.score, "jailbreak: " + ", ".join(jb.reasons))
     ev.suffix, ev.framing = jb.suffix, jb.framing
@@ -213,6 +234,8 @@ def add_embed(
             # Only the classifiers' hunch is discounted: a key such as "make a bomb" or a
             # threat still counts in full.
             score *= PROTECT_DISCOUNT
+        if ev.news and cat in _PROTECTED:
+            score *= NEWS_DISCOUNT  # stance.reports_news: a report, not the harm
         # Two independent layers agreeing is stronger than either alone.
         if ev.scores[cat] >= 0.3 and score >= 0.3:
             score = max(score, _noisy_or([ev.scores[cat], score]))

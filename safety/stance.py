@@ -74,3 +74,26 @@ def rejects_prejudice(clean: str) -> bool:
     if end is not None and end.group() == "?":
         return False
     return _BUT.search(clean, m.end()) is None
+
+
+# A news report: someone recounts what happened to others, in the past tense, with the
+# people who report such things (police, officials, firefighters, a court). It names the
+# harm as plainly as the harm itself, so the topic-driven heads score it as the harm.
+_AGENTS = re.compile(
+    r"\b(?:police|officers?|officials?|authorities|firefighters|paramedics|rescuers|witnesses|"
+    r"prosecutors?|investigators?|the jury|the court|a judge|the suspect|suspects|the victims?|"
+    r"survivors|residents|reporters?|according to)\b|"
+    r"警方|警察|通报|据报道|据悉|记者|消防|救援|嫌疑人|被捕|落网|判处|刑拘|刑事拘留|抓获|遇难|"
+    r"伤亡|法院|检方|官方|目击者|报道"
+)
+_PAST = re.compile(r"\b(?:was|were|had|did)\b|\b[a-z]{3,}ed\b|已|了")
+# I/you, a question, or intent make it a conversation or a plan, not a report
+_NOT_REPORT = re.compile(
+    r"\b(?:i|i'm|i'll|me|my|we|us|our|you|your|should|must|deserve|need to|let's|gonna|"
+    r"going to|will)\b|\?|我|你|咱|要|应该|该|想|准备|打算"
+)
+
+
+def reports_news(clean: str) -> bool:
+    """Someone else's harm recounted as news, not a plan, a wish or a question."""
+    return bool(_AGENTS.search(clean) and _PAST.search(clean) and not _NOT_REPORT.search(clean))

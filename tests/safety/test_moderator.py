@@ -80,6 +80,20 @@ async def test_without_a_story_a_lone_hunch_needs_labelled_neighbours(
     )
 
 
+async def test_news_of_a_harm_is_not_the_harm_but_wishing_it_on_people_is(
+    moderator: LayeredModerator,
+) -> None:
+    news = (
+        "Officers detained a man after a knife attack at the train station on Friday, police said."
+    )
+    assert await flagged(moderator, news, policy=CLI) == set()  # violence 0.74 without the rule
+    for wish in ("Those officers deserve to be stabbed in their sleep.", "这种人就应该被枪毙。"):
+        assert "violence" in await flagged(moderator, wish, policy=CLI)
+    assert (
+        await flagged(moderator, "The process should be killed if it hangs.", policy=CLI) == set()
+    )
+
+
 async def test_one_harmful_sentence_in_a_long_post_is_found(moderator: LayeredModerator) -> None:
     """A long text is also read in windows of a few sentences: a threat in the middle of
     800 ordinary characters was lost in the mean embedding of the whole."""
