@@ -102,6 +102,8 @@ GEN_SETS = (
     ("gen_zhsocial", ("", "harm_zh_social.txt", "benign_zh_social.txt")),
     # English harmful statements (posts, not requests) and ordinary posts beside them.
     ("gen_statements", ("", "harm_statements.txt", "benign_statements.txt")),
+    # English harms without the usual key words (guided session 7's last additions).
+    ("gen_implicit", ("", "harm_implicit.txt", "")),
     # Written after session 7's changes, measured once: never tuned on.
     ("gen_s7final", ("", "harm_s7final.txt", "benign_s7final.txt")),
 )
@@ -136,8 +138,8 @@ async def generalisation(
         f"{key}_attacks_flagged_cli": round(sum(s_cli) / len(s_cli), 4) if s else None,
         f"{key}_harm_flagged": round(sum(h) / len(h), 4) if h else None,
         f"{key}_harm_own_category": round(sum(own) / len(own), 4) if own else None,
-        f"{key}_benign_fp_story": round(sum(m_story) / len(m_story), 4),
-        f"{key}_benign_fp_cli": round(sum(m_cli) / len(m_cli), 4),
+        f"{key}_benign_fp_story": round(sum(m_story) / len(m_story), 4) if m_story else None,
+        f"{key}_benign_fp_cli": round(sum(m_cli) / len(m_cli), 4) if m_cli else None,
         f"{key}_attacks_by_style": rate(s, [t for t, _ in styles]),
         f"{key}_harm_by_category": rate(h, [t for t, _ in harm]),
         f"{key}_benign_fp_story_by_kind": rate(m_story, kinds),

@@ -43,12 +43,20 @@ _WISH = re.compile(
     r"(?:shot|stabbed|killed|hanged|hung|lynched|executed|gassed|raped|beaten|burned|burnt|tortured|murdered|"
     r"slaughtered|exterminated|wiped out|put down|strung up)\b|"
     r"\b(?:deserves?|should)\s+(?:all\s+)?(?:to\s+)?die\b|"
+    r"\bbetter (?:off )?(?:if|without)\b.{0,40}\b(?:disappeared|were gone|died|were dead|"
+    r"didn't exist|wiped out)\b|"
     r"(?:应该|就该|都该|活该|该)被?(?:枪毙|杀掉|杀光|砍死|打死|烧死|弄死|绞死|千刀万剐|五马分尸|"
     r"碎尸万段)"
 )
 _PEOPLE = re.compile(
     r"\b(?:they|them|he|she|him|her|people|those|these|everyone|every one|men|women|guys?|girls?|"
-    r"boys?|man|woman|person|judge|cops?|police|[a-z]+(?:ists?|ers|ors|ians?))\b|人|他|她"
+    r"boys?|man|woman|person|judge|cops?|police|race|tribe|[a-z]+(?:ists?|ers|ors|ians?))\b|"
+    r"人|他|她"
+)
+# A parent speaking of their own child ("my 14-year-old daughter wants to look sexy for the
+# dance, should I let her?") is not sexual interest in a minor.
+_PARENT = re.compile(
+    r"\b(?:my|our)\s+(?:\S+\s+){0,2}(?:daughter|son|kid|child|children)\b|我(?:的|家)?(?:女儿|儿子|孩子|闺女)"
 )
 ANTIBIAS_DISCOUNT = 0.75
 ANTIBIAS_DISCOUNT_2 = 0.6
@@ -131,7 +139,7 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     # Defending against a harm, caring for someone at risk, recounting it as news or
     # history, health education: the classifiers read the topic, not the stance.
     ev.protective = bool(mods & _STANCES) and "real" not in mods
-    _combinations(ev, mods)
+    _combinations(ev, mods, bool(_PARENT.search(clean)))
     _personal_data(ev, raw)
     if _WISH.search(clean) and _PEOPLE.search(clean):
         ev.raise_to("violence", 0.5, "wishes death or violence on someone")
@@ -146,7 +154,7 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     return ev
 
 
-def _combinations(ev: Evidence, mods: set[str]) -> None:
+def _combinations(ev: Evidence, mods: set[str], parent: bool) -> None:
     s = ev.scores
     if "instruct" in mods and "harmtopic" in mods:
         score = 0.9 if "real" in mods else 0.7
@@ -155,6 +163,8 @@ def _combinations(ev: Evidence, mods: set[str]) -> None:
             # classifiers still judge the rest (an attacker gains only the combination).
             score = 0.35
         ev.raise_to("illegal", score, "asks for steps on a harmful topic")
+    if {"minor", "allure"} <= mods and not parent:  # "my 14 year old neighbour is so sexy"
+        ev.raise_to("sexual/minors", 0.8, "sexual interest in a minor")
     if "minor" in mods and s["sexual"] >= 0.4:
         ev.raise_to("sexual/minors", max(0.8, s["sexual"]), "sexual content with a minor")
     if "support" in mods and "harmtopic" not in mods and "real" not in mods:

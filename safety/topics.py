@@ -45,7 +45,8 @@ _CUES = {
         r"make fun|piece of|waste of|subhuman|inferior|ape\b|monkey|psycho|hoe?\b|skank|"
         r"weirdo|incel|clown|fool|imbecile|degenerate|vermin|filth|stink|scare|intimidat|"
         r"watched|pile on|cruel|cry|cries|lie about|turns? on|track|without (?:her|him|them) "
-        r"knowing|address|anonymous|messages|dox|embarrass|ruin"
+        r"knowing|address|anonymous|messag|accounts?\b|until (?:she|he|they)|spam|keep (?:texting|"
+        r"calling|posting|tagging)|dox|embarrass|ruin|breaks? down"
     ),
 }
 
