@@ -102,8 +102,8 @@ GEN_SETS = (
     ("gen_zhsocial", ("", "harm_zh_social.txt", "benign_zh_social.txt")),
     # English harmful statements (posts, not requests) and ordinary posts beside them.
     ("gen_statements", ("", "harm_statements.txt", "benign_statements.txt")),
-    # English harms without the usual key words (guided session 7's last additions).
-    ("gen_implicit", ("", "harm_implicit.txt", "")),
+    # Harms without the usual key words, en + zh (guided session 7's last additions).
+    ("gen_implicit", ("", "harm_implicit.txt", "benign_implicit.txt")),
     # Written after session 7's changes, measured once: never tuned on.
     ("gen_s7final", ("", "harm_s7final.txt", "benign_s7final.txt")),
 )
