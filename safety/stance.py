@@ -62,12 +62,15 @@ _OWNS = re.compile(
 _BUT = re.compile(r"(?<!不)但|可是|不过|然而|\bbut\b")
 # "为什么要拒绝歧视……": a rhetorical question turns the appeal round.
 _RHETORIC = re.compile(r"为什么要|凭什么|为啥要|难道")
+# Arguing with someone ("你是不是该治治眼睛了？别用片面的角度来当地域黑！") is a fight that
+# happens to be about a prejudice: COLD labels such replies offensive.
+_ADDRESSED = re.compile(r"你|您")
 
 
 def rejects_prejudice(clean: str) -> bool:
     """True when the text argues against a prejudice and does not turn round after."""
     m = _REJECT.search(clean)
-    if m is None or _OWNS.search(clean) or _RHETORIC.search(clean):
+    if m is None or _OWNS.search(clean) or _RHETORIC.search(clean) or _ADDRESSED.search(clean):
         return False
     # "……一视同仁了?": a question about the stance, not the stance
     end = re.compile(r"[.!?]").search(clean, m.end())

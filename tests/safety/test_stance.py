@@ -37,6 +37,7 @@ def test_rejecting_a_prejudice_is_a_stance(text: str) -> None:
         "为什么要拒绝歧视他们？",  # a rhetorical question
         "你们口口声声一视同仁了?",  # a question about the stance
         "这部剧讲的是职场里的性别歧视。",  # a topic, no side taken
+        "你是不是该治治眼睛了？别再地图炮了！",  # a fight with someone, about a prejudice
     ],
 )
 def test_naming_owning_or_turning_round_is_not(text: str) -> None:
