@@ -90,10 +90,11 @@ _AGENTS = re.compile(
     r"伤亡|法院|检方|官方|目击者|报道"
 )
 _PAST = re.compile(r"\b(?:was|were|had|did)\b|\b[a-z]{3,}ed\b|已|了")
-# I/you, a question, or intent make it a conversation or a plan, not a report
+# I/you, a question, a request or intent make it a conversation or a plan, not a report
 _NOT_REPORT = re.compile(
     r"\b(?:i|i'm|i'll|me|my|we|us|our|you|your|should|must|deserve|need to|let's|gonna|"
-    r"going to|will)\b|\?|我|你|咱|要|应该|该|想|准备|打算"
+    r"going to|will|in detail|graphic)\b|^\W*(?:describe|write|tell|explain|show|give|list|"
+    r"make|create|generate|imagine|narrate|detail)\b|\?|我|你|咱|要|应该|该|想|准备|打算|描写|描述|写"
 )
 
 
