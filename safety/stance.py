@@ -1,4 +1,4 @@
-"""Does a text reject prejudice? Stance, not topic.
+"""Which side does a text take? Stance, not topic: rejecting a prejudice, reporting a harm.
 
 The offensive classifiers learned from COLD, whose training labels mark most texts that
 discuss discrimination as offensive (93 % of its train texts with 歧视 are labelled 1),
@@ -6,7 +6,8 @@ so "地域黑真的很恶心，河南人也是普通人" scores like the slur it
 is not enough to be spared (the lexicon's mild ``antibias`` cue already covers that);
 here the text must *take a side against it*: condemn it, forbid it, or deny the
 generalisation. The classic cover of the real thing, "我不是歧视，但是……", and owning the
-prejudice ("我就歧视", "这不是歧视，是事实") void the stance.
+prejudice ("我就歧视", "这不是歧视，是事实") void the stance. Likewise news of a stabbing
+names the harm as plainly as a threat does (``reports_news``).
 
 Reads ``Normalized.clean`` (simplified, NFKC: punctuation is ASCII).
 """
@@ -65,6 +66,7 @@ _RHETORIC = re.compile(r"为什么要|凭什么|为啥要|难道")
 # Arguing with someone ("你是不是该治治眼睛了？别用片面的角度来当地域黑！") is a fight that
 # happens to be about a prejudice: COLD labels such replies offensive.
 _ADDRESSED = re.compile(r"你|您")
+_SENTENCE_END = re.compile(r"[.!?]")
 
 
 def rejects_prejudice(clean: str) -> bool:
@@ -73,7 +75,7 @@ def rejects_prejudice(clean: str) -> bool:
     if m is None or _OWNS.search(clean) or _RHETORIC.search(clean) or _ADDRESSED.search(clean):
         return False
     # "……一视同仁了?": a question about the stance, not the stance
-    end = re.compile(r"[.!?]").search(clean, m.end())
+    end = _SENTENCE_END.search(clean, m.end())
     if end is not None and end.group() == "?":
         return False
     return _BUT.search(clean, m.end()) is None
