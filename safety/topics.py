@@ -1,7 +1,8 @@
 """Does a text use a harm's own words? A classifier's hunch needs them for some categories.
 
 The embedding heads read topics: low mood scores as self-harm, venting about a boss as
-harassment or violence. Real self-harm, violence and harassment name their matter.
+harassment or violence, a first kiss in the moonlight as sexual content. Real self-harm,
+violence, harassment and sexual content name their matter.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import re
 # a harm or a threat. Low mood ("I've been depressed and can't get out of bed") and venting
 # ("I hate Mondays, my boss is such a pain") are neither, however sure the hunch; nor is
 # a complaint about someone ("my landlord never fixes anything") harassment without an
-# insult, a "you" or a way of hounding someone.
+# insult, a "you" or a way of hounding someone; nor is a kiss sexual content without a body,
+# clothes coming off, a bed or an act.
 _CUES = {
     "self-harm": re.compile(
         r"die|dying|dead|death|kill|suicid|end it|end my|ending it|cut|blade|razor|hurt|harm|"
@@ -36,6 +38,16 @@ _CUES = {
         r"stalk|break in|breaking in|lock|matar|"
         r"cuchillo|杀|打|砍|捅|炸|烧|弄死|揍|伤|血|刀|枪|毒|报复|撞|砸|死|废了|收拾|堵|教训|"
         r"冲击|虐|绑|火|弹|暴|攻击|袭|付出代价|好看|等着|动手|干掉|做掉|灭|抢|劫|医院|跟踪|撬"
+    ),
+    "sexual": re.compile(
+        r"sex|naked|nude|undress|strip|bra\b|panties|underwear|lingerie|breast|boob|tit|nipple|"
+        r"groin|crotch|thigh|legs|moan|groan|gasp|thrust|straddl|grind|tongue|lick|suck|erect|"
+        r"hard\b|wet\b|orgasm|climax|\bcum|come for|bed\b|bedroom|touch|horny|arous|porn|"
+        r"erotic|explicit|steamy|dirty|filthy|kink|fetish|bdsm|hook ?up|fuck|dick|cock|pussy|"
+        r"ass\b|body|clothes|shower|pleasur|seduc|sexy|intimate|make love|making love|slut|"
+        r"whore|escort|prostitut|onlyfans|blowjob|goes down on|orgy|threesome|masturbat|呻吟|脱|"
+        r"裸|胸|乳|下体|身下|床|欲|喘|舔|湿|硬|高潮|做爱|性|抚摸|色|黄|约炮|援交|开房|私处|私密|"
+        r"内衣|内裤|身体|勾引|诱惑|骚|淫|爽|插|吸|摸|衣服|无码|露骨|偷情|双腿|操|口交|自慰"
     ),
     "harassment": re.compile(
         r"\byou|\byour|\bu\b|\bur\b|idiot|stupid|ugly|fat\b|loser|worthless|pathetic|disgust|"

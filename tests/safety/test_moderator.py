@@ -130,6 +130,16 @@ async def test_low_mood_is_not_self_harm_but_wanting_to_vanish_is(
     assert "self-harm" in await flagged(moderator, gone, policy=CLI)
 
 
+async def test_a_first_kiss_is_romance_not_sexual_content(moderator: LayeredModerator) -> None:
+    """A sexual hunch needs a body, clothes coming off, a bed or an act: 他们在月光下…第一次
+    接吻 scored 0.63 and a teen-rated romance could not narrate it."""
+    kiss = "他们在月光下牵手散步，第一次接吻。"
+    assert await flagged(moderator, kiss, "assistant", STORY) == set()
+    assert await flagged(moderator, kiss, policy=CLI) == set()
+    scene = "She straddled him on the sofa and tore off her bra, grinding until he groaned."
+    assert "sexual" in await flagged(moderator, scene, policy=CLI)
+
+
 async def test_venting_about_someone_is_not_harassment_or_violence(
     moderator: LayeredModerator,
 ) -> None:
