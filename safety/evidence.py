@@ -164,7 +164,7 @@ def _combinations(ev: Evidence, mods: set[str], parent: bool) -> None:
             score = 0.35
         ev.raise_to("illegal", score, "asks for steps on a harmful topic")
     if "group" in mods and s["harassment"] >= 0.5:  # 同性恋就是心理变态: an insult at a group
-        ev.raise_to("hate", s["harassment"], ev.reasons["harassment"] + " (at a group)")
+        ev.raise_to("hate", s["harassment"], ev.reasons.get("harassment", "") + " (at a group)")
     if {"minor", "allure"} <= mods and not parent:  # "my 14 year old neighbour is so sexy"
         ev.raise_to("sexual/minors", 0.8, "sexual interest in a minor")
     if "minor" in mods and s["sexual"] >= 0.4:
