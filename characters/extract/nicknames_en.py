@@ -33,7 +33,7 @@ HYPOCORISMS: dict[str, tuple[str, ...]] = {
     "Frank": ("Francis",), "Tom": ("Thomas",), "Tommy": ("Thomas",), "Joe": ("Joseph",),
     "Joey": ("Joseph",), "Kate": ("Katherine", "Katharine", "Catherine"),
     "Katie": ("Katherine", "Katharine", "Catherine"), "Dolly": ("Dorothy",),
-    "Sandy": ("Alexander",), "Nan": ("Anne", "Ann"),
+    "Sandy": ("Alexander",), "Nan": ("Anne", "Ann"), "Nance": ("Nancy", "Anne", "Ann"),
 }  # fmt: skip
 _ENDINGS = ("y", "ie", "ey", "sy")  # Freddy, Annie, Skaggsy
 _MIN_CLIP = 3  # "Gil" of Gilbert; "Al" or "Jo" could be anyone
