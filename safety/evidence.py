@@ -40,8 +40,8 @@ _PII: list[tuple[float, str, re.Pattern[str]]] = [
 # "you deserve to die" in canon stays allowed.
 _WISH = re.compile(
     r"\b(?:deserves?|should|ought to|needs? to|must)\s+(?:all\s+)?(?:to\s+)?(?:be|get)\s+"
-    r"(?:shot|stabbed|killed|hanged|hung|lynched|executed|gassed|raped|beaten|burned|burnt|tortured|murdered|"
-    r"slaughtered|exterminated|wiped out|put down|strung up)\b|"
+    r"(?:shot|stabbed|killed|hanged|hung|lynched|executed|gassed|raped|beaten|burned|burnt|"
+    r"tortured|murdered|slaughtered|exterminated|wiped out|put down|strung up)\b|"
     r"\b(?:deserves?|should)\s+(?:all\s+)?(?:to\s+)?die\b|"
     r"\bbetter (?:off )?(?:if|without)\b.{0,40}\b(?:disappeared|were gone|died|were dead|"
     r"didn't exist|wiped out)\b|"
