@@ -66,7 +66,7 @@ _RHETORIC = re.compile(r"为什么要|凭什么|为啥要|难道")
 # Arguing with someone ("你是不是该治治眼睛了？别用片面的角度来当地域黑！") is a fight that
 # happens to be about a prejudice: COLD labels such replies offensive.
 _ADDRESSED = re.compile(r"你|您")
-_SENTENCE_END = re.compile(r"[.!?]")
+_END_MARK = re.compile(r"[.!?]")  # what ends the sentence holding the stance
 
 
 def rejects_prejudice(clean: str) -> bool:
@@ -75,7 +75,7 @@ def rejects_prejudice(clean: str) -> bool:
     if m is None or _OWNS.search(clean) or _RHETORIC.search(clean) or _ADDRESSED.search(clean):
         return False
     # "……一视同仁了?": a question about the stance, not the stance
-    end = _SENTENCE_END.search(clean, m.end())
+    end = _END_MARK.search(clean, m.end())
     if end is not None and end.group() == "?":
         return False
     return _BUT.search(clean, m.end()) is None
