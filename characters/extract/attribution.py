@@ -60,13 +60,25 @@ def utterances(scene: Scene) -> list[Utterance]:
     for i, q in enumerate(scene.quotes):
         prev = units[-1] if units else None
         same_para = prev is not None and prev.para == q.para
-        joins = prev is not None and (q.continued or (same_para and scene.language != "zh"))
+        english = same_para and scene.language != "zh" and not _handed_on(scene, i)
+        joins = prev is not None and (q.continued or english)
         if joins and prev is not None:
             prev.quotes.append(i)
             prev.end, prev.para = q.end, q.para
         else:
             units.append(Utterance([i], q.para, q.start, q.end))
     return units
+
+
+def _handed_on(scene: Scene, i: int) -> bool:
+    """ "…," she began; and May interposed: "…": a named speech tag leading into quote
+    ``i`` that is not the tag of the quote before it gives the paragraph a second speaker."""
+    start, end = scene.quotes[i - 1].end + 1, scene.quotes[i].start - 1
+    before = tag_before_en(scene.text, start, end, scene.narration)
+    if before is None or before.mention.pronoun is not None:
+        return False
+    after = tag_after_en(scene.text, start, end, scene.narration)
+    return after is None or after.mention.start != before.mention.start
 
 
 def find_tags(scene: Scene, units: list[Utterance]) -> None:
@@ -126,9 +138,13 @@ def pre_span(scene: Scene, index: int) -> tuple[int, int]:
     if scene.text[start : q.start - 1].strip() or q.para == 0:
         return start, q.start - 1
     p_start, p_end = scene.paras[q.para - 1]
-    quoted = index > 0 and scene.quotes[index - 1].para == q.para - 1
+    if index > 0 and scene.quotes[index - 1].para == q.para - 1:
+        # 'her mother "_wished_ they might be happy." … Charlotte said,': the narration
+        # after the paragraph's last quote still leads in
+        p_start = max(p_start, scene.quotes[index - 1].end + 1)
     lead_in = scene.text[p_end - 1 : p_end] in (":", ",", "：", "，", "-", "—")
-    return (p_start, p_end) if lead_in and not quoted else (start, q.start - 1)
+    narrated = bool(scene.text[p_start:p_end].strip(" \r\n\"”’'"))
+    return (p_start, p_end) if lead_in and narrated else (start, q.start - 1)
 
 
 def resolve(
