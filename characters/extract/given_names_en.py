@@ -12,27 +12,53 @@ from characters.extract.model import Entity
 from characters.extract.names_en import split_title
 
 MALE = frozenset(
-    """Adam Alan Albert Alexander Alfred Ambrose Andrew Anthony Arthur Augustus Austin
-    Basil Benjamin Bertie Bertram Bill Bob Cecil Charles Charley Charlie Claude Clement
-    Cyril Daniel David Denis Dick Dudley Edgar Edmund Edward Edwin Eric Ernest Felix Francis
-    Frank Fred Frederick Gabriel Geoffrey George Gerald Gilbert Guy Harold Harry Henry
-    Herbert Horace Howard Hugh Humphrey Jack James Jasper Jim John Joseph Julian Julius
-    Kenneth Lawrence Leonard Lewis Lionel Louis Luke Mark Martin Matthew Maurice Michael Ned
-    Nicholas Oliver Oscar Owen Patrick Paul Percy Peter Philip Ralph Reginald Richard Robert
-    Roger Rupert Samuel Stephen Theodore Thomas Timothy Tom Tony Victor Vincent Walter
-    William""".split()
+    """Abraham Adam Adolphus Alan Alaric Albert Alexander Alfred Algernon Alphonse Ambrose Amos
+    Andrew Angus Anthony Archibald Archie Arnold Arthur Augustus Austin Barnaby Barney
+    Bartholomew Basil Ben Benjamin Bernard Bertie Bertram Bertrand Bill Bob Bradley Bruce
+    Caleb Carl Cecil Cedric Charles Charley Charlie Christopher Clarence Claude Clement
+    Clifford Colin Conrad Cornelius Cyril Dan Daniel David Denis Dennis Derek Dick Dominic
+    Donald Douglas Dudley Duncan Ebenezer Edgar Edmond Edmund Edward Edwin Eli Elijah
+    Emmanuel Enoch Ephraim Eric Ernest Ezra Felix Ferdinand Fergus Francis Frank Fred
+    Frederick Gabriel Gareth Gavin Geoffrey George Gerald Gideon Gilbert Giles Godfrey
+    Gordon Graham Gregory Gustave Guy Hal Hamish Hans Harold Harry Harvey Hector Henry
+    Herbert Herman Horace Howard Hubert Hugh Humphrey Ian Ichabod Isaac Ivan Jack Jacob Jake
+    James Jasper Jeremiah Jeremy Jerome Jesse Jim Jock Joe Joel John Johnny Jonas Jonathan
+    Joseph Josiah Julian Julius Kenneth Kit Laurence Lawrence Leo Leonard Leopold Lewis
+    Lionel Lorenzo Louis Lucas Lucius Luke Malcolm Marcus Mark Martin Matthew Matthias
+    Maurice Max Maximilian Micah Michael Miles Mortimer Moses Nat Nathan Nathaniel Ned Neddy
+    Neville Nicholas Nick Nigel Noah Norman Obadiah Oliver Osbert Oscar Otto Owen Pat
+    Patrick Paul Percy Perry Peter Phil Philip Pip Quentin Ralph Randolph Raymond Reggie
+    Reginald Reuben Rex Richard Robert Rodney Roger Roland Ronald Rowland Roy Rufus Rupert
+    Sam Sammy Samuel Saul Sebastian Septimus Seth Silas Simeon Simon Solomon Stanley Stephen
+    Sydney Teddy Terence Thaddeus Theodore Thomas Tim Timothy Tobias Toby Tom Tony Tristram
+    Ulysses Valentine Victor Vincent Wallace Walt Walter Wilfred Wilfrid William Willie
+    Willoughby Winston Zachary""".split()
 )
 FEMALE = frozenset(
-    """Agnes Alice Amelia Amy Ann Anna Anne Annie Beatrice Bertha Betsy Betty Bridget
-    Caroline Cassandra Catherine Cecilia Celia Charlotte Christina Clara Clarissa Constance
-    Cordelia Daisy Diana Dora Dorothy Edith Eleanor Eliza Elizabeth Ellen Emily Emma Esther
-    Ethel Eva Evie Fanny Flora Florence Frances Georgiana Gertrude Gladys Grace Hannah
-    Harriet Helen Henrietta Hester Ida Irene Isabel Isabella Jane Jenny Jessie Joan
-    Josephine Judith Julia Juliet Kate Katharine Katherine Kitty Laura Lilian Lily Lizzy
-    Louisa Lucy Lydia Mabel Maggie Margaret Margery Maria Marian Marianne Marjorie Martha Mary
-    Matilda Maud Mildred Millicent Minnie Miriam Muriel Nancy Nelly Nora Norah Olivia Pamela
-    Penelope Phoebe Polly Priscilla Rachel Rebecca Rosa Rose Ruth Sally Sarah Sophia Sophie
-    Susan Sylvia Theresa Ursula Vera Violet Virginia Winifred""".split()
+    """Ada Adela Adelaide Adeline Agatha Agnes Alexandra Alice Alicia Allie Almira Amanda
+    Amelia Amy Anastasia Angela Angelina Ann Anna Annabel Annabella Anne Annie Antoinette
+    Arabella Augusta Aurelia Aurora Barbara Beatrice Belinda Bella Bertha Bess Bessie Betsy
+    Betty Blanche Bridget Camilla Candace Carlotta Caroline Carrie Cassandra Cassie
+    Catharine Catherine Cathy Cecilia Celia Charity Charlotte Chloe Christina Cicely Cissy
+    Claire Clara Clarice Clarissa Claudia Clementine Constance Cora Cordelia Cornelia Daisy
+    Daphne Deborah Delia Diana Dinah Dolly Dora Dorcas Dorinda Dorothy Drusilla Edith Edna
+    Effie Eleanor Elinor Eliza Elizabeth Ella Ellen Ellie Elsie Emilia Emily Emma Emmeline
+    Estella Esther Ethel Eugenia Eunice Euphemia Eva Evangeline Evelina Evie Fanny Felicia
+    Fidelia Flora Florence Frances Georgiana Georgina Geraldine Gertrude Gladys Grace
+    Gwendolen Hannah Harriet Hattie Hatty Helen Henrietta Hester Hetty Hilda Honoria
+    Hortense Ida Imogen Irene Isabel Isabella Isadora Jacqueline Jane Janet Jemima Jennie
+    Jenny Jessica Jessie Joan Joanna Josephine Josie Judith Julia Juliana Julie Juliet Kate
+    Katharine Katherine Katie Katy Kezia Kitty Laetitia Laura Lavinia Leonora Letitia
+    Lettice Lilian Lilla Lillian Lily Lizzy Lottie Louisa Louise Lucilla Lucinda Lucretia
+    Lucy Lydia Mabel Madeline Madge Maggie Mamie Marcia Margaret Margery Margot Marguerite
+    Maria Marian Marianne Marjorie Marjory Martha Mary Matilda Mattie Maud May Meg Melissa
+    Mercy Mildred Millicent Milly Minerva Minnie Miriam Mollie Molly Muriel Myra Nan Nance
+    Nancy Nell Nellie Nelly Nettie Nina Nora Norah Octavia Olive Olivia Ophelia Pamela
+    Patience Patty Pauline Pearl Peggy Penelope Philippa Phoebe Phyllis Polly Priscilla
+    Prudence Rachel Rebecca Rhoda Roberta Rosa Rosalind Rosamond Rose Rosie Ruth Sabina
+    Sally Sarah Selina Sibyl Sophia Sophie Susan Susanna Susannah Sybil Sylvia Tabitha
+    Teresa Tess Tessa Theresa Thomasina Tilly Tina Ursula Valeria Vera Victoria Viola Violet
+    Virginia Wilhelmina Winifred Winnie Zillah Zoe""".split()
 )
 
 

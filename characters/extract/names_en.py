@@ -56,9 +56,15 @@ def collect_names(text: str, quote_spans: list[tuple[int, int]]) -> NameStats:
         at_start = _sentence_start(text, m.start())
         # "But Emma", "Poor Harriet": a capitalised common word opening a sentence
         while words and not title and _common(words[0], at_start, lower):
+            if words[0] in _ALSO_GIVEN and (
+                len(words) > 1 or _named_here(text, m.start(), words[0], at_start)
+            ):
+                break  # "May Welland", "said May"
             words.pop(0)
             at_start = False
-        if not words or words[0].rstrip(".") in _ALL_TITLES or words[-1] in EN_NOT_NAMES:
+        if not words or words[0].rstrip(".") in _ALL_TITLES:
+            continue
+        if words[-1] in EN_NOT_NAMES and not (len(words) == 1 and words[0] in _ALSO_GIVEN):
             continue
         key = f"{title} {' '.join(words)}" if title else " ".join(words)
         if not title and len(words) == 1:
@@ -66,6 +72,22 @@ def collect_names(text: str, quote_spans: list[tuple[int, int]]) -> NameStats:
         _count(stats, key, text, m.start(), m.end(), bool(title), at_start)
     _roles(text, stats, lower)
     return stats
+
+
+# Given names that are also months or modal verbs: "May Welland", "said May", "Will's"
+_ALSO_GIVEN = frozenset({"May", "June", "April", "Will"})
+_SAY_ANY = re.compile(rf"\s+(?:{'|'.join(EN_SAY)})\b")
+
+
+def _named_here(text: str, start: int, word: str, at_start: bool) -> bool:
+    """ "May" names a person where a month or "may" cannot stand: before "'s" or next to
+    a speech verb; "Will" also in mid-sentence, where the verb is never capitalised."""
+    end = start + len(word)
+    if text[end : end + 2] in ("'s", "’s") or _SAY_ANY.match(text, end):
+        return True
+    if _SAY_BEFORE.search(text, max(0, start - 20), start):
+        return True
+    return word == "Will" and not at_start
 
 
 def _common(word: str, at_start: bool, lower: Counter[str]) -> bool:

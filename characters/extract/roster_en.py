@@ -109,6 +109,8 @@ def _join_titled_surnames(entities: list[Entity], counts: dict[str, int]) -> lis
         homes = {i: h for i, h in homes.items() if h.gender in (sex, "")}  # pronouns may not tell
         if len(homes) > 1:  # Newland Archer beside an Adeline Archer of unknown sex
             homes = {i: h for i, h in homes.items() if h.gender == sex}
+        if len(homes) > 1 and title.rstrip(".") == "Miss":
+            homes = _the_daughter(homes)
         if not sex or len(homes) != 1:
             continue
         home = next(iter(homes.values()))
@@ -117,6 +119,17 @@ def _join_titled_surnames(entities: list[Entity], counts: dict[str, int]) -> lis
         home.gender = sex  # type: ignore[assignment]
         _absorb(home, ent, f"the only {sex} full name with {words[0]}", gone)
     return [e for e in entities if e.id not in gone]
+
+
+_DAUGHTER_RATIO = 5
+
+
+def _the_daughter(homes: dict[str, Entity]) -> dict[str, Entity]:
+    """Miss Welland beside May Welland (175 mentions) and her mother's rarely written
+    Augusta Welland (3): the heroine's full name is the one a reader hears as "Miss"."""
+    top = max(homes.values(), key=lambda h: h.mentions)
+    rest = sum(h.mentions for h in homes.values() if h is not top)
+    return {top.id: top} if top.mentions >= _DAUGHTER_RATIO * rest else homes
 
 
 def _absorb(home: Entity, ent: Entity, rule: str, gone: set[str]) -> None:

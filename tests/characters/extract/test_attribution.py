@@ -75,6 +75,26 @@ def test_en_lead_in_paragraph_ending_with_a_colon() -> None:
     assert [s for _, s in speakers(analyse(text, "en", entities=people))] == ["Arthur", "Clara"]
 
 
+def test_en_second_named_tag_in_one_paragraph_is_a_new_speaker() -> None:
+    people = roster(("Clara", [], "f"), ("Arthur", [], "m"))
+    text = '"The tide is out," said Clara; and Arthur answered, laughing: "Then we walk."'
+    got = [s for _, s in speakers(analyse(text, "en", entities=people))]
+    assert got == ["Clara", "Arthur"]
+    # the same speaker's tag between her two quotes keeps them one utterance
+    text = '"The tide is out," said Clara, turning to him, "so we walk."'
+    assert [s for _, s in speakers(analyse(text, "en", entities=people))] == ["Clara", "Clara"]
+
+
+def test_en_lead_in_after_a_quoted_phrase_in_the_narration() -> None:
+    people = roster(("Clara", [], "f"), ("Arthur", [], "m"))
+    text = (
+        'Arthur had called it "a fool\'s errand" twice. At the door Clara said,\n\n'
+        '"Then I go alone."\n\n"Not while I live," said Arthur.'
+    )
+    got = [s for _, s in speakers(analyse(text, "en", entities=people))]
+    assert got[1:] == ["Clara", "Arthur"]
+
+
 def test_en_first_person_narrator() -> None:
     text = "\n\n".join(['"Where to?" said I.', '"Home," said Clara.'] * 3)
     result = analyse(text, "en")

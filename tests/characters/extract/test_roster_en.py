@@ -101,3 +101,23 @@ def test_a_described_speaker_the_book_never_names_is_a_role() -> None:
     names = {a for e in build_roster_en("\n\n".join(parts), []) for a in e.aliases}
     assert {"the gentleman in the grey coat", "the one-eyed sailor"} <= names
     assert "the man" not in names and "in the grey coat" not in names
+
+
+def test_a_month_that_is_also_a_given_name_is_a_person_where_it_speaks() -> None:
+    parts = ['"It is late," said May.', "At dusk Tom Hale came home in May. He smiled."] * 4
+    parts += ["May's shawl lay there. At noon May Hale folded it, and she sighed."] * 3
+    parts += ["They married on May 3 and left early in May. May I go?"]
+    entities = build_roster_en("\n\n".join(parts), [])
+    may = _home(entities, "May")
+    assert "May Hale" in may and not any("May" in a for a in _home(entities, "Tom Hale"))
+    stats = collect_names("\n\n".join(["We left in May. It rained all May. May I go?"] * 4), [])
+    assert "May" not in stats.count
+
+
+def test_miss_joins_the_daughter_whose_full_name_dominates() -> None:
+    parts = ["At noon May Hale walked out. She laughed, and she ran."] * 12
+    parts += ["At noon Miss Hale sat down. She smiled, and she waited."] * 4
+    parts += ["At noon Agnes Hale, her mother, wrote a letter. She sealed it."]
+    entities = build_roster_en("\n\n".join(parts), [])
+    assert "Miss Hale" in _home(entities, "May Hale")
+    assert "Agnes Hale" not in _home(entities, "May Hale")
