@@ -16,10 +16,12 @@ This module finds the structure (utterances, tags, pronoun antecedents);
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from characters.extract.lexicon import EN_SAY
 from characters.extract.model import Entity, Mention
 from characters.extract.quotes import Quote
 from characters.extract.speech import MentionTable, Tag, tag_after_en, tag_before_en
@@ -125,6 +127,10 @@ def _after_zh(scene: Scene, index: int, a: int, b: int, follows: bool) -> tuple[
     return p_start, p_end, False
 
 
+# "and then the Secretary said" + blank line: a lead-in some texts print without a colon
+_SAYS_AT_END = re.compile(rf"\b(?:{'|'.join(EN_SAY)}|broke out)(?:\s+[a-z]+ly)?(?:\s+again)?$")
+
+
 def pre_span(scene: Scene, index: int) -> tuple[int, int]:
     """The narration leading into quote ``index``: from the previous quote or paragraph start.
 
@@ -142,7 +148,9 @@ def pre_span(scene: Scene, index: int) -> tuple[int, int]:
         # 'her mother "_wished_ they might be happy." … Charlotte said,': the narration
         # after the paragraph's last quote still leads in
         p_start = max(p_start, scene.quotes[index - 1].end + 1)
-    lead_in = scene.text[p_end - 1 : p_end] in (":", ",", "：", "，", "-", "—")
+    lead_in = scene.text[p_end - 1 : p_end] in (":", ",", "：", "，", "-", "—") or bool(
+        _SAYS_AT_END.search(scene.text, max(p_start, p_end - 60), p_end)
+    )
     narrated = bool(scene.text[p_start:p_end].strip(" \r\n\"”’'"))
     return (p_start, p_end) if lead_in and narrated else (start, q.start - 1)
 

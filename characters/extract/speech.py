@@ -23,10 +23,13 @@ _EN_INVERTED = re.compile(
 _EN_SAY_WORD = re.compile(
     rf"\b(?:{_EN_SAY}|say|speak|spoke|exclaim|reply|answer|ask"
     r"|saying|adding|replying|answering|asking|exclaiming|observing|remarking|whispering"
-    r"|murmuring|continuing|speaking)\b"
+    r"|murmuring|continuing|speaking|crying|calling|shouting|muttering|declaring|explaining"
+    r"|protesting|repeating|interrupting|retorting|addressed|accosted)\b"
 )
 _EN_VERB_AFTER = re.compile(
     rf"(?:,[^,.!?\"“”]{{0,40}},)?\s*(?:\w+ly\s+|had\s+|has\s+|then\s+|now\s+)?(?:{_EN_SAY})\b"
+    r"|\s+(?:was|were)\s+(?:\w+ly\s+)?(?:saying|asking|calling|crying|shouting|whispering"
+    r"|murmuring|muttering|explaining|protesting|repeating|telling)\b"
 )
 _EN_LEAD = re.compile(r"^[\s,;:!?.—\-_)]*")
 # "Mr.\nJackson" does not end a sentence: no break after a title or an initial

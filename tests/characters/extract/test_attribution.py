@@ -95,6 +95,16 @@ def test_en_lead_in_after_a_quoted_phrase_in_the_narration() -> None:
     assert got[1:] == ["Clara", "Arthur"]
 
 
+def test_en_tag_in_the_progressive_and_a_lead_in_without_a_colon() -> None:
+    people = roster(("Clara", [], "f"), ("Arthur", [], "m"))
+    text = (
+        '"Try the bread," Arthur was saying. "It is still warm."\n\n'
+        "There was a pause, and then Clara said\n\n"
+        '"I am not hungry."'
+    )
+    assert [s for _, s in speakers(analyse(text, "en", entities=people))] == ["Arthur", "Clara"]
+
+
 def test_en_first_person_narrator() -> None:
     text = "\n\n".join(['"Where to?" said I.', '"Home," said Clara.'] * 3)
     result = analyse(text, "en")
