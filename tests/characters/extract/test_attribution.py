@@ -102,7 +102,11 @@ def test_en_tag_in_the_progressive_and_a_lead_in_without_a_colon() -> None:
         "There was a pause, and then Clara said\n\n"
         '"I am not hungry."'
     )
-    assert [s for _, s in speakers(analyse(text, "en", entities=people))] == ["Arthur", "Clara"]
+    assert [s for _, s in speakers(analyse(text, "en", entities=people))] == [
+        "Arthur",
+        "Arthur",
+        "Clara",
+    ]
 
 
 def test_en_first_person_narrator() -> None:
