@@ -37,6 +37,7 @@ from characters.extract.ranker import candidates, decide, train, weights_json  #
 
 _SKIP_SPEAKERS = {"_unknowable", "_group"}
 TYPES = ("explicit", "anaphoric", "implicit")
+_UNKNOWABLE = {"unknowable", "unknown"}
 
 
 @dataclass
@@ -64,9 +65,12 @@ def load_gold(folder: Path) -> Gold:
             aliases = set(ast.literal_eval(row["Aliases"])) | {row["Main Name"]}
             if "_narr" in aliases:
                 narrator = row["Main Name"]
+            if row["Main Name"].lower() in _UNKNOWABLE:
+                continue  # A Handful of Dust spells the "_unknowable" speaker "Unknowable"
             chars[row["Main Name"]] = {a for a in aliases if not a.startswith("_")}
     # quotation_info names speakers by any alias; score against the character.
     main_of = {a: name for name, aliases in chars.items() for a in aliases}
+    main_of.update({a: "_unknowable" for a in ("Unknowable", "Unknown")})
     main_of.update({name: name for name in chars})
     quotes = []
     with open(folder / "quotation_info.csv", encoding="utf-8") as fh:
