@@ -28,8 +28,13 @@ _CANDIDATE = re.compile(
 _THE_ROLE = re.compile(r"\b[Tt]he\s+((?:[A-Z][a-z]+\s+)?[A-Z][a-z]+)\b(?!\s+[A-Z])")
 _SAY_ROLE = re.compile(
     rf"\b(?:{'|'.join(EN_SAY)})\s+(the\s+(?:[a-z]+(?:-[a-z]+)?\s+)?[a-z]+"
-    r"(?:\s+(?:in|with)\s+the\s+(?:[a-z]+\s+)?[a-z]+)?|[a-z]+)\b(?=[,.;!?])"
+    r"(?:\s+(?:in|with)\s+the\s+(?:[a-z]+\s+)?[a-z]+)?\b"
+    r"(?=[,.;!?:]|\s+(?:to|at|from|as|in|with)\s|\s+(?:[a-z]+ly|somewhat|rather|very)\b)"
+    r"|[a-z]+\b(?=[,.;!?]))"
 )
+_DEGREE = frozenset({"somewhat", "rather", "very"})
+# "the maid said at once:": the same role as the subject of a speech verb
+_ROLE_SAYS = re.compile(rf"\b[Tt]he\s+([a-z]+(?:-[a-z]+)?)\s+(?:{'|'.join(EN_SAY)})\b")
 _ABBREVIATED = frozenset("Mr Mrs Ms Dr St Rev M Mme Mlle".split())
 _SAY_AFTER = re.compile(rf"\s*(?:{'|'.join(EN_SAY)})\b")
 _SAY_BEFORE = re.compile(rf"\b(?:{'|'.join(EN_SAY)})\s*$")
@@ -117,7 +122,6 @@ def _noun(text: str, word: str, cache: dict[str, bool]) -> bool:
 
 
 def _roles(text: str, stats: NameStats, lower: Counter[str]) -> None:
-    nouns: dict[str, bool] = {}
     the_role: Counter[str] = Counter()
     the_says: Counter[str] = Counter()
     the_word: Counter[str] = Counter()
@@ -145,11 +149,20 @@ def _roles(text: str, stats: NameStats, lower: Counter[str]) -> None:
         if (n >= 3 and the_says[key]) or (key.split()[-1] in _ALL_TITLES and n >= 1):
             stats.count[key] += n
             stats.titled[key] += n
-    # "said the croupier" again and again: a minor character known only by a job. Family
-    # words and man/lady describe named people and are resolved like pronouns instead.
-    for m in _SAY_ROLE.finditer(text):
-        phrase = " ".join(m.group(1).split())  # hard-wrapped lines
-        words = phrase.split()
+    _job_roles(text, stats)
+
+
+def _job_roles(text: str, stats: NameStats) -> None:
+    """ "said the croupier" again and again: a minor character known only by a job.
+    Family words and man/lady describe named people and are resolved like pronouns."""
+    nouns: dict[str, bool] = {}
+    said = [m.group(1) for m in _SAY_ROLE.finditer(text)]
+    said += ["the " + m.group(1) for m in _ROLE_SAYS.finditer(text)]
+    for found in said:
+        words = found.split()  # hard-wrapped lines
+        if len(words) == 3 and words[-1] in _DEGREE:  # "the valet somewhat (affably)"
+            words.pop()
+        phrase = " ".join(words)
         # "the man" is resolved like a pronoun; "the hump-backed man" and "the gentleman
         # in the white waistcoat" are how a book names someone it never names
         marked = "-" in phrase or bool({"in", "with"} & set(words))

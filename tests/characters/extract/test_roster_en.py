@@ -103,6 +103,16 @@ def test_a_described_speaker_the_book_never_names_is_a_role() -> None:
     assert "the man" not in names and "in the grey coat" not in names
 
 
+def test_a_role_speaks_with_an_adverb_after_it_or_as_the_subject() -> None:
+    parts = ['"Your coat, sir," said the valet somewhat stiffly.']
+    parts += ['"This way," said the valet to Nora Pike.']
+    parts += ['The ferryman said at once: "No crossing tonight."'] * 2
+    parts += ["Nora Pike waited at the gate. She was cold, and she sang."] * 3
+    parts += ['"Nothing," he said as he left.'] * 3  # a bare word after the verb is no role
+    names = {a for e in build_roster_en("\n\n".join(parts), []) for a in e.aliases}
+    assert {"the valet", "the ferryman"} <= names and "as" not in names
+
+
 def test_a_month_that_is_also_a_given_name_is_a_person_where_it_speaks() -> None:
     parts = ['"It is late," said May.', "At dusk Tom Hale came home in May. He smiled."] * 4
     parts += ["May's shawl lay there. At noon May Hale folded it, and she sighed."] * 3
