@@ -46,7 +46,9 @@ class AliasIndex:
         self.language = language
         self._auto = ahocorasick.Automaton()
         self.owner: dict[str, str] = {}
+        self._sex: dict[str, str] = {}
         for ent in entities:
+            self._sex[ent.id] = ent.gender
             if ent.kind == "narrator":
                 continue
             for alias in ent.aliases:
@@ -73,9 +75,23 @@ class AliasIndex:
             begin = last - len(alias) + 1
             if english and not _word_bounded(chunk, begin, last + 1):
                 continue
+            if english and self._other_sex_title(chunk, begin, self.owner[alias]):
+                continue  # "Mrs. Cahill" when the roster knows only Mr. Cahill
             s = start + begin
             found.append(Mention(s, s + len(alias), self.owner[alias], alias))
         return found
+
+
+    def _other_sex_title(self, text: str, begin: int, entity: str) -> bool:
+        title = _TITLE_BEFORE.search(text, max(0, begin - 9), begin)
+        if title is None:
+            return False
+        sex = "f" if title.group(1) in _FEMALE_TITLES else "m"
+        return self._sex.get(entity, "") not in ("", sex)
+
+
+_FEMALE_TITLES = frozenset({"Mrs", "Miss", "Ms", "Lady", "Madame", "Mme", "Mlle"})
+_TITLE_BEFORE = re.compile(r"\b(Mrs|Miss|Ms|Lady|Madame|Mme|Mlle|Mr|Sir|Lord)\.?\s+$")
 
 
 def _word_bounded(text: str, start: int, end: int) -> bool:

@@ -109,6 +109,13 @@ def test_en_tag_in_the_progressive_and_a_lead_in_without_a_colon() -> None:
     ]
 
 
+def test_en_a_surname_after_a_title_of_the_other_sex_is_not_him() -> None:
+    people = roster(("Mr. Cahill", ["Cahill"], "m"), ("Clara", [], "f"))
+    text = '"Stay," said Cahill.\n\n"Do not go," Mrs. Cahill whispered.'
+    assert [s for _, s in speakers(analyse(text, "en", entities=people))][0] == "Mr. Cahill"
+    assert [s for _, s in speakers(analyse(text, "en", entities=people))][1] != "Mr. Cahill"
+
+
 def test_en_first_person_narrator() -> None:
     text = "\n\n".join(['"Where to?" said I.', '"Home," said Clara.'] * 3)
     result = analyse(text, "en")
