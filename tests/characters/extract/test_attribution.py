@@ -192,3 +192,15 @@ def test_en_unlisted_verb_after_a_question_is_a_tag() -> None:
     text = '"Are you cold?" said Ada Lane.\n\n"No," said Bea Holt.\n\n"Cold?" scoffed Tom Reed.'
     got = [s for _, s in speakers(analyse(text, "en", entities=people))]
     assert got == ["Ada Lane", "Bea Holt", "Tom Reed"]  # not Ada again by turn-taking
+
+
+def test_en_the_subject_of_the_sentence_leading_in_is_a_candidate() -> None:
+    people = roster(("Clara", [], "f"), ("Arthur", [], "m"))
+    text = (
+        '"Stay," said Arthur to Clara.\n\n"Why?" said Clara.\n\n'
+        "Then Arthur, who had waited all evening for this, pressed his point.\n\n"
+        '"Because the river is up."'
+    )
+    result = analyse(text, "en", entities=people)
+    last = _features(result, len(result.units) - 1)
+    assert last["Arthur"]["lead_subject"] == 1.0 and "lead_subject" not in last["Clara"]
