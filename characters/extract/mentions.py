@@ -81,7 +81,6 @@ class AliasIndex:
             found.append(Mention(s, s + len(alias), self.owner[alias], alias))
         return found
 
-
     def _other_sex_title(self, text: str, begin: int, entity: str) -> bool:
         title = _TITLE_BEFORE.search(text, max(0, begin - 9), begin)
         if title is None:
