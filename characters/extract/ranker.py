@@ -375,15 +375,20 @@ def decide(
 ) -> list[Attribution]:
     """Greedy left-to-right: each choice becomes history for the next utterance."""
     w = load_weights(scene.language) if weights is None else weights
-    first = [a.speaker for a in _beam(scene, units, w, (), BEAM)]
-    out = _beam(scene, units, w, first, BEAM)
+    width = BEAM.get(scene.language, BEAM["en"])
+    first = [a.speaker for a in _beam(scene, units, w, (), width)]
+    out = _beam(scene, units, w, first, width)
     speakers = [a.speaker for a in out]
     for k, att in enumerate(out):
         att.addressees = addressees(scene, units, speakers, k)
     return out
 
 
-BEAM = 6
+# Histories kept. English exchanges run long without a tag, and one early slip flips
+# every later turn: 24 beams read PDNC 0.5 points better than 6 (implicit 69.0 -> 70.2).
+# Chinese tags nearly every line: wider beams change nothing on wp-speaker and cost
+# a third of the pipeline's speed.
+BEAM = {"en": 24, "zh": 6}
 _MEMORY = 8  # decisions the features look back at; beams agreeing on them are merged
 _HOPELESS = math.log(1e-3)  # a reading this unlikely is not worth a beam
 _UNLIKELY_PATH = math.log(1e-2)  # nor a history this far behind the best

@@ -25,6 +25,7 @@ from characters.extract.attribution import NARRATOR, Scene, Utterance, adjacent
 
 FEATURES_EN = (
     "conv_earlier", "addressed_recent", "narrator_para", "narrator_prev_para", "lead_subject",
+    "addressee_sex_fits", "addressee_sex_clash",
 )  # fmt: skip
 _EARLIEST = 8  # turns back; the beam remembers this many decisions
 
@@ -54,6 +55,31 @@ def static_en(scene: Scene, units: list[Utterance], k: int, add: Add) -> None:
     if NARRATOR in scene.entities:
         _narrator(scene, units[k], add)
     _lead_subject(scene, units[k], add)
+    if k and adjacent(units, k - 1, k):
+        _addressee_sex(scene, units[k - 1], add)
+
+
+# ", sir", "Madam,": how the last turn addressed its listener, who usually answers
+_SIR = re.compile(r"(?:,\s*|\b(?:yes|no|thank you|pardon)\s+)sir\b|^\W*Sir\b|\bsir[,.!?]", re.I)
+_MADAM = re.compile(r"\b(?:ma'am|madam|ma’am|mum)\b|,\s*miss\b", re.I)
+
+
+def _addressee_sex(scene: Scene, prev: Utterance, add: Add) -> None:
+    said = " ".join(scene.text[scene.quotes[i].start : scene.quotes[i].end] for i in prev.quotes)
+    sex = "m" if _SIR.search(said) else ""
+    if _MADAM.search(said):
+        sex = "" if sex else "f"
+    if not sex:
+        return
+    near = scene.narration.between(max(0, prev.start - 1500), prev.end)
+    for entity in {m.entity for m in near if m.pronoun is None}:
+        ent = scene.entities.get(entity)
+        if ent is None:
+            continue
+        if ent.gender == sex:
+            add(entity, "addressee_sex_fits", 1.0)
+        elif ent.gender and ent.kind == "person":
+            add(entity, "addressee_sex_clash", 1.0)
 
 
 def _lead_subject(scene: Scene, unit: Utterance, add: Add) -> None:
