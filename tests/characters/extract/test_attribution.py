@@ -204,3 +204,12 @@ def test_en_the_subject_of_the_sentence_leading_in_is_a_candidate() -> None:
     result = analyse(text, "en", entities=people)
     last = _features(result, len(result.units) - 1)
     assert last["Arthur"]["lead_subject"] == 1.0 and "lead_subject" not in last["Clara"]
+
+
+def test_en_sir_in_the_last_turn_marks_the_men_nearby_as_the_listener() -> None:
+    people = roster(("Clara", [], "f"), ("Arthur", [], "m"))
+    text = 'Arthur and Clara stood at the gate.\n\n"The gate is locked, sir."\n\n"Then we climb."'
+    result = analyse(text, "en", entities=people)
+    last = _features(result, len(result.units) - 1)
+    assert last["Arthur"]["addressee_sex_fits"] == 1.0
+    assert last["Clara"]["addressee_sex_clash"] == 1.0
