@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from characters.extract.aliases_en import cluster_english, told_apart
@@ -29,7 +30,42 @@ def build_roster_en(text: str, quotes: list[Quote], min_count: int | None = None
     assign_genders(text, entities, "en")
     given_name_genders(entities)
     entities = _join_pet_full_names(entities)
-    return _join_titled_given_names(_join_titled_surnames(entities, counts))
+    entities = _join_titled_given_names(_join_titled_surnames(entities, counts))
+    return _join_appositive_roles(text, entities)
+
+
+_APPOSITION = re.compile(
+    r"((?:[A-Z][\w'’.-]*\s)*[A-Z][\w'’-]+),\s+the\s+(?:[a-z-]+\s+)?([a-z-]+)\b"
+)
+
+
+def _join_appositive_roles(text: str, entities: list[Entity]) -> list[Entity]:
+    """ "Mr. Bumble, the beadle": a job the book also uses as a speaker's name is the
+    named person's when every such apposition names the same one."""
+    roles = {e.aliases[0].split()[-1]: e for e in entities if e.aliases[0].startswith("the ")}
+    roles = {head: e for head, e in roles.items() if len(e.aliases[0].split()) == 2}
+    if not roles:
+        return entities
+    owner = {a: e for e in entities if e.kind == "person" for a in e.aliases if a[0].isupper()}
+    seen: dict[str, set[str]] = defaultdict(set)
+    for m in _APPOSITION.finditer(text):
+        if text[max(0, m.start() - 2) : m.start()] in (", ", ",\n"):
+            continue  # "Mr. Brittles, Mr. Giles, the tinker": a list, not an apposition
+        role = roles.get(m.group(2))
+        words = " ".join(m.group(1).split()).split()
+        named = next(
+            (owner[" ".join(words[i:])] for i in range(len(words)) if " ".join(words[i:]) in owner),
+            None,
+        )
+        if role is not None and named is not None and named is not role:
+            seen[role.id].add(named.id)
+    by_id = {e.id: e for e in entities}
+    gone: set[str] = set()
+    for role_id, named_ids in seen.items():
+        if len(named_ids) == 1:
+            home = by_id[next(iter(named_ids))]
+            _absorb(home, by_id[role_id], f"{home.name}, {by_id[role_id].name}", gone)
+    return [e for e in entities if e.id not in gone]
 
 
 def _bridging_full_names(stats: NameStats, kept: dict[str, int]) -> dict[str, int]:

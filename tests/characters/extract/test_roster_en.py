@@ -131,3 +131,15 @@ def test_miss_joins_the_daughter_whose_full_name_dominates() -> None:
     entities = build_roster_en("\n\n".join(parts), [])
     assert "Miss Hale" in _home(entities, "May Hale")
     assert "Agnes Hale" not in _home(entities, "May Hale")
+
+
+def test_a_job_in_apposition_to_one_name_is_that_person() -> None:
+    parts = ["At noon Mr. Pike, the ferryman, untied the boat. He waved."]
+    parts += ['"All aboard," said the ferryman.', '"Hold tight," said the ferryman.']
+    parts += ["At noon Mr. Pike rowed on. He was tired, and he sang."] * 3
+    parts += ["At dusk Nora Hale, Mr. Grey, the tinker, and the cook sat down."]
+    parts += ['"Tea?" said the tinker.', '"Yes," said the tinker.'] * 2
+    parts += ["At dusk Mr. Grey smiled. He was glad, and he ate."] * 3
+    entities = build_roster_en("\n\n".join(parts), [])
+    assert "the ferryman" in _home(entities, "Mr. Pike")
+    assert "the tinker" not in _home(entities, "Mr. Grey")  # a list, not an apposition
