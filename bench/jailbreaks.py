@@ -104,6 +104,8 @@ GEN_SETS = (
     ("gen_statements", ("", "harm_statements.txt", "benign_statements.txt")),
     # Harms without the usual key words, en + zh (guided session 7's last additions).
     ("gen_implicit", ("", "harm_implicit.txt", "benign_implicit.txt")),
+    # Session 8's probe: measured once, then tuned on (README).
+    ("gen_s8probe", ("", "harm_s8probe.txt", "benign_s8probe.txt")),
     # Written after session 7's changes, measured once: never tuned on.
     ("gen_s7final", ("", "harm_s7final.txt", "benign_s7final.txt")),
 )

@@ -62,7 +62,7 @@ ANTIBIAS_DISCOUNT = 0.75
 ANTIBIAS_DISCOUNT_2 = 0.6
 # A text that takes a side against a prejudice (safety.stance), not just names it.
 ANTIBIAS_STANCE = 0.4
-PROTECT_DISCOUNT = 0.75
+PROTECT_DISCOUNT = 0.6
 NEWS_DISCOUNT = 0.5
 SUPPORT_DISCOUNT = 0.6
 _STANCES = frozenset({"protect", "defend", "report", "support", "health"})

@@ -63,9 +63,20 @@ _CUES = {
 }
 
 
+# Figures of speech that use a harm's words for something else: "I could kill for a pizza",
+# "笑死我了", "累死了", and "死胖子" said of oneself. They do not count as the topic's words.
+_IDIOMS = re.compile(
+    r"(?:could|would) kill for|kill(?:ing)? time|killing it|killed it|killing me|dying to|"
+    r"to die for|dying of laughter|dead tired|bored to death|scared to death|i'?m dead\b|"
+    r"(?:笑|累|饿|热|冷|气|困|烦|急|吓|忙|美|帅|萌|馋|痒|疼|酸|丑|尬|难受)死(?:我)?了|"
+    r"(?:笑|累|饿|热|冷|气|困|烦|急|吓|忙|美|帅|萌|馋)死我|死胖子|死宅|死鬼"
+)
+
+
 def cued(clean: str) -> set[str]:
-    """The gated categories whose own words appear in ``clean``."""
-    return {cat for cat, cue in _CUES.items() if cue.search(clean)}
+    """The gated categories whose own words appear in ``clean`` (figures of speech aside)."""
+    plain = _IDIOMS.sub(" ", clean)
+    return {cat for cat, cue in _CUES.items() if cue.search(plain)}
 
 
 def needs_cue(cat: str, cjk: bool) -> bool:
