@@ -74,6 +74,25 @@ def given_name_genders(entities: list[Entity]) -> None:
 
 def _sex(alias: str) -> str:
     title, words = split_title(alias)
+    if title.islower():  # "the parlourmaid", "the man in the cloak": the head noun tells
+        head = title.split(" in ")[0].split(" with ")[0].split()[-1]
+        return _ROLE_SEX.get(head, "")
     if title or not words:
         return ""
     return "m" if words[0] in MALE else "f" if words[0] in FEMALE else ""
+
+
+_ROLE_SEX = {
+    **dict.fromkeys(
+        "man gentleman boy father brother uncle husband son king prince lad youth fellow "
+        "footman butler valet waiter coachman chaplain vicar rector parson monk landlord "
+        "policeman beadle".split(),
+        "m",
+    ),
+    **dict.fromkeys(
+        "woman lady girl mother sister aunt wife daughter maid parlourmaid housemaid "
+        "nursemaid nurse nanny landlady matron widow queen princess governess "
+        "housekeeper cook".split(),
+        "f",
+    ),
+}

@@ -143,3 +143,11 @@ def test_a_job_in_apposition_to_one_name_is_that_person() -> None:
     entities = build_roster_en("\n\n".join(parts), [])
     assert "the ferryman" in _home(entities, "Mr. Pike")
     assert "the tinker" not in _home(entities, "Mr. Grey")  # a list, not an apposition
+
+
+def test_a_role_takes_the_sex_of_its_head_noun() -> None:
+    parts = ['"Tea, miss?" said the parlourmaid.'] * 2
+    parts += ['"Move along," said the man in the grey cloak.'] * 2
+    parts += ["Nora Pike waited at the gate. She was cold, and she sang."] * 3
+    sexes = {e.name: e.gender for e in build_roster_en("\n\n".join(parts), [])}
+    assert sexes["the parlourmaid"] == "f" and sexes["the man in the grey cloak"] == "m"
