@@ -8,6 +8,7 @@ then; names used for both sexes (Evelyn, Leslie, Marion, Sidney) are left out.
 
 from __future__ import annotations
 
+from characters.extract.mentions import ROLE_GENDER
 from characters.extract.model import Entity
 from characters.extract.names_en import split_title
 
@@ -82,17 +83,16 @@ def _sex(alias: str) -> str:
     return "m" if words[0] in MALE else "f" if words[0] in FEMALE else ""
 
 
-_ROLE_SEX = {
-    **dict.fromkeys(
-        "man gentleman boy father brother uncle husband son king prince lad youth fellow "
+# the pronoun-like role nouns of ``mentions`` and the jobs a minor character is named by
+_ROLE_SEX = (
+    ROLE_GENDER
+    | dict.fromkeys(
         "footman butler valet waiter coachman chaplain vicar rector parson monk landlord "
         "policeman beadle".split(),
         "m",
-    ),
-    **dict.fromkeys(
-        "woman lady girl mother sister aunt wife daughter maid parlourmaid housemaid "
-        "nursemaid nurse nanny landlady matron widow queen princess governess "
-        "housekeeper cook".split(),
+    )
+    | dict.fromkeys(
+        "parlourmaid housemaid nursemaid nanny matron governess cook".split(),
         "f",
-    ),
-}
+    )
+)

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import ahocorasick
 
 from characters.extract.model import Entity, Gender, Mention, Reference
+from characters.extract.names_en import title_gender
 
 _EN_PRONOUN = re.compile(r"\b(he|she|He|She|I)\b")
 _MALE_ROLES = (
@@ -85,11 +86,9 @@ class AliasIndex:
         title = _TITLE_BEFORE.search(text, max(0, begin - 9), begin)
         if title is None:
             return False
-        sex = "f" if title.group(1) in _FEMALE_TITLES else "m"
-        return self._sex.get(entity, "") not in ("", sex)
+        return self._sex.get(entity, "") not in ("", title_gender(title.group(1)))
 
 
-_FEMALE_TITLES = frozenset({"Mrs", "Miss", "Ms", "Lady", "Madame", "Mme", "Mlle"})
 _TITLE_BEFORE = re.compile(r"\b(Mrs|Miss|Ms|Lady|Madame|Mme|Mlle|Mr|Sir|Lord)\.?\s+$")
 
 

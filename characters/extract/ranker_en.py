@@ -66,11 +66,10 @@ _MADAM = re.compile(r"\b(?:ma'am|madam|ma’am|mum)\b|,\s*miss\b", re.I)
 
 def _addressee_sex(scene: Scene, prev: Utterance, add: Add) -> None:
     said = " ".join(scene.text[scene.quotes[i].start : scene.quotes[i].end] for i in prev.quotes)
-    sex = "m" if _SIR.search(said) else ""
-    if _MADAM.search(said):
-        sex = "" if sex else "f"
-    if not sex:
+    male, female = bool(_SIR.search(said)), bool(_MADAM.search(said))
+    if male == female:  # neither, or both: no telling whom it addressed
         return
+    sex = "m" if male else "f"
     near = scene.narration.between(max(0, prev.start - 1500), prev.end)
     for entity in {m.entity for m in near if m.pronoun is None}:
         ent = scene.entities.get(entity)

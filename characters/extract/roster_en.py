@@ -42,8 +42,11 @@ _APPOSITION = re.compile(
 def _join_appositive_roles(text: str, entities: list[Entity]) -> list[Entity]:
     """ "Mr. Bumble, the beadle": a job the book also uses as a speaker's name is the
     named person's when every such apposition names the same one."""
-    roles = {e.aliases[0].split()[-1]: e for e in entities if e.aliases[0].startswith("the ")}
-    roles = {head: e for head, e in roles.items() if len(e.aliases[0].split()) == 2}
+    roles = {
+        e.aliases[0].split()[-1]: e
+        for e in entities
+        if e.aliases[0].startswith("the ") and len(e.aliases[0].split()) == 2
+    }
     if not roles:
         return entities
     owner = {a: e for e in entities if e.kind == "person" for a in e.aliases if a[0].isupper()}
@@ -52,11 +55,9 @@ def _join_appositive_roles(text: str, entities: list[Entity]) -> list[Entity]:
         if text[max(0, m.start() - 2) : m.start()] in (", ", ",\n"):
             continue  # "Mr. Brittles, Mr. Giles, the tinker": a list, not an apposition
         role = roles.get(m.group(2))
-        words = " ".join(m.group(1).split()).split()
-        named = next(
-            (owner[" ".join(words[i:])] for i in range(len(words)) if " ".join(words[i:]) in owner),
-            None,
-        )
+        words = m.group(1).split()
+        tails = (" ".join(words[i:]) for i in range(len(words)))  # "At noon Mr. Pike"
+        named = next((owner[t] for t in tails if t in owner), None)
         if role is not None and named is not None and named is not role:
             seen[role.id].add(named.id)
     by_id = {e.id: e for e in entities}
