@@ -20,16 +20,18 @@ _EN_INVERTED = re.compile(
     rf"^[\s,;:!?.—\-_)]*(?:[a-z]+ly\s+)?(?:{_EN_SAY})\s+(?!to\b|that\b)(?:(?:the|poor|old|little|young|[a-z]+ly)\s+)?"
     r"(?:[a-z]+\s+)?"
 )
+# speaking as it goes on: "Freddy was saying", "…, crying, "…""
+_EN_GERUNDS = (
+    "saying|adding|replying|answering|asking|exclaiming|observing|remarking|whispering"
+    "|murmuring|continuing|speaking|crying|calling|shouting|muttering|declaring|explaining"
+    "|protesting|repeating|interrupting|retorting|telling"
+)
 _EN_SAY_WORD = re.compile(
-    rf"\b(?:{_EN_SAY}|say|speak|spoke|exclaim|reply|answer|ask"
-    r"|saying|adding|replying|answering|asking|exclaiming|observing|remarking|whispering"
-    r"|murmuring|continuing|speaking|crying|calling|shouting|muttering|declaring|explaining"
-    r"|protesting|repeating|interrupting|retorting|addressed|accosted)\b"
+    rf"\b(?:{_EN_SAY}|say|speak|spoke|exclaim|reply|answer|ask|{_EN_GERUNDS}|addressed|accosted)\b"
 )
 _EN_VERB_AFTER = re.compile(
     rf"(?:,[^,.!?\"“”]{{0,40}},)?\s*(?:\w+ly\s+|had\s+|has\s+|then\s+|now\s+)?(?:{_EN_SAY})\b"
-    r"|\s+(?:was|were)\s+(?:\w+ly\s+)?(?:saying|asking|calling|crying|shouting|whispering"
-    r"|murmuring|muttering|explaining|protesting|repeating|telling)\b"
+    rf"|\s+(?:was|were)\s+(?:\w+ly\s+)?(?:{_EN_GERUNDS})\b"
 )
 _EN_LEAD = re.compile(r"^[\s,;:!?.—\-_)]*")
 # "Mr.\nJackson" does not end a sentence: no break after a title or an initial
