@@ -373,7 +373,7 @@ def _recency(scene: Scene, unit: Utterance, add: Add) -> None:
 def decide(
     scene: Scene, units: list[Utterance], weights: np.ndarray | None = None
 ) -> list[Attribution]:
-    """Greedy left-to-right: each choice becomes history for the next utterance."""
+    """Beam search left to right, twice: the second pass also sees the first pass's next turns."""
     w = load_weights(scene.language) if weights is None else weights
     width = BEAM.get(scene.language, BEAM["en"])
     first = [a.speaker for a in _beam(scene, units, w, (), width)]
