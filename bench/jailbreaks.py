@@ -108,6 +108,8 @@ GEN_SETS = (
     ("gen_s8probe", ("", "harm_s8probe.txt", "benign_s8probe.txt")),
     # Written after session 7's changes, measured once: never tuned on.
     ("gen_s7final", ("", "harm_s7final.txt", "benign_s7final.txt")),
+    # Session 9's probe: committed before its first measurement (README).
+    ("gen_s9probe", ("", "harm_s9probe.txt", "benign_s9probe.txt")),
 )
 
 
