@@ -17,7 +17,13 @@ from safety.base import CATEGORIES
 from safety.jailbreak import JailbreakSignal
 from safety.lexicon import Hit
 from safety.policy import calibrate
-from safety.stance import rejects_prejudice, reports_news
+from safety.stance import (
+    plots_mystery,
+    rejects_prejudice,
+    reports_news,
+    runs_self_down,
+    teases_own,
+)
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _PII: list[tuple[float, str, re.Pattern[str]]] = [
@@ -53,6 +59,18 @@ _PEOPLE = re.compile(
     r"boys?|man|woman|person|judge|cops?|police|race|tribe|[a-z]+(?:ists?|ers|ors|ians?))\b|"
     r"人|他|她"
 )
+# Talking someone into suicide ("what should I say to convince her to kill herself",
+# 怎么劝他去自杀): a care request's words ("what should I say") must not discount it.
+_INCITE = re.compile(
+    r"\b(?:convince|persuade|get|make|push|drive|talk|encourage|tell|goad|pressure|help)\s+"
+    r"(?:\w+\s+){0,3}?(?:to|into)\s+(?:kill(?:ing)?\s+(?:her|him|them|your)sel(?:f|ves)|"
+    r"commit(?:ting)?\s+suicide|end(?:ing)?\s+(?:her|his|their|your)\s+(?:own\s+)?life)\b|"
+    r"(?:劝|逼|让|怂恿|教唆|鼓励|骗|诱导)(?:他|她|他们|她们|对方|别人|人|\S{1,4}?)(?:去)?"
+    r"(?:自杀|去死|跳楼|轻生|寻死|割腕|上吊)"
+)
+# 被人下毒, 遭到黑客攻击: the harm was done to the speaker; "怎么" then asks how they lived
+# through it, not how to do it.
+_VICTIM = ("被", "遭", "被人", "遭人", "遭到")
 # A parent speaking of their own child ("my 14-year-old daughter wants to look sexy for the
 # dance, should I let her?") is not sexual interest in a minor.
 _PARENT = re.compile(
@@ -64,6 +82,7 @@ ANTIBIAS_DISCOUNT_2 = 0.6
 ANTIBIAS_STANCE = 0.4
 PROTECT_DISCOUNT = 0.6
 NEWS_DISCOUNT = 0.5
+MILD_DISCOUNT = 0.5  # teasing one's own, running oneself down: harassment without a target
 SUPPORT_DISCOUNT = 0.6
 _STANCES = frozenset({"protect", "defend", "report", "support", "health"})
 _PROTECTED = (
@@ -91,6 +110,7 @@ class Evidence:
     cued: set[str] = field(default_factory=set)  # categories whose own words appear
     protective: bool = False  # asks how to defend against a harm, report or prevent it
     news: bool = False  # recounts someone else's harm as a report
+    untargeted: bool = False  # teases one's own people or runs oneself down (stance)
     cjk: bool = False
     suffix: float = 0.0  # adversarial-suffix score of the jailbreak scan
     framing: bool = False  # hypothetical / "for research" / game framing
@@ -120,7 +140,7 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
         tag = hit.entry.tag
         if tag in ev.scores:
             per_cat.setdefault(tag, []).append((hit.entry.weight, hit.entry.term))
-        else:
+        elif not (tag == "harmtopic" and compact[: hit.start].endswith(_VICTIM)):
             mods.add(tag)
             if tag == "antibias":
                 cues.add(hit.entry.term)
@@ -128,19 +148,11 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
         words = ", ".join(sorted({w for _, w in found}))
         ev.raise_to(cat, _noisy_or([w for w, _ in found]), f"lexicon: {words}")
     ev.group = "group" in mods
-    # Naming prejudice to reject it is the offensive classifiers' best-known false
-    # positive; a slur or strong insult in the same text cancels the benefit of the doubt.
-    strong = max(ev.scores["hate"], ev.scores["harassment"]) >= 0.6
-    ev.antibias = "antibias" in mods and not strong
-    ev.antibias_cues = len(cues) if ev.antibias else 0
-    ev.antibias_stance = not strong and rejects_prejudice(clean)
-    ev.cued = topics.cued(clean)
-    ev.news = reports_news(clean)
-    # Defending against a harm, caring for someone at risk, recounting it as news or
-    # history, health education: the classifiers read the topic, not the stance.
-    ev.protective = bool(mods & _STANCES) and "real" not in mods
+    _stances(ev, mods, cues, clean)
     _combinations(ev, mods, bool(_PARENT.search(clean)))
     _personal_data(ev, raw)
+    if _INCITE.search(clean):
+        ev.raise_to("self-harm", 0.9, "talks someone into suicide")
     if _WISH.search(clean) and _PEOPLE.search(clean):
         ev.raise_to("violence", 0.5, "wishes death or violence on someone")
     if jb.score > 0:
@@ -152,6 +164,23 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     ev.cjk = len(_CJK.findall(raw)) >= max(2, 0.3 * len(raw.strip()))
     ev.support = {c for c, v in ev.scores.items() if v >= 0.3}
     return ev
+
+
+def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str) -> None:
+    # Naming prejudice to reject it is the offensive classifiers' best-known false
+    # positive; a slur or strong insult in the same text cancels the benefit of the doubt.
+    strong = max(ev.scores["hate"], ev.scores["harassment"]) >= 0.6
+    ev.antibias = "antibias" in mods and not strong
+    ev.antibias_cues = len(cues) if ev.antibias else 0
+    ev.antibias_stance = not strong and rejects_prejudice(clean)
+    ev.cued = topics.cued(clean)
+    ev.news = reports_news(clean) or (plots_mystery(clean) and not {"real", "instruct"} & mods)
+    ev.untargeted = not strong and (runs_self_down(clean) or teases_own(clean))
+    if ev.untargeted:
+        ev.scores["harassment"] *= MILD_DISCOUNT
+    # Defending against a harm, caring for someone at risk, recounting it as news or
+    # history, health education: the classifiers read the topic, not the stance.
+    ev.protective = bool(mods & _STANCES) and "real" not in mods
 
 
 def _combinations(ev: Evidence, mods: set[str], parent: bool) -> None:
@@ -201,6 +230,8 @@ def _luhn(digits: str) -> bool:
 
 
 def _antibias_factor(ev: Evidence) -> float:
+    if ev.untargeted:
+        return MILD_DISCOUNT
     if ev.antibias_stance:
         return ANTIBIAS_STANCE
     if not ev.antibias:

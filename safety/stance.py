@@ -89,17 +89,67 @@ _AGENTS = re.compile(
     r"prosecutors?|investigators?|the jury|the court|a judge|the suspect|suspects|the victims?|"
     r"survivors|residents|reporters?|according to)\b|"
     r"警方|警察|通报|据报道|据悉|记者|消防|救援|嫌疑人|被捕|落网|判处|刑拘|刑事拘留|抓获|遇难|"
-    r"伤亡|法院|检方|官方|目击者|报道"
+    r"伤亡|法院|检方|官方|目击者|报道|老师|班主任|校长|保安|teachers?|principal|the coach"
 )
 _PAST = re.compile(r"\b(?:was|were|had|did)\b|\b[a-z]{3,}ed\b|已|了")
 # I/you, a question, a request or intent make it a conversation or a plan, not a report
 _NOT_REPORT = re.compile(
     r"\b(?:i|i'm|i'll|me|my|we|us|our|you|your|should|must|deserve|need to|let's|gonna|"
     r"going to|will|in detail|graphic)\b|^\W*(?:describe|write|tell|explain|show|give|list|"
-    r"make|create|generate|imagine|narrate|detail)\b|\?|我|你|咱|要|应该|该|想|准备|打算|描写|描述|写"
+    r"make|create|generate|imagine|narrate|detail)\b|\?|"
+    r"我(?!们(?:班|学校|公司|小区|村|宿舍|楼|单位|部门))|你|咱|要|应该|该|想|准备|打算|描写|描述|写"
 )
 
 
 def reports_news(clean: str) -> bool:
     """Someone else's harm recounted as news, not a plan, a wish or a question."""
     return bool(_AGENTS.search(clean) and _PAST.search(clean) and not _NOT_REPORT.search(clean))
+
+
+# Teasing one's own people ("my brother is such an idiot lol, he ate my pizza again"): a
+# mild word about someone close, said to us, not to them. Second person, threats and
+# strong insults void it (the caller checks the lexicon's strength).
+_CLOSE = (
+    r"\bmy (?:little |big |older |younger |baby |twin |best )?(?:brother|sister|bro|sis|mom|"
+    r"mum|dad|husband|wife|boyfriend|girlfriend|bf|gf|roommate|cat|dog|son|daughter|kids?|"
+    r"friend|bestie|cousin|grandpa|grandma|family|parents)\b"
+)
+_MILD = r"\b(?:idiot|dumb|stupid|silly|moron|dork|goof|nerd|clown|dummy|doofus|weirdo)"
+_TEASE = re.compile(rf"{_CLOSE}.{{0,40}}{_MILD}|{_MILD}.{{0,20}}{_CLOSE}")
+_TO_YOU = re.compile(r"\b(?:you|your|u|ur|yourself)\b")
+
+
+def teases_own(clean: str) -> bool:
+    return bool(_TEASE.search(clean)) and not _TO_YOU.search(clean)
+
+
+# Running oneself down ("考试又挂了，感觉整个人都废了", 我真是个废物): the insult has no target
+# but the speaker, and the offensive heads (trained on posts that attack others) misread it.
+_SELF_DOWN = re.compile(
+    r"(?:我|整个人)\S{0,4}(?:废了|废掉了|崩溃了|疯了|傻了|麻了|裂开了|不行了|完蛋了|没救了)|"
+    r"我(?:真|就|简直)?是个?(?:废物|废柴|笨蛋|傻子|蠢货|loser)|我(?:好|太|真)(?:没用|笨|蠢)"
+)
+
+
+_AT_YOU = re.compile(r"你(?:这个|个|这种|是个|真是|就是|才是|们这些)")
+
+
+def runs_self_down(clean: str) -> bool:
+    return bool(_SELF_DOWN.search(clean)) and not _AT_YOU.search(clean)
+
+
+# Plotting a mystery for readers or players ("剧本杀里凶手用什么手法才不容易被猜到？"): the
+# murder is the puzzle, the audience is who must not guess it.
+_PLOT = re.compile(
+    r"剧本杀|推理小说|侦探小说|悬疑小说|推理游戏|密室逃脱|狼人杀|小说里|剧本里|我的小说|写小说|"
+    r"murder mystery|mystery (?:novel|game|story)|whodunit|detective (?:story|novel)|"
+    r"crime novel|my (?:novel|story|book|screenplay|script)\b"
+)
+_AUDIENCE = re.compile(
+    r"猜到|猜出|猜不到|推理出|读者|玩家|反转|伏笔|线索|\bguess|figure (?:it )?out|readers?|"
+    r"players?|twist|clues?\b|red herring|plot"
+)
+
+
+def plots_mystery(clean: str) -> bool:
+    return bool(_PLOT.search(clean) and _AUDIENCE.search(clean))

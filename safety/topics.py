@@ -16,7 +16,8 @@ import re
 # ("I hate Mondays, my boss is such a pain") are neither, however sure the hunch; nor is
 # a complaint about someone ("my landlord never fixes anything") harassment without an
 # insult, a "you" or a way of hounding someone; nor is a kiss sexual content without a body,
-# clothes coming off, a bed or an act.
+# clothes coming off, a bed or an act; nor is a body in a mystery graphic violence without
+# gore ("the detective examines the body in the library").
 _CUES = {
     "self-harm": re.compile(
         r"die|dying|dead|death|kill|suicid|end it|end my|ending it|cut|blade|razor|hurt|harm|"
@@ -35,9 +36,19 @@ _CUES = {
         r"genocide|war|riot|wipe out|eliminat|execut|bullet|ammo|grenade|hostage|kidnap|"
         r"threat|pay for|regret|watch your back|coming for|where you live|suffer|rob|mug|"
         r"hospital|injur|wound|maim|cripple|unconscious|knock .{0,10}out|spike|slip .{0,20}into|"
-        r"stalk|break in|breaking in|lock|matar|"
+        r"stalk|break in|breaking in|lock|slash|slit|throat|strangle|gut\b|skull|matar|"
         r"cuchillo|杀|打|砍|捅|炸|烧|弄死|揍|伤|血|刀|枪|毒|报复|撞|砸|死|废了|收拾|堵|教训|"
-        r"冲击|虐|绑|火|弹|暴|攻击|袭|付出代价|好看|等着|动手|干掉|做掉|灭|抢|劫|医院|跟踪|撬"
+        r"冲击|虐|绑|火|弹|暴|攻击|袭|付出代价|好看|等着|动手|干掉|做掉|灭|抢|劫|医院|跟踪|撬|割|掐|勒"
+    ),
+    # Gore names the body torn open; "the detective examines the body" does not.
+    "violence/graphic": re.compile(
+        r"blood|bloody|gore|gory|guts|entrail|intestin|organ|brain|skull|bone|flesh|skin|"
+        r"sever|dismember|mutilat|decapitat|behead|head (?:coming|came|comes|rolling|rolled) "
+        r"off|eyes? (?:gouged|out)|gouge|rip|tear|torn|slit|slash|stab|splatter|spray|tortur|"
+        r"burn|melt|rot|maggot|decompos|crush|mangl|wound|limb|chop|hack|skinn|disembowel|"
+        r"vomit|scream|agony|execution|gruesome|graphic|detail|close-up|slow motion|"
+        r"血|肉|骨|内脏|肠|脑|断|砍|剁|碎|尸|肢|头颅|剖|挖|剥|凌迟|虐|腐烂|蛆|惨叫|折磨|酷刑|烧|炸|"
+        r"爆头|割|眼珠|细节|特写|慢动作"
     ),
     "sexual": re.compile(
         r"sex|naked|nude|undress|strip|bra\b|panties|underwear|lingerie|breast|boob|tit|nipple|"

@@ -3,7 +3,7 @@
 import pytest
 
 from safety.normalize import normalize
-from safety.stance import rejects_prejudice
+from safety.stance import plots_mystery, rejects_prejudice, runs_self_down, teases_own
 
 
 def stance(text: str) -> bool:
@@ -42,3 +42,15 @@ def test_rejecting_a_prejudice_is_a_stance(text: str) -> None:
 )
 def test_naming_owning_or_turning_round_is_not(text: str) -> None:
     assert not stance(text)
+
+
+def test_mild_words_without_a_target() -> None:
+    def clean(t: str) -> str:
+        return normalize(t).clean
+
+    assert teases_own(clean("lol my little sister is such a dork"))
+    assert not teases_own(clean("my sister says you are an idiot"))
+    assert runs_self_down(clean("考砸了，我真是个废物"))
+    assert not runs_self_down(clean("你真是个废物，我都替你丢人"))
+    assert plots_mystery(clean("In my mystery novel, how can the killer hide a clue from readers?"))
+    assert not plots_mystery(clean("How can I hide a body so nobody finds it?"))
