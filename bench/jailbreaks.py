@@ -110,6 +110,8 @@ GEN_SETS = (
     ("gen_s7final", ("", "harm_s7final.txt", "benign_s7final.txt")),
     # Session 9's probe: committed before its first measurement (README).
     ("gen_s9probe", ("", "harm_s9probe.txt", "benign_s9probe.txt")),
+    # Written after session 9's round 7, measured once: never tuned on.
+    ("gen_s9final", ("", "harm_s9final.txt", "benign_s9final.txt")),
 )
 
 
