@@ -175,7 +175,8 @@ def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str) -> None:
     ev.antibias_stance = not strong and rejects_prejudice(clean)
     ev.cued = topics.cued(clean)
     ev.news = reports_news(clean) or (plots_mystery(clean) and not {"real", "instruct"} & mods)
-    ev.untargeted = not strong and (runs_self_down(clean) or teases_own(clean))
+    insulted = ev.scores["harassment"] > 0 or ev.group
+    ev.untargeted = not strong and (runs_self_down(clean, insulted=insulted) or teases_own(clean))
     if ev.untargeted:
         ev.scores["harassment"] *= MILD_DISCOUNT
     # Defending against a harm, caring for someone at risk, recounting it as news or

@@ -125,6 +125,7 @@ def teases_own(clean: str) -> bool:
 
 # Running oneself down ("考试又挂了，感觉整个人都废了", 我真是个废物): the insult has no target
 # but the speaker, and the offensive heads (trained on posts that attack others) misread it.
+_VENT = re.compile(r"(?:烦|气|累|困|愁|急|闷)死(?:我)?了|好烦|真烦|郁闷|无语|崩溃|心累")
 _SELF_DOWN = re.compile(
     r"(?:我|整个人)\S{0,4}(?:废了|废掉了|崩溃了|疯了|傻了|麻了|裂开了|不行了|完蛋了|没救了)|"
     r"我(?:真|就|简直)?是个?(?:废物|废柴|笨蛋|傻子|蠢货|loser)|我(?:好|太|真)(?:没用|笨|蠢)"
@@ -134,8 +135,11 @@ _SELF_DOWN = re.compile(
 _AT_YOU = re.compile(r"你(?:这个|个|这种|是个|真是|就是|才是|们这些)")
 
 
-def runs_self_down(clean: str) -> bool:
-    return bool(_SELF_DOWN.search(clean)) and not _AT_YOU.search(clean)
+def runs_self_down(clean: str, *, insulted: bool = False) -> bool:
+    """Running oneself down, or venting one's mood (烦死了) when nobody is insulted."""
+    if _AT_YOU.search(clean):
+        return False
+    return bool(_SELF_DOWN.search(clean) or (not insulted and _VENT.search(clean)))
 
 
 # Plotting a mystery for readers or players ("剧本杀里凶手用什么手法才不容易被猜到？"): the
@@ -146,8 +150,8 @@ _PLOT = re.compile(
     r"crime novel|my (?:novel|story|book|screenplay|script)\b"
 )
 _AUDIENCE = re.compile(
-    r"猜到|猜出|猜不到|推理出|读者|玩家|反转|伏笔|线索|\bguess|figure (?:it )?out|readers?|"
-    r"players?|twist|clues?\b|red herring|plot"
+    r"猜到|猜出|猜不到|推理出|读者|玩家|反转|伏笔|线索|作者|作家|编剧|\bguess|figure (?:it )?out|"
+    r"readers?|players?|twist|clues?\b|red herring|plot|writers?\b|authors?\b|novelists?"
 )
 
 
