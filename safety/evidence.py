@@ -111,6 +111,7 @@ class Evidence:
     protective: bool = False  # asks how to defend against a harm, report or prevent it
     news: bool = False  # recounts someone else's harm as a report
     untargeted: bool = False  # teases one's own people or runs oneself down (stance)
+    plot: bool = False  # plots a mystery for its readers or players (stance)
     cjk: bool = False
     suffix: float = 0.0  # adversarial-suffix score of the jailbreak scan
     framing: bool = False  # hypothetical / "for research" / game framing
@@ -174,7 +175,8 @@ def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str) -> None:
     ev.antibias_cues = len(cues) if ev.antibias else 0
     ev.antibias_stance = not strong and rejects_prejudice(clean)
     ev.cued = topics.cued(clean)
-    ev.news = reports_news(clean) or (plots_mystery(clean) and not {"real", "instruct"} & mods)
+    ev.news = reports_news(clean)
+    ev.plot = plots_mystery(clean) and not {"real", "instruct"} & mods
     insulted = ev.scores["harassment"] > 0 or ev.group
     ev.untargeted = not strong and (runs_self_down(clean, insulted=insulted) or teases_own(clean))
     if ev.untargeted:
@@ -280,6 +282,10 @@ def add_embed(
             score *= PROTECT_DISCOUNT
         if ev.news and cat in _PROTECTED:
             score *= NEWS_DISCOUNT  # stance.reports_news: a report, not the harm
+        if ev.plot and (cat in _PROTECTED or cat == "jailbreak"):
+            # "I'm writing my first whodunit": the writer's frame is the point, not a
+            # wrapper, when no key asks for real steps (``instruct`` voids the stance).
+            score *= NEWS_DISCOUNT
         # Two independent layers agreeing is stronger than either alone.
         if ev.scores[cat] >= 0.3 and score >= 0.3:
             score = max(score, _noisy_or([ev.scores[cat], score]))
