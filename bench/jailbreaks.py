@@ -112,6 +112,8 @@ GEN_SETS = (
     ("gen_s9probe", ("", "harm_s9probe.txt", "benign_s9probe.txt")),
     # Written after session 9's round 7, measured once: never tuned on.
     ("gen_s9final", ("", "harm_s9final.txt", "benign_s9final.txt")),
+    # Session 9: readers' everyday chat around a story, committed before its first measurement.
+    ("gen_s9chat", ("", "harm_s9chat.txt", "benign_s9chat.txt")),
 )
 
 
