@@ -18,9 +18,11 @@ from safety.jailbreak import JailbreakSignal
 from safety.lexicon import Hit
 from safety.policy import calibrate
 from safety.stance import (
+    asks_about_bot,
     plots_mystery,
     rejects_prejudice,
     reports_news,
+    reviews_writing,
     runs_self_down,
     teases_own,
 )
@@ -112,6 +114,7 @@ class Evidence:
     news: bool = False  # recounts someone else's harm as a report
     untargeted: bool = False  # teases one's own people or runs oneself down (stance)
     plot: bool = False  # plots a mystery for its readers or players (stance)
+    about_bot: bool = False  # asks what the character or app can do (stance)
     cjk: bool = False
     suffix: float = 0.0  # adversarial-suffix score of the jailbreak scan
     framing: bool = False  # hypothetical / "for research" / game framing
@@ -176,9 +179,12 @@ def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str) -> None:
     ev.antibias_stance = not strong and rejects_prejudice(clean)
     ev.cued = topics.cued(clean)
     ev.news = reports_news(clean)
-    ev.plot = plots_mystery(clean) and not {"real", "instruct"} & mods
+    ev.plot = plots_mystery(clean) and "real" not in mods and not {"instruct", "harmtopic"} <= mods
     insulted = ev.scores["harassment"] > 0 or ev.group
-    ev.untargeted = not strong and (runs_self_down(clean, insulted=insulted) or teases_own(clean))
+    ev.untargeted = not strong and (
+        runs_self_down(clean, insulted=insulted) or teases_own(clean) or reviews_writing(clean)
+    )
+    ev.about_bot = asks_about_bot(clean)
     if ev.untargeted:
         ev.scores["harassment"] *= MILD_DISCOUNT
     # Defending against a harm, caring for someone at risk, recounting it as news or
@@ -252,12 +258,33 @@ def add_ngram(ev: Evidence, ngram: dict[str, float], t_offensive: float) -> None
 
 def _offensive(ev: Evidence, score: float, source: str) -> None:
     """An offensive text aimed at a group is hate; otherwise harassment."""
-    score *= _antibias_factor(ev)
+    score *= _antibias_factor(ev) * (NEWS_DISCOUNT if ev.plot else 1.0)
     if ev.group:
         ev.raise_to("hate", score, f"{source}: offensive about a group")
         ev.raise_to("harassment", 0.6 * score, f"{source}: offensive")
     else:
         ev.raise_to("harassment", score, f"{source}: offensive")
+
+
+def _stance_factor(ev: Evidence, cat: str) -> float:
+    """How much of a classifier's hunch of ``cat`` the text's stance leaves standing. Only
+    hunches are discounted: a key such as "make a bomb" or a threat counts in full."""
+    factor = 1.0
+    if cat in ("hate", "harassment"):
+        # The category heads share the offensive ones' blind spot: naming a prejudice to
+        # reject it reads like the prejudice.
+        factor *= _antibias_factor(ev)
+    if ev.protective and cat in _PROTECTED:
+        factor *= PROTECT_DISCOUNT  # "how do I report a scam" reads like the scam
+    if ev.news and cat in _PROTECTED:
+        factor *= NEWS_DISCOUNT  # stance.reports_news: a report, not the harm
+    if cat == "jailbreak" and ev.about_bot:
+        factor *= NEWS_DISCOUNT  # "can you remember what I said?": a question, no probe
+    if ev.plot and (cat in _PROTECTED or cat in ("hate", "jailbreak")):
+        # "I'm writing my first whodunit": the writer's frame is the point, not a wrapper,
+        # when no key asks for real steps.
+        factor *= NEWS_DISCOUNT
+    return factor
 
 
 def add_embed(
@@ -270,22 +297,7 @@ def add_embed(
         p = heads.get(cat)
         if p is None:
             continue
-        score = calibrate(p, thresholds.get(cat, 0.5))
-        if cat in ("hate", "harassment"):
-            # The category heads share the offensive ones' blind spot: naming a
-            # prejudice to reject it reads like the prejudice.
-            score *= _antibias_factor(ev)
-        if ev.protective and cat in _PROTECTED:
-            # Likewise "how do I report a scam" reads like the scam to a topic-driven head.
-            # Only the classifiers' hunch is discounted: a key such as "make a bomb" or a
-            # threat still counts in full.
-            score *= PROTECT_DISCOUNT
-        if ev.news and cat in _PROTECTED:
-            score *= NEWS_DISCOUNT  # stance.reports_news: a report, not the harm
-        if ev.plot and (cat in _PROTECTED or cat == "jailbreak"):
-            # "I'm writing my first whodunit": the writer's frame is the point, not a
-            # wrapper, when no key asks for real steps (``instruct`` voids the stance).
-            score *= NEWS_DISCOUNT
+        score = calibrate(p, thresholds.get(cat, 0.5)) * _stance_factor(ev, cat)
         # Two independent layers agreeing is stronger than either alone.
         if ev.scores[cat] >= 0.3 and score >= 0.3:
             score = max(score, _noisy_or([ev.scores[cat], score]))

@@ -125,10 +125,13 @@ def teases_own(clean: str) -> bool:
 
 # Running oneself down ("考试又挂了，感觉整个人都废了", 我真是个废物): the insult has no target
 # but the speaker, and the offensive heads (trained on posts that attack others) misread it.
-_VENT = re.compile(r"(?:烦|气|累|困|愁|急|闷)死(?:我)?了|好烦|真烦|郁闷|无语|崩溃|心累")
+_VENT = re.compile(
+    r"(?:烦|气|累|困|愁|急|闷)死(?:我)?了|好烦|真烦|郁闷|心累|气得我?(?:想|要)(?:揍|打|摔)它"
+)
 _SELF_DOWN = re.compile(
     r"(?:我|整个人)\S{0,4}(?:废了|废掉了|崩溃了|疯了|傻了|麻了|裂开了|不行了|完蛋了|没救了)|"
-    r"我(?:真|就|简直)?是个?(?:废物|废柴|笨蛋|傻子|蠢货|loser)|我(?:好|太|真)(?:没用|笨|蠢)"
+    r"我(?:真|就|简直)?是个?(?:废物|废柴|笨蛋|傻子|蠢货|loser)|我(?:好|太|真)(?:没用|笨|蠢)|"
+    r"我是不是(?:真的|太|有点)?很?\S{1,3}[?]"
 )
 
 
@@ -145,15 +148,45 @@ def runs_self_down(clean: str, *, insulted: bool = False) -> bool:
 # Plotting a mystery for readers or players ("剧本杀里凶手用什么手法才不容易被猜到？"): the
 # murder is the puzzle, the audience is who must not guess it.
 _PLOT = re.compile(
-    r"剧本杀|推理小说|侦探小说|悬疑小说|推理游戏|密室逃脱|狼人杀|小说里|剧本里|我的小说|写小说|"
+    r"剧本杀|推理小说|侦探小说|悬疑小说|推理游戏|密室逃脱|狼人杀|小说里|剧本里|我的小说|写小说|同人|"
     r"murder mystery|mystery (?:novel|game|story)|whodunit|detective (?:story|novel)|"
     r"crime novel|my (?:novel|story|book|screenplay|script)\b"
 )
 _AUDIENCE = re.compile(
     r"猜到|猜出|猜不到|推理出|读者|玩家|反转|伏笔|线索|作者|作家|编剧|\bguess|figure (?:it )?out|"
-    r"readers?|players?|twist|clues?\b|red herring|plot|writers?\b|authors?\b|novelists?"
+    r"readers?|players?|twist|clues?\b|red herring|plot|writers?\b|authors?\b|novelists?|"
+    r"大纲|提纲|outline|synopsis"
 )
 
 
 def plots_mystery(clean: str) -> bool:
     return bool(_PLOT.search(clean) and _AUDIENCE.search(clean))
+
+
+# Judging a chapter ("这章作者写得太烂了，逻辑稀碎"): readers' complaints are about the
+# writing, and the offensive heads (trained on posts that attack people) misread them.
+_REVIEW = re.compile(
+    r"(?:这章|这一章|本章|这段|这本书?|这部|作者|文笔|剧情|情节|逻辑|人设|结局|翻译)"
+    r"[^,.!?;:]{0,8}(?:烂|差劲|太差|很差|拉胯|稀碎|崩了|毒点|尬|无聊|拖沓|注水|太水|离谱)"
+)
+
+
+def reviews_writing(clean: str) -> bool:
+    return bool(_REVIEW.search(clean)) and not _AT_YOU.search(clean)
+
+
+# A reader asking what the character or the app can do ("你能记住我上次说的话吗？"): the
+# jailbreak head reads "AI" and "remember" as probing the instructions.
+_ABOUT_BOT = re.compile(
+    r"(?:你|你们)(?:这个)?(?:AI|ai|机器人|程序|app)?(?:能|会|可以|还)?(?:记住|记得)(?:我|咱们|我们)|"
+    r"你是(?:AI|ai|机器人|真人)吗|\b(?:are you (?:an? )?(?:ai|bot|robot|real person)|"
+    r"(?:can|do|will) you remember (?:me|what i|our))\b"
+)
+_OVERRIDE = re.compile(
+    r"忽略|无视|忘掉|忘记你|规则|限制|设定|提示词|指令|开发者|越狱|ignore|rules|instructions|"
+    r"system prompt|developer|jailbreak|\bdan\b|filter|other users|其他用户|别人"
+)
+
+
+def asks_about_bot(clean: str) -> bool:
+    return bool(_ABOUT_BOT.search(clean)) and not _OVERRIDE.search(clean)

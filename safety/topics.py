@@ -37,7 +37,8 @@ _CUES = {
         r"threat|pay for|regret|watch your back|coming for|where you live|suffer|rob|mug|"
         r"hospital|injur|wound|maim|cripple|unconscious|knock .{0,10}out|spike|slip .{0,20}into|"
         r"stalk|break in|breaking in|lock|slash|slit|throat|strangle|gut\b|skull|matar|"
-        r"cuchillo|杀|打|砍|捅|炸|烧|弄死|揍|伤|血|刀|枪|毒|报复|撞|砸|死|废了|收拾|堵|教训|"
+        r"cuchillo|杀|打(?!打?气|游戏|电话|排位|球|篮球|工|卡|折|扫|开|算|扮|听|车|字|扰|招呼|包|针|印|量|"
+        r"理|野|怪|副本|牌|麻将|拼|call|个|发|交道)|砍|捅|炸|烧|弄死|揍|伤|血|刀|枪|毒|报复|撞|砸|死|废了|收拾|堵|教训|"
         r"冲击|虐|绑|火|弹|暴|攻击|袭|付出代价|好看|等着|动手|干掉|做掉|灭|抢|劫|医院|跟踪|撬|割|掐|勒|"
         r"硫酸|泼|毁容"
     ),
@@ -81,6 +82,7 @@ _IDIOMS = re.compile(
     r"(?:could|would) kill for|kill(?:ing)? time|killing it|killed it|killing me|dying to|"
     r"to die for|dying of laughter|dead tired|bored to death|scared to death|i'?m dead\b|"
     r"plotting my (?:death|demise|murder)|be the death of me|"
+    r"得(?:想死|要死|要命)|想死你了|气得我?(?:想|要)(?:揍|打|掐|咬|摔)|"
     r"(?:笑|累|饿|热|冷|气|困|烦|急|吓|忙|美|帅|萌|馋|痒|疼|酸|丑|尬|难受)死(?:我)?了|"
     r"(?:笑|累|饿|热|冷|气|困|烦|急|吓|忙|美|帅|萌|馋)死我|死胖子|死宅|死鬼"
 )
