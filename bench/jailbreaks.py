@@ -114,6 +114,8 @@ GEN_SETS = (
     ("gen_s9final", ("", "harm_s9final.txt", "benign_s9final.txt")),
     # Session 9: readers' everyday chat around a story, committed before its first measurement.
     ("gen_s9chat", ("", "harm_s9chat.txt", "benign_s9chat.txt")),
+    # Written after session 9's round 7c, measured once: never tuned on.
+    ("gen_s9chat2", ("", "harm_s9chat2.txt", "benign_s9chat2.txt")),
 )
 
 
