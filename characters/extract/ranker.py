@@ -31,7 +31,7 @@ from characters.extract.attribution import (
     tight,
 )
 from characters.extract.model import Attribution, Mention
-from characters.extract.ranker_en import FEATURES_EN, conversation_en, static_en
+from characters.extract.ranker_en import FEATURES_EN, conversation_en, kin_en, static_en
 
 FEATURES = (
     "tag_name", "tag_pronoun_fits", "tag_pronoun_clash", "tag_role_gender",
@@ -257,15 +257,19 @@ def _tag(scene: Scene, units: list[Utterance], speakers: Sequence[str], k: int, 
     if m.pronoun == "":
         add(NARRATOR if NARRATOR in scene.entities else "", "tag_name")
         return
-    resolved = resolve(scene, units, speakers, k, m)
-    add(resolved, "tag_role_gender")
+    # "said her mother": the names before the tag are whose mother, not who speaks, once
+    # the family is known (ranker_en.kin_en)
+    kin = kin_en(scene, units, speakers, k, m, add) if m.role and scene.language == "en" else 0
+    if not kin:
+        add(resolve(scene, units, speakers, k, m), "tag_role_gender")
     if m.role:
         for entity, score in _epithet(scene, m.surface.lower()).items():
             add(entity, "tag_role_assoc", score)
     if m.pronoun == "x":
         return  # "the doctor": nothing to match a gender against
     _gender_fit(scene, speakers, k, m, add)
-    _antecedents(scene, units[k], m, add)
+    if not kin:
+        _antecedents(scene, units[k], m, add)
 
 
 def _gender_fit(scene: Scene, speakers: Sequence[str], k: int, m: Mention, add: Add) -> None:

@@ -22,10 +22,12 @@ import re
 from collections.abc import Callable, Sequence
 
 from characters.extract.attribution import NARRATOR, Scene, Utterance, adjacent
+from characters.extract.model import Entity, Mention
+from characters.extract.names_en import split_title
 
 FEATURES_EN = (
     "conv_earlier", "addressed_recent", "narrator_para", "narrator_prev_para", "lead_subject",
-    "addressee_sex_fits", "addressee_sex_clash",
+    "addressee_sex_fits", "addressee_sex_clash", "kin_fits",
 )  # fmt: skip
 _EARLIEST = 8  # turns back; the beam remembers this many decisions
 
@@ -125,3 +127,97 @@ def _narrator(scene: Scene, unit: Utterance, add: Add) -> None:
         p_start, p_end = scene.paras[unit.para - 1]
         if any(m.pronoun == "" for m in scene.narration.between(p_start, p_end)):
             add(NARRATOR, "narrator_prev_para", 1.0)
+
+
+# "said her mother": a family word in a speech tag names the possessor's relative. A
+# family shares a surname, and a mother or wife is "Mrs." + that surname (Mrs. Bennet for
+# Elizabeth Bennet), a father or husband "Mr."; an aunt or uncle is often called so.
+_KIN = re.compile(
+    r"^(his|her|their)\s+(?:\w+\s+)?(mother|father|sister|brother|son|daughter|wife|husband|"
+    r"aunt|uncle|mamma|papa|grandmother|grandfather)$",
+    re.I,
+)
+_KIN_SEX = {"mother": "f", "sister": "f", "daughter": "f", "wife": "f", "aunt": "f",
+            "mamma": "f", "grandmother": "f"}  # fmt: skip
+_PARENT_TITLE = {"mother": "Mrs", "wife": "Mrs", "mamma": "Mrs", "father": "Mr",
+                 "husband": "Mr", "papa": "Mr"}  # fmt: skip
+_KIN_WINDOW = 1500
+
+
+def kin_en(
+    scene: Scene, units: list[Utterance], speakers: Sequence[str], k: int, m: Mention, add: Add
+) -> int:
+    """Marks the relatives a family word in the tag can mean; returns how many there are."""
+    found = _KIN.match(" ".join(m.surface.split()))
+    if found is None:
+        return 0
+    owner_sex = {"his": "m", "her": "f"}.get(found.group(1).lower(), "")
+    noun = found.group(2).lower()
+    relatives = _relatives(scene, _possessors(scene, units, speakers, k, m, owner_sex), noun)
+    for entity in relatives:
+        add(entity, "kin_fits", 1.0)
+    return len(relatives)
+
+
+def _possessors(
+    scene: Scene, units: list[Utterance], speakers: Sequence[str], k: int, m: Mention, sex: str
+) -> set[str]:
+    """Who "her" can be: the recent speakers of the exchange and the people named nearby."""
+    near = {x.entity for x in scene.narration.between(m.start - _KIN_WINDOW, m.start)}
+    for back in range(1, 5):
+        j = k - back
+        if j < 0 or not adjacent(units, j, j + 1):
+            break
+        near.add(speakers[j])
+    out = set()
+    for entity in near:
+        ent = scene.entities.get(entity)
+        if ent is not None and ent.kind == "person" and (not sex or ent.gender == sex):
+            out.add(entity)
+    return out
+
+
+def _relatives(scene: Scene, owners: set[str], noun: str) -> set[str]:
+    out: set[str] = set()
+    for owner in owners:
+        names = _surnames(scene.entities[owner])
+        for ent in scene.entities.values():
+            if ent.id == owner or ent.kind != "person" or not _sex_fits(ent, noun):
+                continue
+            if noun in ("aunt", "uncle"):
+                if any(a.split()[0] == noun.title() for a in ent.aliases):
+                    out.add(ent.id)
+                continue
+            title = _PARENT_TITLE.get(noun)
+            if title is not None:
+                owner_titled = {f"{title} {n}" for n in names} & _titled(scene.entities[owner])
+                if not owner_titled and {f"{title} {n}" for n in names} & _titled(ent):
+                    out.add(ent.id)
+            elif names & _surnames(ent):
+                out.add(ent.id)
+    return out
+
+
+def _sex_fits(ent: Entity, noun: str) -> bool:
+    sex = _KIN_SEX.get(noun, "m")
+    return not ent.gender or ent.gender == sex
+
+
+def _surnames(ent: Entity) -> set[str]:
+    """ "Bennet" from "Elizabeth Bennet" or "Mrs. Bennet"; a lone "Elizabeth" has none."""
+    out = set()
+    for alias in ent.aliases:
+        title, words = split_title(alias)
+        if len(words) >= 2 or (title and words):
+            out.add(words[-1])
+    return out
+
+
+def _titled(ent: Entity) -> set[str]:
+    """ "Mrs Bennet" for "Mrs. Bennet": the bare title + surname forms the entity owns."""
+    out = set()
+    for alias in ent.aliases:
+        title, words = split_title(alias)
+        if title and len(words) == 1:
+            out.add(f"{title.rstrip('.')} {words[0]}")
+    return out

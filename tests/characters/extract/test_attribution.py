@@ -213,3 +213,22 @@ def test_en_sir_in_the_last_turn_marks_the_men_nearby_as_the_listener() -> None:
     last = _features(result, len(result.units) - 1)
     assert last["Arthur"]["addressee_sex_fits"] == 1.0
     assert last["Clara"]["addressee_sex_clash"] == 1.0
+
+
+def test_en_her_mother_in_a_tag_is_mrs_and_the_daughters_surname() -> None:
+    people = roster(
+        ("Clara Penrose", ["Clara"], "f"),
+        ("Mrs. Penrose", [], "f"),
+        ("Mrs. Hale", [], "f"),
+        ("Arthur Hale", ["Arthur"], "m"),
+    )
+    text = (
+        "Mrs. Penrose had asked the Hales to breakfast.\n\n"
+        "Clara came down late. Mrs. Hale was already at the table with Arthur.\n\n"
+        '"You will catch cold," said her mother, "if you sit by that window."'
+    )
+    result = analyse(text, "en", entities=people)
+    feats = _features(result, len(result.units) - 1)
+    assert feats["Mrs. Penrose"]["kin_fits"] == 1.0
+    assert "kin_fits" not in feats.get("Mrs. Hale", {})
+    assert speakers(result)[-1][1] == "Mrs. Penrose"
