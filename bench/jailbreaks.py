@@ -116,6 +116,8 @@ GEN_SETS = (
     ("gen_s9chat", ("", "harm_s9chat.txt", "benign_s9chat.txt")),
     # Written after session 9's round 7c, measured once: never tuned on.
     ("gen_s9chat2", ("", "harm_s9chat2.txt", "benign_s9chat2.txt")),
+    # Session 9: harms in the styles of public moderation data and their look-alikes.
+    ("gen_s9mix", ("", "harm_s9mix.txt", "benign_s9mix.txt")),
 )
 
 
