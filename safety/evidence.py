@@ -19,12 +19,14 @@ from safety.lexicon import Hit
 from safety.policy import calibrate
 from safety.stance import (
     asks_about_bot,
+    disavows,
     plots_mystery,
     rejects_prejudice,
     reports_news,
     reviews_writing,
     runs_self_down,
     teases_own,
+    victim_of,
 )
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -60,6 +62,18 @@ _PEOPLE = re.compile(
     r"\b(?:they|them|he|she|him|her|people|those|these|everyone|every one|men|women|guys?|girls?|"
     r"boys?|man|woman|person|judge|cops?|police|race|tribe|[a-z]+(?:ists?|ers|ors|ians?))\b|"
     r"人|他|她"
+)
+# "Mexicans are rapists and drug dealers": a group (lexicon ``group``) charged wholesale.
+_SWEEPING = re.compile(
+    r"\bare (?:all |just |nothing but )?(?:a bunch of )?(?:rapists|criminals|drug dealers|thieves|"
+    r"terrorists|animals|vermin|parasites|savages|subhuman|inferior|filthy|dirty|lazy|stupid|"
+    r"pedophiles|diseased|scum|trash)\b|"
+    r"(?:都是|全是|就是|天生)(?:骗子|小偷|强盗|罪犯|恐怖分子|畜生|垃圾|废物|人渣|蝗虫|寄生虫|低等|野蛮)"
+)
+# 我迟早砍了他, 老子早晚弄死你: a first-person vow to kill or maim someone.
+_THREAT_ZH = re.compile(
+    r"(?:我|老子)(?:迟早|早晚|一定|非得|必须|非要|要|会)(?:去)?(?:砍|杀|弄死|捅|宰|灭|做掉|干掉|废)(?:了)?"
+    r"(?:他|她|你|他们|她们|你们)"
 )
 # Talking someone into suicide ("what should I say to convince her to kill herself",
 # 怎么劝他去自杀): a care request's words ("what should I say") must not discount it.
@@ -155,10 +169,7 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     _stances(ev, mods, cues, clean)
     _combinations(ev, mods, bool(_PARENT.search(clean)))
     _personal_data(ev, raw)
-    if _INCITE.search(clean):
-        ev.raise_to("self-harm", 0.9, "talks someone into suicide")
-    if _WISH.search(clean) and _PEOPLE.search(clean):
-        ev.raise_to("violence", 0.5, "wishes death or violence on someone")
+    _patterns(ev, clean)
     if jb.score > 0:
         ev.raise_to("jailbreak", jb.score, "jailbreak: " + ", ".join(jb.reasons))
     ev.suffix, ev.framing = jb.suffix, jb.framing
@@ -170,6 +181,18 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     return ev
 
 
+def _patterns(ev: Evidence, clean: str) -> None:
+    """Harms that are a shape of sentence rather than a word."""
+    if _INCITE.search(clean):
+        ev.raise_to("self-harm", 0.9, "talks someone into suicide")
+    if ev.group and not (ev.antibias or ev.antibias_stance) and _SWEEPING.search(clean):
+        ev.raise_to("hate", 0.6, "a sweeping charge against a group")
+    if _THREAT_ZH.search(clean):
+        ev.raise_to("violence", 0.5, "first-person threat to kill or maim")
+    if _WISH.search(clean) and _PEOPLE.search(clean):
+        ev.raise_to("violence", 0.5, "wishes death or violence on someone")
+
+
 def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str) -> None:
     # Naming prejudice to reject it is the offensive classifiers' best-known false
     # positive; a slur or strong insult in the same text cancels the benefit of the doubt.
@@ -178,7 +201,7 @@ def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str) -> None:
     ev.antibias_cues = len(cues) if ev.antibias else 0
     ev.antibias_stance = not strong and rejects_prejudice(clean)
     ev.cued = topics.cued(clean)
-    ev.news = reports_news(clean)
+    ev.news = reports_news(clean) or victim_of(clean)
     ev.plot = plots_mystery(clean) and "real" not in mods and not {"instruct", "harmtopic"} <= mods
     insulted = ev.scores["harassment"] > 0 or ev.group
     ev.untargeted = not strong and (
@@ -189,7 +212,7 @@ def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str) -> None:
         ev.scores["harassment"] *= MILD_DISCOUNT
     # Defending against a harm, caring for someone at risk, recounting it as news or
     # history, health education: the classifiers read the topic, not the stance.
-    ev.protective = bool(mods & _STANCES) and "real" not in mods
+    ev.protective = (bool(mods & _STANCES) or disavows(clean)) and "real" not in mods
 
 
 def _combinations(ev: Evidence, mods: set[str], parent: bool) -> None:

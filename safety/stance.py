@@ -175,6 +175,34 @@ def reviews_writing(clean: str) -> bool:
     return bool(_REVIEW.search(clean)) and not _AT_YOU.search(clean)
 
 
+# The reader is the one threatened, exposed or robbed ("what should I do if someone
+# threatens to stab me?", "my username got doxxed", 我朋友被人肉搜索了): the harm's words
+# describe what happened to them.
+_VICTIM_OF = re.compile(
+    r"\b(?:someone|somebody|he|she|they|a guy|a man|a woman|my \w+) (?:keeps? |has |have |is |"
+    r"are )?(?:threaten(?:s|ed|ing)?|stalk(?:s|ed|ing)?|harass(?:es|ed|ing)?|blackmail(?:s|ed)?)"
+    r"(?: to \w+)? (?:me|my|us)\b|"
+    r"\b(?:i|i've|i was|i got|we|my \w+)(?: (?:got|was|were|has|have|had))?(?: been)? "
+    r"(?:doxx?ed|hacked|stalked|threatened|harassed|blackmailed|scammed|robbed|assaulted|mugged)\b|"
+    r"被(?:人)?(?:人肉|威胁|跟踪|骚扰|勒索|敲诈|盗号|偷拍|曝光|打了|抢了)"
+)
+
+
+def victim_of(clean: str) -> bool:
+    return bool(_VICTIM_OF.search(clean))
+
+
+# "Is it normal to fantasize about punching my boss? I'd never do it lol."
+_DISAVOW = re.compile(
+    r"\bi'?d never (?:do|actually)\b|\bi would never (?:do|actually)\b|\bnot that i would\b|"
+    r"\bi'?m not (?:going|gonna) to (?:actually )?do it\b|我(?:又)?不会真的?|当然不会真"
+)
+
+
+def disavows(clean: str) -> bool:
+    return bool(_DISAVOW.search(clean))
+
+
 # A reader asking what the character or the app can do ("你能记住我上次说的话吗？"): the
 # jailbreak head reads "AI" and "remember" as probing the instructions.
 _ABOUT_BOT = re.compile(
