@@ -118,6 +118,8 @@ GEN_SETS = (
     ("gen_s9chat2", ("", "harm_s9chat2.txt", "benign_s9chat2.txt")),
     # Session 9: harms in the styles of public moderation data and their look-alikes.
     ("gen_s9mix", ("", "harm_s9mix.txt", "benign_s9mix.txt")),
+    # Written after every session-9 change, measured once: never tuned on.
+    ("gen_s9last", ("", "harm_s9last.txt", "benign_s9last.txt")),
 )
 
 
