@@ -72,7 +72,8 @@ _SWEEPING = re.compile(
 )
 # 我迟早砍了他, 老子早晚弄死你: a first-person vow to kill or maim someone.
 _THREAT_ZH = re.compile(
-    r"(?:我|老子)(?:迟早|早晚|一定|非得|必须|非要|要|会)(?:去)?(?:砍|杀|弄死|捅|宰|灭|做掉|干掉|废)(?:了)?"
+    r"(?:我|老子)(?:迟早|早晚|一定|非得|必须|非要|就要|就会|就|要|会)(?:去)?"
+    r"(?:拿[刀枪棍棒砖斧锤]\S{0,2}?)?(?:去)?(?:砍|杀|弄死|捅|宰|灭|做掉|干掉|废)(?:了)?"
     r"(?:他|她|你|他们|她们|你们)"
 )
 # Talking someone into suicide ("what should I say to convince her to kill herself",
@@ -128,6 +129,7 @@ class Evidence:
     news: bool = False  # recounts someone else's harm as a report
     untargeted: bool = False  # teases one's own people or runs oneself down (stance)
     plot: bool = False  # plots a mystery for its readers or players (stance)
+    victim: bool = False  # the reader is the one threatened, exposed or scolded (stance)
     about_bot: bool = False  # asks what the character or app can do (stance)
     cjk: bool = False
     suffix: float = 0.0  # adversarial-suffix score of the jailbreak scan
@@ -201,7 +203,8 @@ def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str) -> None:
     ev.antibias_cues = len(cues) if ev.antibias else 0
     ev.antibias_stance = not strong and rejects_prejudice(clean)
     ev.cued = topics.cued(clean)
-    ev.news = reports_news(clean) or victim_of(clean)
+    ev.news = reports_news(clean)
+    ev.victim = victim_of(clean)
     ev.plot = plots_mystery(clean) and "real" not in mods and not {"instruct", "harmtopic"} <= mods
     insulted = ev.scores["harassment"] > 0 or ev.group
     ev.untargeted = not strong and (
@@ -281,6 +284,8 @@ def add_ngram(ev: Evidence, ngram: dict[str, float], t_offensive: float) -> None
 
 def _offensive(ev: Evidence, score: float, source: str) -> None:
     """An offensive text aimed at a group is hate; otherwise harassment."""
+    # Not for victims or news: COLD's posts complain that a group "被骂" or quote police news
+    # while attacking (33 of its offensive dev posts were lost that way).
     score *= _antibias_factor(ev) * (NEWS_DISCOUNT if ev.plot else 1.0)
     if ev.group:
         ev.raise_to("hate", score, f"{source}: offensive about a group")
@@ -299,8 +304,8 @@ def _stance_factor(ev: Evidence, cat: str) -> float:
         factor *= _antibias_factor(ev)
     if ev.protective and cat in _PROTECTED:
         factor *= PROTECT_DISCOUNT  # "how do I report a scam" reads like the scam
-    if ev.news and cat in _PROTECTED:
-        factor *= NEWS_DISCOUNT  # stance.reports_news: a report, not the harm
+    if (ev.news or ev.victim) and cat in _PROTECTED:
+        factor *= NEWS_DISCOUNT  # a report, or the harm done to the reader: not the harm
     if cat == "jailbreak" and ev.about_bot:
         factor *= NEWS_DISCOUNT  # "can you remember what I said?": a question, no probe
     if ev.plot and (cat in _PROTECTED or cat in ("hate", "jailbreak")):
