@@ -73,7 +73,7 @@ _SWEEPING = re.compile(
 # 我迟早砍了他, 老子早晚弄死你: a first-person vow to kill or maim someone.
 _THREAT_ZH = re.compile(
     r"(?:我|老子)(?:迟早|早晚|一定|非得|必须|非要|就要|就会|就|要|会)(?:去)?"
-    r"(?:拿[刀枪棍棒砖斧锤]\S{0,2}?)?(?:去)?(?:砍|杀|弄死|捅|宰|灭|做掉|干掉|废)(?:了)?"
+    r"(?:拿[刀枪棍棒砖斧锤]\S{0,2}?)?(?:去)?(?:砍|杀|弄死|捅|宰|灭|做掉|干掉|废)(?:死|残|伤)?(?:了)?"
     r"(?:他|她|你|他们|她们|你们)"
 )
 # Talking someone into suicide ("what should I say to convince her to kill herself",

@@ -1,4 +1,5 @@
-"""Which side does a text take? Stance, not topic: rejecting a prejudice, reporting a harm.
+"""Which side does a text take? Stance, not topic: rejecting a prejudice, reporting a harm,
+being its victim, teasing or venting with no target, plotting fiction, asking about the app.
 
 The offensive classifiers learned from COLD, whose training labels mark most texts that
 discuss discrimination as offensive (93 % of its train texts with 歧视 are labelled 1),
@@ -188,8 +189,17 @@ _VICTIM_OF = re.compile(
 )
 
 
+# ...unless the reader then means to hit back ("he threatened me, so tomorrow I'm going to
+# stab him"): intent voids the stance, as it does for a disavowed fantasy.
+_INTENT = re.compile(
+    r"\b(?:i'?m going to|i'?m gonna|i'?ll|i will|i want to|let me|so i|then i|"
+    r"how (?:do|can|should) i (?:find|hurt|kill|burn|poison|stab|hit|beat|shoot|ruin|expose))\b|"
+    r"我(?:就|要|会|想|明天|今晚|迟早|早晚|一定)(?!.{0,3}(?:哭|睡|静|说说|聊))"
+)
+
+
 def victim_of(clean: str) -> bool:
-    return bool(_VICTIM_OF.search(clean))
+    return bool(_VICTIM_OF.search(clean)) and not _INTENT.search(clean)
 
 
 # "Is it normal to fantasize about punching my boss? I'd never do it lol."
@@ -200,7 +210,7 @@ _DISAVOW = re.compile(
 
 
 def disavows(clean: str) -> bool:
-    return bool(_DISAVOW.search(clean))
+    return bool(_DISAVOW.search(clean)) and not _INTENT.search(clean)
 
 
 # A reader asking what the character or the app can do ("你能记住我上次说的话吗？"): the
