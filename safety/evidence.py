@@ -76,6 +76,15 @@ _THREAT_ZH = re.compile(
     r"(?:拿[刀枪棍棒砖斧锤]\S{0,2}?)?(?:去)?(?:砍|杀|弄死|捅|宰|灭|做掉|干掉|废)(?:死|残|伤)?(?:了)?"
     r"(?:他|她|你|他们|她们|你们)"
 )
+# "I'm going to beat her until she bleeds", "I'll stab my boss": a vow against someone of
+# the reader's own life, or to hurt until harm is done (a story's villain has neither).
+_VOW_EN = re.compile(
+    r"\b(?:i'?m (?:going to|gonna|about to)|i'?ll|i will|i want to)\s+(?:\w+\s+){0,2}?"
+    r"(?:beat|stab|kill|shoot|punch|hurt|strangle|choke|burn|poison|murder|slap|kick|smash)\s+"
+    r"(?:(?:my|our) (?:little |big |older |younger )?(?:sister|brother|wife|husband|mom|mum|"
+    r"dad|mother|father|boss|teacher|neighbou?r|classmate|coworker|roommate|ex|girlfriend|"
+    r"boyfriend|son|daughter|kid)\b|(?:him|her|them) (?:until|till|to death|so hard)\b)"
+)
 # Talking someone into suicide ("what should I say to convince her to kill herself",
 # 怎么劝他去自杀): a care request's words ("what should I say") must not discount it.
 _INCITE = re.compile(
@@ -189,7 +198,7 @@ def _patterns(ev: Evidence, clean: str) -> None:
         ev.raise_to("self-harm", 0.9, "talks someone into suicide")
     if ev.group and not (ev.antibias or ev.antibias_stance) and _SWEEPING.search(clean):
         ev.raise_to("hate", 0.6, "a sweeping charge against a group")
-    if _THREAT_ZH.search(clean):
+    if _THREAT_ZH.search(clean) or _VOW_EN.search(clean):
         ev.raise_to("violence", 0.5, "first-person threat to kill or maim")
     if _WISH.search(clean) and _PEOPLE.search(clean):
         ev.raise_to("violence", 0.5, "wishes death or violence on someone")
@@ -205,7 +214,7 @@ def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str) -> None:
     ev.cued = topics.cued(clean)
     ev.news = reports_news(clean)
     ev.victim = victim_of(clean)
-    ev.plot = plots_mystery(clean) and "real" not in mods and not {"instruct", "harmtopic"} <= mods
+    ev.plot = plots_mystery(clean) and not {"real", "harmtopic"} & mods  # no ricin in a plot
     insulted = ev.scores["harassment"] > 0 or ev.group
     ev.untargeted = not strong and (
         runs_self_down(clean, insulted=insulted) or teases_own(clean) or reviews_writing(clean)
