@@ -193,8 +193,10 @@ _VICTIM_OF = re.compile(
 # stab him"): intent voids the stance, as it does for a disavowed fantasy.
 _INTENT = re.compile(
     r"\b(?:i'?m going to|i'?m gonna|i'?ll|i will|i want to|let me|so i|then i|"
-    r"how (?:do|can|should) i (?:find|hurt|kill|burn|poison|stab|hit|beat|shoot|ruin|expose))\b|"
-    r"我(?:就|要|会|想|明天|今晚|迟早|早晚|一定)(?!.{0,3}(?:哭|睡|静|说说|聊))"
+    r"how (?:do|can|should) i (?:find|hurt|kill|burn|poison|stab|hit|beat|shoot|ruin|expose)|"
+    r"help me (?:find|track|get back at|expose|hurt|ruin))\b|"
+    r"我(?:就|要|会|想|明天|今晚|迟早|早晚|一定)(?!.{0,3}(?:哭|睡|静|说说|聊))|"
+    r"帮我(?:查|找|把|弄|搞|收拾|教训|报复)"
 )
 
 
@@ -222,7 +224,9 @@ _ABOUT_BOT = re.compile(
 )
 _OVERRIDE = re.compile(
     r"忽略|无视|忘掉|忘记你|规则|限制|设定|提示词|指令|开发者|越狱|ignore|rules|instructions|"
-    r"system prompt|developer|jailbreak|\bdan\b|filter|other users|其他用户|别人"
+    r"system prompt|developer|jailbreak|\bdan\b|filter|other users|其他用户|别人|from now on|"
+    r"refus|answer everything|no limits|unrestricted|pretend|act as|you are now|"
+    r"从现在起|从现在开始|拒绝|没有限制|无限制|扮演"
 )
 
 
