@@ -120,6 +120,8 @@ GEN_SETS = (
     ("gen_s9mix", ("", "harm_s9mix.txt", "benign_s9mix.txt")),
     # Written after every session-9 change, measured once: never tuned on.
     ("gen_s9last", ("", "harm_s9last.txt", "benign_s9last.txt")),
+    # Session 9: dark-but-canon story turns only, committed before their first measurement.
+    ("gen_s9story", ("", "", "benign_s9story.txt")),
 )
 
 
