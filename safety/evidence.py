@@ -165,10 +165,14 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     per_cat: dict[str, list[tuple[float, str]]] = {}
     mods: set[str] = set()
     cues: set[str] = set()
+    quoted = _quoted_insults(clean)
     for hit in hits:
         tag = hit.entry.tag
         if tag in ev.scores:
-            per_cat.setdefault(tag, []).append((hit.entry.weight, hit.entry.term))
+            weight = hit.entry.weight
+            if tag in ("harassment", "hate") and hit.entry.term.lower() in quoted:
+                weight *= QUOTED_DISCOUNT
+            per_cat.setdefault(tag, []).append((weight, hit.entry.term))
         elif not (tag == "harmtopic" and compact[: hit.start].endswith(_VICTIM)):
             mods.add(tag)
             if tag == "antibias":
@@ -190,6 +194,24 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     ev.cjk = len(_CJK.findall(raw)) >= max(2, 0.3 * len(raw.strip()))
     ev.support = {c for c, v in ev.scores.items() if v >= 0.3}
     return ev
+
+
+# "He called my sister a whore", 他骂我妹妹是婊子: the insult is reported, not hurled. The
+# key still counts, at half its weight (a slur at a group stays hate through the heads).
+QUOTED_DISCOUNT = 0.5
+_CALLED = re.compile(
+    r"\bcalled (?:me|him|her|them|us|(?:my|his|her|their|our) \w+)(?: an?)? ([\w-]+(?: [\w-]+)?)|"
+    r"骂(?:我|他|她|你|我们|他们|\S{1,4}?)(?:是|为)?(\S{1,3})"
+)
+
+
+def _quoted_insults(clean: str) -> set[str]:
+    """The words a text reports someone was called (both the word and two-word forms)."""
+    out: set[str] = set()
+    for m in _CALLED.finditer(clean):
+        said = (m.group(1) or m.group(2) or "").lower()
+        out.update({said, said.split(" ")[0]} if m.group(1) else {said[:n] for n in (1, 2, 3)})
+    return out
 
 
 def _patterns(ev: Evidence, clean: str) -> None:
