@@ -122,6 +122,8 @@ GEN_SETS = (
     ("gen_s9last", ("", "harm_s9last.txt", "benign_s9last.txt")),
     # Session 9: dark-but-canon story turns only, committed before their first measurement.
     ("gen_s9story", ("", "", "benign_s9story.txt")),
+    # Session 9: plain English harms across the categories, committed before measurement.
+    ("gen_s9en", ("", "harm_s9en.txt", "")),
 )
 
 
