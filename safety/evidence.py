@@ -76,6 +76,19 @@ _THREAT_ZH = re.compile(
     r"(?:拿[刀枪棍棒砖斧锤]\S{0,2}?)?(?:去)?(?:砍|杀|弄死|捅|宰|灭|做掉|干掉|废)(?:死|残|伤)?(?:了)?"
     r"(?:他|她|你|他们|她们|你们)"
 )
+# Grooming: reaching a child behind the parents' backs.
+_SECRET = re.compile(
+    r"without (?:their|her|his) parents (?:knowing|noticing|finding out|seeing)|"
+    r"secret from (?:their|her|his) parents|"
+    r"(?:不让|别让|瞒着)(?:他|她|孩子)?(?:的)?(?:父母|爸妈|家长|爸爸妈妈)"
+)
+# "You're so stupid it's amazing you can breathe": an insult aimed at the listener. Under a
+# character's bar in a story (0.6), so a villain's "you pathetic fool" is left to the heads.
+_YOU_INSULT = re.compile(
+    r"\byou(?:'re| are)(?: such| so| a| an| the| really| fucking| just| completely)* "
+    r"(?:stupid|dumb|ugly|worthless|pathetic|useless|disgusting|idiot|moron|loser|retard|trash|"
+    r"garbage|failure|waste of)\b"
+)
 # "I'm going to beat her until she bleeds", "I'll stab my boss": a vow against someone of
 # the reader's own life, or to hurt until harm is done (a story's villain has neither).
 _VOW_EN = re.compile(
@@ -184,7 +197,7 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     _stances(ev, mods, cues, clean)
     _combinations(ev, mods, bool(_PARENT.search(clean)))
     _personal_data(ev, raw)
-    _patterns(ev, clean)
+    _patterns(ev, clean, mods)
     if jb.score > 0:
         ev.raise_to("jailbreak", jb.score, "jailbreak: " + ", ".join(jb.reasons))
     ev.suffix, ev.framing = jb.suffix, jb.framing
@@ -214,8 +227,12 @@ def _quoted_insults(clean: str) -> set[str]:
     return out
 
 
-def _patterns(ev: Evidence, clean: str) -> None:
+def _patterns(ev: Evidence, clean: str, mods: set[str]) -> None:
     """Harms that are a shape of sentence rather than a word."""
+    if "minor" in mods and _SECRET.search(clean) and not _PARENT.search(clean):
+        ev.raise_to("sexual/minors", 0.8, "contact with a child hidden from the parents")
+    if _YOU_INSULT.search(clean):
+        ev.raise_to("harassment", 0.55, "an insult aimed at 'you'")
     if _INCITE.search(clean):
         ev.raise_to("self-harm", 0.9, "talks someone into suicide")
     if ev.group and not (ev.antibias or ev.antibias_stance) and _SWEEPING.search(clean):
