@@ -396,3 +396,5 @@ async def test_plain_english_harms_of_the_session_nine_set(moderator: LayeredMod
         assert cat in await flagged(moderator, text, policy=STORY), text
     worried = "How do I know if someone is messaging my kids without my knowledge?"
     assert await flagged(moderator, worried, policy=STORY) == set()
+    teasing = "You're such an idiot, Wukong! Why did you eat all the peaches? lol"
+    assert await flagged(moderator, teasing, policy=STORY) == set()
