@@ -82,9 +82,10 @@ _SECRET = re.compile(
     r"secret from (?:their|her|his) parents|"
     r"(?:不让|别让|瞒着)(?:他|她|孩子)?(?:的)?(?:父母|爸妈|家长|爸爸妈妈)"
 )
-# "You're so worthless": a harsh insult aimed at the listener. Under a character's bar in a
-# story (0.6), so a villain's "you pathetic fool" is left to the heads; the mild words
-# (idiot, stupid) are left out, or a reader teasing Wukong over the peaches would be flagged.
+# "You're so worthless": a harsh insult aimed at the listener. At 0.45 it counts only with a
+# classifier that agrees, so dialogue a reader narrates ("You're worthless, said the witch")
+# is left to the heads; the mild words (idiot, stupid) are left out, or a reader teasing
+# Wukong over the peaches would be flagged.
 _YOU_INSULT = re.compile(
     r"\byou(?:'re| are)(?: such| so| a| an| the| really| fucking| just| completely)* "
     r"(?:ugly|worthless|pathetic|useless|disgusting|loser|retard|trash|garbage|failure|"
@@ -233,7 +234,7 @@ def _patterns(ev: Evidence, clean: str, mods: set[str]) -> None:
     if "minor" in mods and _SECRET.search(clean) and not _PARENT.search(clean):
         ev.raise_to("sexual/minors", 0.8, "contact with a child hidden from the parents")
     if _YOU_INSULT.search(clean):
-        ev.raise_to("harassment", 0.55, "an insult aimed at 'you'")
+        ev.raise_to("harassment", 0.45, "an insult aimed at 'you'")
     if _INCITE.search(clean):
         ev.raise_to("self-harm", 0.9, "talks someone into suicide")
     if ev.group and not (ev.antibias or ev.antibias_stance) and _SWEEPING.search(clean):
