@@ -124,6 +124,8 @@ GEN_SETS = (
     ("gen_s9story", ("", "", "benign_s9story.txt")),
     # Session 9: plain English harms across the categories, committed before measurement.
     ("gen_s9en", ("", "harm_s9en.txt", "")),
+    # Session 9: Chinese social-media toxicity and look-alikes, committed before measurement.
+    ("gen_s9zh", ("", "harm_s9zh.txt", "benign_s9zh.txt")),
 )
 
 
