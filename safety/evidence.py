@@ -52,7 +52,9 @@ ANTIBIAS_DISCOUNT_2 = 0.6
 # A text that takes a side against a prejudice (safety.stance), not just names it.
 ANTIBIAS_STANCE = 0.4
 PROTECT_DISCOUNT = 0.6
-NEWS_DISCOUNT = 0.5
+# News, the reader as victim, a question about the app, a mystery being plotted: the harm's
+# words are framed by something that is not the harm.
+FRAME_DISCOUNT = 0.5
 MILD_DISCOUNT = 0.5  # teasing one's own, running oneself down: harassment without a target
 SUPPORT_DISCOUNT = 0.6
 _STANCES = frozenset({"protect", "defend", "report", "support", "health"})
@@ -81,7 +83,7 @@ class Evidence:
     cued: set[str] = field(default_factory=set)  # categories whose own words appear
     protective: bool = False  # asks how to defend against a harm, report or prevent it
     news: bool = False  # recounts someone else's harm as a report
-    untargeted: bool = False  # teases one's own people or runs oneself down (stance)
+    untargeted: bool = False  # teasing, running oneself down, a verdict on a chapter (stance)
     plot: bool = False  # plots a mystery for its readers or players (stance)
     victim: bool = False  # the reader is the one threatened, exposed or scolded (stance)
     about_bot: bool = False  # asks what the character or app can do (stance)
@@ -214,7 +216,9 @@ def _luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _antibias_factor(ev: Evidence) -> float:
+def _aim_factor(ev: Evidence) -> float:
+    """How much of an offensive hunch stands, given whom the text aims at: nobody (teasing,
+    running oneself down), or a prejudice it argues against."""
     if ev.untargeted:
         return MILD_DISCOUNT
     if ev.antibias_stance:
@@ -236,7 +240,7 @@ def _offensive(ev: Evidence, score: float, source: str) -> None:
     """An offensive text aimed at a group is hate; otherwise harassment."""
     # Not for victims or news: COLD's posts complain that a group "被骂" or quote police news
     # while attacking (33 of its offensive dev posts were lost that way).
-    score *= _antibias_factor(ev) * (NEWS_DISCOUNT if ev.plot else 1.0)
+    score *= _aim_factor(ev) * (FRAME_DISCOUNT if ev.plot else 1.0)
     if ev.group:
         ev.raise_to("hate", score, f"{source}: offensive about a group")
         ev.raise_to("harassment", 0.6 * score, f"{source}: offensive")
@@ -251,17 +255,17 @@ def _stance_factor(ev: Evidence, cat: str) -> float:
     if cat in ("hate", "harassment"):
         # The category heads share the offensive ones' blind spot: naming a prejudice to
         # reject it reads like the prejudice.
-        factor *= _antibias_factor(ev)
+        factor *= _aim_factor(ev)
     if ev.protective and cat in _PROTECTED:
         factor *= PROTECT_DISCOUNT  # "how do I report a scam" reads like the scam
     if (ev.news or ev.victim) and cat in _PROTECTED:
-        factor *= NEWS_DISCOUNT  # a report, or the harm done to the reader: not the harm
+        factor *= FRAME_DISCOUNT  # a report, or the harm done to the reader: not the harm
     if cat == "jailbreak" and ev.about_bot:
-        factor *= NEWS_DISCOUNT  # "can you remember what I said?": a question, no probe
+        factor *= FRAME_DISCOUNT  # "can you remember what I said?": a question, no probe
     if ev.plot and (cat in _PROTECTED or cat in ("hate", "jailbreak")):
         # "I'm writing my first whodunit": the writer's frame is the point, not a wrapper,
         # when no key asks for real steps.
-        factor *= NEWS_DISCOUNT
+        factor *= FRAME_DISCOUNT
     return factor
 
 
