@@ -178,24 +178,35 @@ def _possessors(
 
 
 def _relatives(scene: Scene, owners: set[str], noun: str) -> set[str]:
+    family = _families(scene)
+    title = _PARENT_TITLE.get(noun)
     out: set[str] = set()
     for owner in owners:
-        names = _surnames(scene.entities[owner])
+        surnames = family[owner][0]
+        parent = {f"{title} {n}" for n in surnames} if title else set()
+        if parent & family[owner][1]:
+            continue  # "her mother" cannot be Mrs. Bennet's own mother by this rule
         for ent in scene.entities.values():
             if ent.id == owner or ent.kind != "person" or not _sex_fits(ent, noun):
                 continue
             if noun in ("aunt", "uncle"):
-                if any(a.split()[0] == noun.title() for a in ent.aliases):
-                    out.add(ent.id)
-                continue
-            title = _PARENT_TITLE.get(noun)
-            if title is not None:
-                owner_titled = {f"{title} {n}" for n in names} & _titled(scene.entities[owner])
-                if not owner_titled and {f"{title} {n}" for n in names} & _titled(ent):
-                    out.add(ent.id)
-            elif names & _surnames(ent):
+                fits = any(a.split()[0] == noun.title() for a in ent.aliases)
+            elif title is not None:
+                fits = bool(parent & family[ent.id][1])
+            else:
+                fits = bool(surnames & family[ent.id][0])
+            if fits:
                 out.add(ent.id)
     return out
+
+
+def _families(scene: Scene) -> dict[str, tuple[set[str], set[str]]]:
+    """Each entity's surnames and bare title + surname forms, once per document: the beam
+    asks for them on every path it keeps."""
+    if "kin" not in scene.static:
+        scene.static["kin"] = {e.id: (_surnames(e), _titled(e)) for e in scene.entities.values()}
+    families: dict[str, tuple[set[str], set[str]]] = scene.static["kin"]
+    return families
 
 
 def _sex_fits(ent: Entity, noun: str) -> bool:
