@@ -118,6 +118,10 @@ GEN_SETS = (
     ("gen_s9chat2", ("", "harm_s9chat2.txt", "benign_s9chat2.txt")),
     # Session 9: harms in the styles of public moderation data and their look-alikes.
     ("gen_s9mix", ("", "harm_s9mix.txt", "benign_s9mix.txt")),
+    # Session 10: web text (long posts, erotica, veiled threats) and Chinese forum posts,
+    # committed before their first measurement, then tuned on (README).
+    ("gen_s10web", ("", "harm_s10web.txt", "benign_s10web.txt")),
+    ("gen_s10zh", ("", "harm_s10zh.txt", "benign_s10zh.txt")),
     # Written after every session-9 change, measured once: never tuned on.
     ("gen_s9last", ("", "harm_s9last.txt", "benign_s9last.txt")),
     # Session 9: dark-but-canon story turns only, committed before their first measurement.

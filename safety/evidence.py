@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from safety import shapes, topics
@@ -20,6 +21,7 @@ from safety.policy import calibrate
 from safety.stance import (
     asks_about_bot,
     disavows,
+    owns_prejudice,
     plots_mystery,
     rejects_prejudice,
     reports_news,
@@ -112,14 +114,11 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     per_cat: dict[str, list[tuple[float, str]]] = {}
     mods: set[str] = set()
     cues: set[str] = set()
-    quoted = shapes.quoted_insults(clean)
+    weigh = _insult_weigher(clean)
     for hit in hits:
         tag = hit.entry.tag
         if tag in ev.scores:
-            weight = hit.entry.weight
-            if tag in ("harassment", "hate") and hit.entry.term.lower() in quoted:
-                weight *= shapes.QUOTED_DISCOUNT
-            per_cat.setdefault(tag, []).append((weight, hit.entry.term))
+            per_cat.setdefault(tag, []).append((weigh(hit), hit.entry.term))
         elif not (tag == "harmtopic" and compact[: hit.start].endswith(_VICTIM)):
             mods.add(tag)
             if tag == "antibias":
@@ -131,7 +130,7 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     _stances(ev, mods, cues, clean)
     _combinations(ev, mods, shapes.speaks_as_parent(clean))
     _personal_data(ev, raw)
-    rejects = ev.antibias or ev.antibias_stance
+    rejects = (ev.antibias or ev.antibias_stance) and not owns_prejudice(clean)
     for cat, score, reason in shapes.harms(
         clean, group=ev.group, minor="minor" in mods, rejects=rejects
     ):
@@ -145,6 +144,24 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     ev.cjk = len(_CJK.findall(raw)) >= max(2, 0.3 * len(raw.strip()))
     ev.support = {c for c, v in ev.scores.items() if v >= 0.3}
     return ev
+
+
+def _insult_weigher(clean: str) -> Callable[[Hit], float]:
+    """A key's weight, less for an insult only reported ("he called my sister a whore") or a
+    stereotype named to be rejected ("河南人偷井盖这种地域黑段子该停了")."""
+    quoted = shapes.quoted_insults(clean)
+    rejecting = rejects_prejudice(clean)
+
+    def weigh(hit: Hit) -> float:
+        if hit.entry.tag not in ("harassment", "hate"):
+            return hit.entry.weight
+        if rejecting:
+            return hit.entry.weight * ANTIBIAS_STANCE
+        if hit.entry.term.lower() in quoted:
+            return hit.entry.weight * shapes.QUOTED_DISCOUNT
+        return hit.entry.weight
+
+    return weigh
 
 
 def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str) -> None:

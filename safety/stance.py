@@ -52,8 +52,11 @@ _REJECTS = [
     r"(?:大部分|大多数|绝大多数)(?:人)?都(?:很|是)?(?:好人|实在|善良|友好|正常|老实|勤劳|普通人|热情)|"
     r"不是(?:一种)?(?:病|疾病|罪)(?!,是)|(?:别|不要)总(?:说|觉得|认为)|"
     r"(?:(?<![特区分])别(?!人)|不要)[^,.!?;:。]{0,10}(?:吵架|骂人|互撕|网暴|攻击别人|牵连)",
+    # 别把所有人都叫女拳: refusing a label
+    r"(?:别|不要|不能|不该|不应该)把[^,.!?;:]{0,8}?(?:都|全)?(?:叫|叫做|叫成|说成|称为|骂成|当成|看成)",
     # English
-    r"\b(?:stop|quit|don't|do not|never) (?:stereotyp|judg|mock|discriminat|generaliz)",
+    r"\b(?:stop|quit|don't|do not|never) (?:stereotyp|judg|mock|discriminat|generaliz|"
+    r"call(?:ing)? (?:everyone|everybody|all|them all))",
     r"\bnot all \w+(?: \w+)? are\b|\b\w+ (?:people )?(?:aren't|are not) (?:lazy|stupid|dirty|"
     r"criminals|terrorists|thieves|inferior)\b",
 ]
@@ -63,7 +66,10 @@ _OWNS = re.compile(
     r"我(?:就|偏|也|还)?(?:是|要|会)?歧视|歧视(?:你|他们|又)?(?:怎么了|咋了|"
     r"有错|怎么样)|就该(?:被)?歧视|活该(?:被)?歧视|(?:不是|并非|算不上|谈不上|不算|没有)"
     r"(?:在)?(?:歧视|地域黑|地图炮|偏见)|"
-    r"\bi'm not (?:racist|sexist)\b|\bnot (?:being )?racist,? but\b"
+    r"\bi'm not (?:racist|sexist)\b|\bnot (?:being )?racist,? but\b|"
+    r"\b(?:not|isn't|ain't) (?:racism|racist|sexism|sexist|bigotry|bigoted|hate)(?: speech)?,? "
+    r"(?:if|when|to|just|it'?s)\b|\b(?:that'?s|that is|it'?s|it is) just (?:science|biology|"
+    r"facts|statistics|the truth)\b"
 )
 _BUT = re.compile(r"(?<!不)但|可是|不过|然而|\bbut\b")
 # "为什么要拒绝歧视……": a rhetorical question turns the appeal round.
@@ -72,6 +78,11 @@ _RHETORIC = re.compile(r"为什么要|凭什么|为啥要|难道")
 # happens to be about a prejudice: COLD labels such replies offensive.
 _ADDRESSED = re.compile(r"你|您")
 _END_MARK = re.compile(r"[.!?]")  # what ends the sentence holding the stance
+
+
+def owns_prejudice(clean: str) -> bool:
+    """ "我就歧视", "it's not racism if it's true": the text claims the prejudice as its own."""
+    return bool(_OWNS.search(clean))
 
 
 def rejects_prejudice(clean: str) -> bool:
