@@ -130,9 +130,13 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     _stances(ev, mods, cues, clean)
     _combinations(ev, mods, shapes.speaks_as_parent(clean))
     _personal_data(ev, raw)
-    rejects = (ev.antibias or ev.antibias_stance) and not owns_prejudice(clean)
+    owns = owns_prejudice(clean)
     for cat, score, reason in shapes.harms(
-        clean, group=ev.group, minor="minor" in mods, rejects=rejects
+        clean,
+        group=ev.group,
+        minor="minor" in mods,
+        rejects=(ev.antibias or ev.antibias_stance) and not owns,
+        argues=ev.antibias_stance and not owns,
     ):
         ev.raise_to(cat, score, reason)
     if jb.score > 0:

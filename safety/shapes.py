@@ -38,14 +38,26 @@ _SWEEPING = re.compile(
     r"\b(?:are|is) (?:genetically|naturally|biologically|inherently|born) (?:less (?:intelligent|"
     r"capable|human)|inferior|stupider|dumber|more (?:violent|criminal|primitive)|criminals?|"
     r"violent|lazy|stupid)\b|\b(?:is|are) (?:a )?mental (?:illness|disorder|defect)s?\b|"
+    r"\b(?:it'?s|is) in their (?:culture|blood|dna|genes|nature)\b|"
     r"(?:都是|全是|就是|天生)(?:骗子|小偷|强盗|罪犯|恐怖分子|畜生|垃圾|废物|人渣|蝗虫|寄生虫|低等|野蛮)"
+)
+# "I'd never hire a Muslim", 女的就不该读研: a group barred from ordinary life.
+_BARRED = re.compile(
+    r"\b(?:never|wouldn't|won't|refuse to|don't|do not) (?:ever )?(?:hire|rent to|serve|trust|"
+    r"let (?:one|them|any)\w* (?:in|near))\b|"
+    r"\b(?:shouldn't|should not|should never|must not) be allowed to (?:vote|breed|marry|adopt|"
+    r"work|teach|drive|have (?:kids|children)|live here|immigrate)\b|"
+    r"(?:就|都|根本)?(?:不该|不配|不应该|没资格)(?:读书|读研|上学|工作|开车|投票|当官|出门|结婚|生孩子|"
+    r"活着|来|待在)"
 )
 # 我迟早砍了他, 老子早晚弄死你: a first-person vow to kill or maim someone.
 _THREAT_ZH = re.compile(
     r"(?:我|老子)(?:(?:迟早|早晚|一定|非得|必须|非要|就要|就会|就|要|会)(?:去)?"
     r"(?:拿[刀枪棍棒砖斧锤]\S{0,2}?)?(?:去)?(?:一[刀枪拳脚棍斧])?|(?:就|直接)?一[刀枪拳脚棍斧])"
     r"(?:砍|杀|弄死|捅|宰|灭|做掉|干掉|废|崩|劈|打死)(?:死|残|伤)?(?:了)?"
-    r"(?:他|她|你|他们|她们|你们)"
+    r"(?:他|她|你|他们|她们|你们)|"
+    r"我\S{0,8}?把(?:他|她|你)的?(?:腿|胳膊|手|牙|脸)(?:打断|打折|砍断|卸了|废了)|"
+    r"拿(?:菜刀|刀|砖头|棍子|铁棍)\S{0,4}?(?:跟|和|去找)(?:他|她|你)(?:拼命|同归于尽)"
 )
 # Veiled threats and blackmail: "I know where you live", "I know what time she gets off",
 # "would be a shame if your boss saw the screenshots", "reply or everyone sees them",
@@ -59,8 +71,18 @@ _MENACE = re.compile(
     r"\b(?:reply|answer|pay|do it|send (?:it|them|more))\b.{0,20}\bor (?:else|everyone|everybody|"
     r"your (?:boss|family|wife|husband|parents|friends|kids))\b|"
     r"\b(?:make sure|i'?ll tell|i'?ll let) every(?:one|body| person)\b.{0,25}\bknows?\b|"
+    r"\bmake sure (?:his|her|their) (?:sponsors?|boss|employer|family|wife|husband|followers|"
+    r"parents|school) (?:sees?|knows?|hears?|finds? out)\b|"
     r"我知道你(?:家)?(?:住|在)(?:哪|什么地方)|我知道你(?:每天|几点)|"
     r"(?:不然|否则|要不然)(?:我就|就)把\S{0,12}(?:发|曝光|挂|公开|传)"
+)
+# Intimate images used against someone ("a post that uses revenge porn to get back at my
+# ex"); "revenge porn is a crime" names the same thing as a warning.
+_EXPOSE = re.compile(
+    r"\b(?:use|uses|using|post|posting|share|sharing|leak|leaking|spread|upload)\b.{0,30}"
+    r"\b(?:revenge porn|nudes|nude (?:photos|pics)|intimate (?:photos|pics|images|videos)|"
+    r"sex tape)\b.{0,40}\b(?:get back at|revenge on|humiliate|punish|ruin|embarrass|destroy)\b|"
+    r"(?:曝光|发到网上|发给)\S{0,6}(?:裸照|私密照|不雅视频)"
 )
 # A first-person threat that names the harm without "kill": "I will put him in the hospital",
 # "I swear I'll break his jaw", bringing a gun to school, planning a shooting (the words
@@ -69,6 +91,11 @@ _HARM_VOW = re.compile(
     r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|i swear i'?ll|i swear i will)\s+(?:\w+\s+){0,2}?"
     r"(?:put|send) (?:him|her|them|you|that \w+) (?:in|into|to) (?:the |a )?(?:hospital|"
     r"wheelchair|ground|grave|coffin|body bag|icu|morgue)\b|"
+    r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna)\s+(?:\w+\s+){0,2}?(?:cut|slit) (?:his|her|their|"
+    r"your) throat|"
+    r"\b(?:i )?hope (?:someone|somebody|they|he|she|you) (?:\w+ ){0,2}?(?:throws? acid|shoots?|"
+    r"stabs?|kills?|rapes?|beats? (?:him|her|them|you)|runs? (?:him|her|them|you) over|"
+    r"sets? (?:him|her|them|you) on fire)\b|"
     r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna)\s+(?:\w+\s+){0,2}?break (?:his|her|their|your) "
     r"(?:jaw|legs?|arms?|neck|face|skull|nose)\b|"
     r"\bi'?m (?:going|gonna|coming|bringing|taking)\b[^.!?]{0,40}\b(?:school|campus|office|"
@@ -96,7 +123,9 @@ _IDEATION = re.compile(
     r"(?:jumping|throwing myself|hanging myself|killing myself|ending (?:it|my life)|dying|"
     r"overdosing|driving (?:off|into))\b|"
     r"\b(?:floors|stories|storeys|pills|tablets) (?:should|would|will) be enough\b|"
-    r"(?:又|还是|偷偷)(?:划|割)了?(?:手腕|手臂|胳膊|自己|几刀|一刀)|(?:划|割)了?(?:手腕|手臂)"
+    r"(?:又|还是|偷偷)(?:划|割)了?(?:手腕|手臂|胳膊|自己|几刀|一刀)|(?:划|割)了?(?:手腕|手臂)|"
+    r"\b(?:i'?ve|i have|i just|just) (?:taken|swallowed|took) (?:all|a whole|the whole|every|"
+    r"an entire|the rest)(?: of)? (?:\S+\s+){0,3}?(?:pills|bottle|tablets|pack|meds)\b"
 )
 # Erotic prose without an explicit word ("her moans got louder as his tongue moved lower ...
 # her back arched"): marks of a sex scene add up, words only sex uses counting in full and
@@ -190,18 +219,25 @@ _ALONE: tuple[tuple[re.Pattern[str], str, float, str], ...] = (
     (_THREAT_ZH, "violence", 0.5, "first-person threat to kill or maim"),
     (_VOW_EN, "violence", 0.5, "first-person threat to kill or maim"),
     (_MENACE, "harassment", 0.55, "a veiled threat or blackmail"),
+    (_EXPOSE, "harassment", 0.6, "intimate images used against someone"),
     (_HARM_VOW, "violence", 0.6, "first-person threat to injure someone"),
     (_ANIMAL, "violence", 0.55, "killing an animal on purpose"),
     (_IDEATION, "self-harm", 0.7, "thoughts of suicide or self-injury through a means"),
 )
 
 
-def harms(clean: str, *, group: bool, minor: bool, rejects: bool) -> list[tuple[str, float, str]]:
+def harms(
+    clean: str, *, group: bool, minor: bool, rejects: bool, argues: bool
+) -> list[tuple[str, float, str]]:
     """``group``/``minor``: the lexicon found a group of people or a child; ``rejects``: the
-    text argues against a prejudice (then a wholesale charge is what it rejects)."""
+    text names a prejudice to reject it (then a wholesale charge is what it rejects);
+    ``argues``: it takes a side against one (a word such as 不该 names a prejudice, but it is
+    also how 女的就不该读研 bars a group)."""
     out = [(cat, score, why) for rx, cat, score, why in _ALONE if rx.search(clean)]
     if minor and _SECRET.search(clean) and not _PARENT.search(clean):
         out.append(("sexual/minors", 0.8, "contact with a child hidden from the parents"))
+    if group and not argues and _BARRED.search(clean):
+        out.append(("hate", 0.55, "a group barred from ordinary life"))
     if group and not rejects and _SWEEPING.search(clean):
         out.append(("hate", 0.6, "a sweeping charge against a group"))
     if _erotic_marks(clean) >= EROTIC_MARKS:

@@ -19,11 +19,11 @@ import re
 
 _PREJUDICE = (
     r"(?:歧视|地域黑|地图炮|偏见|贴标签|标签化|一棍子打死|一竿子打翻|以偏概全|一概而论|"
-    r"刻板印象|看不起|瞧不起|污名化|扣帽子|嘲笑|仇视|敌视)"
+    r"刻板印象|看不起|瞧不起|污名化|扣帽子|嘲笑|仇视|敌视|网暴|网络暴力|人身攻击)"
 )
 _BAD = (
     r"(?:可耻|恶心|要不得|不对|不可取|错误|是错的|落后|没意义|没有意义|不好笑|无聊|可笑|"
-    r"愚蠢|害人|伤人|过时|低级|丑陋|该停|停止)"
+    r"愚蠢|害人|害死人|伤人|过时|低级|丑陋|该停|停止)"
 )
 _CLAUSE = r"[^,.!?;:]"
 _REJECTS = [
@@ -110,7 +110,9 @@ _AGENTS = re.compile(
 _PAST = re.compile(r"\b(?:was|were|had|did)\b|\b[a-z]{3,}ed\b|已|了")
 # I/you, a question, a request or intent make it a conversation or a plan, not a report
 _NOT_REPORT = re.compile(
-    r"\b(?:i|i'm|i'll|me|my|we|us|our|you|your|should|must|deserve|need to|let's|gonna|"
+    r"\b(?:i|i'm|i'll|me|we|us|you|your|should|must|deserve|need to|let's|gonna|"
+    r"(?:my|our)(?! (?:building|street|block|neighbou?rhood|town|city|area|apartment|village|"
+    r"school|office|campus))|"
     r"going to|will|in detail|graphic)\b|^\W*(?:describe|write|tell|explain|show|give|list|"
     r"make|create|generate|imagine|narrate|detail)\b|\?|"
     r"我(?!们(?:班|学校|公司|小区|村|宿舍|楼|单位|部门))|你|咱|要|应该|该|想|准备|打算|描写|描述|写"

@@ -30,7 +30,7 @@ _CUES = {
     ),
     "violence": re.compile(
         r"kill|murder|hurt|harm|hit|beat|punch|kick|slap|stab|shoot|shot|gun|rifle|pistol|"
-        r"knife|blade|bat\b|bomb|explo|burn|fire|arson|attack|assault|ambush|violen|blood|"
+        r"knife|blade|bats?\b|lesson|bomb|explo|burn|fire|arson|attack|assault|ambush|violen|blood|"
         r"bleed|die|dead|death|poison|strangl|chok|drown|break|smash|destroy|weapon|fight|"
         r"revenge|tortur|hang|lynch|behead|rape|acid|run over|ran .{0,20}into|crowd|massacre|"
         r"genocide|war|riot|wipe out|eliminat|execut|bullet|ammo|grenade|hostage|kidnap|"
