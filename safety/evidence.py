@@ -21,6 +21,7 @@ from safety.policy import calibrate
 from safety.stance import (
     asks_about_bot,
     disavows,
+    looks_back,
     owns_prejudice,
     plots_mystery,
     rejects_prejudice,
@@ -89,6 +90,7 @@ class Evidence:
     plot: bool = False  # plots a mystery for its readers or players (stance)
     victim: bool = False  # the reader is the one threatened, exposed or scolded (stance)
     about_bot: bool = False  # asks what the character or app can do (stance)
+    looking_back: bool = False  # a crisis the speaker came through (stance)
     cjk: bool = False
     suffix: float = 0.0  # adversarial-suffix score of the jailbreak scan
     framing: bool = False  # hypothetical / "for research" / game framing
@@ -184,6 +186,7 @@ def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str) -> None:
         runs_self_down(clean, insulted=insulted) or teases_own(clean) or reviews_writing(clean)
     )
     ev.about_bot = asks_about_bot(clean)
+    ev.looking_back = looks_back(clean)
     if ev.untargeted:
         ev.scores["harassment"] *= MILD_DISCOUNT
     # Defending against a harm, caring for someone at risk, recounting it as news or
@@ -206,14 +209,22 @@ def _combinations(ev: Evidence, mods: set[str], parent: bool) -> None:
         ev.raise_to("sexual/minors", 0.8, "sexual interest in a minor")
     if "minor" in mods and s["sexual"] >= 0.4:
         ev.raise_to("sexual/minors", max(0.8, s["sexual"]), "sexual content with a minor")
-    if "support" in mods and "harmtopic" not in mods and "real" not in mods:
-        # "My friend says she wants to die, how do I help her": the words of the crisis
-        # are there, the request is for care. A method (pills, a rope) voids the discount.
-        s["self-harm"] *= SUPPORT_DISCOUNT
+    s["self-harm"] *= _care_factor(ev, mods)
     if "real" in mods:
         for cat in ("violence", "illegal", "self-harm"):
             if s[cat] >= 0.3:
                 ev.raise_to(cat, s[cat] + 0.2, ev.reasons.get(cat, "") + " (real-world framing)")
+
+
+def _care_factor(ev: Evidence, mods: set[str]) -> float:
+    factor = 1.0
+    if "support" in mods and "harmtopic" not in mods and "real" not in mods:
+        # "My friend says she wants to die, how do I help her": the words of the crisis
+        # are there, the request is for care. A method (pills, a rope) voids the discount.
+        factor *= SUPPORT_DISCOUNT
+    if ev.looking_back:  # "以前也想过轻生，现在过得挺好": the key names a crisis come through
+        factor *= FRAME_DISCOUNT
+    return factor
 
 
 def _personal_data(ev: Evidence, raw: str) -> None:
@@ -279,8 +290,9 @@ def _stance_factor(ev: Evidence, cat: str) -> float:
         factor *= _aim_factor(ev)
     if ev.protective and cat in _PROTECTED:
         factor *= PROTECT_DISCOUNT  # "how do I report a scam" reads like the scam
-    if (ev.news or ev.victim) and cat in _PROTECTED:
-        factor *= FRAME_DISCOUNT  # a report, or the harm done to the reader: not the harm
+    if (ev.news or ev.victim or ev.looking_back) and cat in _PROTECTED:
+        # a report, the harm done to the reader, a crisis come through: not the harm
+        factor *= FRAME_DISCOUNT
     if cat == "jailbreak" and ev.about_bot:
         factor *= FRAME_DISCOUNT  # "can you remember what I said?": a question, no probe
     if ev.plot and (cat in _PROTECTED or cat in ("hate", "jailbreak")):

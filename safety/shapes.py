@@ -57,7 +57,8 @@ _THREAT_ZH = re.compile(
     r"(?:砍|杀|弄死|捅|宰|灭|做掉|干掉|废|崩|劈|打死)(?:死|残|伤)?(?:了)?"
     r"(?:他|她|你|他们|她们|你们)|"
     r"我\S{0,8}?把(?:他|她|你)的?(?:腿|胳膊|手|牙|脸)(?:打断|打折|砍断|卸了|废了)|"
-    r"拿(?:菜刀|刀|砖头|棍子|铁棍)\S{0,4}?(?:跟|和|去找)(?:他|她|你)(?:拼命|同归于尽)"
+    r"拿(?:菜刀|刀|砖头|棍子|铁棍)\S{0,4}?(?:跟|和|去找)(?:他|她|你)(?:拼命|同归于尽)|"
+    r"把(?:他|她|你)(?:打进|送进|打到)(?:医院|icu|重症|急诊)|(?:打残|废了)(?:他|她|你)"
 )
 # Veiled threats and blackmail: "I know where you live", "I know what time she gets off",
 # "would be a shame if your boss saw the screenshots", "reply or everyone sees them",
@@ -96,8 +97,9 @@ _HARM_VOW = re.compile(
     r"\b(?:i )?hope (?:someone|somebody|they|he|she|you) (?:\w+ ){0,2}?(?:throws? acid|shoots?|"
     r"stabs?|kills?|rapes?|beats? (?:him|her|them|you)|runs? (?:him|her|them|you) over|"
     r"sets? (?:him|her|them|you) on fire)\b|"
-    r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna)\s+(?:\w+\s+){0,2}?break (?:his|her|their|your) "
-    r"(?:jaw|legs?|arms?|neck|face|skull|nose)\b|"
+    r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|i'?m)\s+(?:\w+\s+){0,2}?break(?:ing)? (?:his|her|"
+    r"their|your|every|all) (?:\w+ )?(?:jaw|legs?|arms?|neck|face|skull|nose|fingers?|bones?|"
+    r"teeth|knees?)\b|"
     r"\bi'?m (?:going|gonna|coming|bringing|taking)\b[^.!?]{0,40}\b(?:school|campus|office|"
     r"church|mosque|synagogue|mall|concert)\b[^.!?]{0,40}\b(?:rifle|gun|shotgun|"
     r"ar-?15|ak-?47|pistol|glock|bomb|explosives)\b|"
@@ -107,6 +109,32 @@ _HARM_VOW = re.compile(
     r"\b(?:plan|planning|do|doing|commit|carry out|pull off|copy|start)\b.{0,15}\b(?:school|mass) "
     r"shooting\b|\bshoot up (?:the|my|a|our|this) (?:school|mall|church|mosque|synagogue|office|"
     r"class|concert|party)\b"
+)
+# Praising an attack or its toll ("the guy who shot up the church is a hero", "the body count
+# should have been higher"), relishing someone's beating ("serves her right, she got her
+# face kicked in"), calling a crowd to hang people from the lampposts.
+_GLORIFY = re.compile(
+    r"\b(?:shot up|bombed|massacred|gunned down|mowed down|stabbed|killed)\b.{0,60}\b(?:is|was) "
+    r"(?:a |an )?(?:hero|legend|saint|martyr|icon)\b|\b(?:did nothing wrong|body count should have "
+    r"been higher|should have killed more|hope there are more like (?:him|her|them))\b|"
+    r"\b(?:serves (?:him|her|them) right|(?:she|he|they) had it coming|deserved every)\b.{0,80}\b"
+    r"(?:kicked|beaten|beat|stabbed|shot|raped|punched|attacked|hit|killed|hurt)\b|"
+    r"\b(?:kicked|beaten|beat|stabbed|shot|raped|punched|attacked|hit|killed|hurt)\b.{0,80}\b"
+    r"(?:serves (?:him|her|them) right|(?:she|he|they) had it coming|deserved every)\b|"
+    r"\bwish i'?d been there to (?:get|put|land|add)\b|"
+    r"\b(?:round up|line up|drag out)\b.{0,60}\b(?:hang|shoot|kill|burn|gas|execute|lynch)\b|"
+    r"\bhang (?:them|him|her|every|all)\b.{0,20}\b(?:from|on) (?:the )?(?:lamp ?posts?|trees?|"
+    r"streetlights?|bridges?)|"
+    r"(?:杀得好|死得好|活该被(?:打|杀|砍|捅)|打得好)"
+)
+# Brigading and stalking: "everyone go to @lily and tell her how talentless she is, mass
+# report her", "I've been watching you at the gym, I know your schedule".
+_HOUND = re.compile(
+    r"\b(?:everyone|everybody|let'?s all|y'?all|guys) (?:go|head|pile) (?:to|over to|on)\b.{0,60}\b"
+    r"(?:tell|spam|flood|report|harass|make|roast|let)\b|\bmass report\b|"
+    r"\blet'?s make (?:her|him|them) (?:quit|cry|leave|delete|kill)\b|"
+    r"\bi'?ve been (?:watching|following) you\b|\bi know your (?:schedule|routine|address|"
+    r"locker|car|route)\b"
 )
 # Killing an animal on purpose: "best way to take out a guard dog quietly", "poison the
 # neighbour's cat".
@@ -123,6 +151,10 @@ _IDEATION = re.compile(
     r"(?:jumping|throwing myself|hanging myself|killing myself|ending (?:it|my life)|dying|"
     r"overdosing|driving (?:off|into))\b|"
     r"\b(?:floors|stories|storeys|pills|tablets) (?:should|would|will) be enough\b|"
+    r"\b(?:world|everyone|everybody|my family) (?:would be|will be|is) better (?:off )?"
+    r"without me\b|"
+    r"\b(?:given|giving) away (?:all )?my (?:stuff|things|belongings)\b|\bsaid my goodbyes\b|"
+    r"\bnobody will (?:talk me down|stop me)\b|"
     r"(?:又|还是|偷偷)(?:划|割)了?(?:手腕|手臂|胳膊|自己|几刀|一刀)|(?:划|割)了?(?:手腕|手臂)|"
     r"\b(?:i'?ve|i have|i just|just) (?:taken|swallowed|took) (?:all|a whole|the whole|every|"
     r"an entire|the rest)(?: of)? (?:\S+\s+){0,3}?(?:pills|bottle|tablets|pack|meds)\b"
@@ -222,6 +254,8 @@ _ALONE: tuple[tuple[re.Pattern[str], str, float, str], ...] = (
     (_EXPOSE, "harassment", 0.6, "intimate images used against someone"),
     (_HARM_VOW, "violence", 0.6, "first-person threat to injure someone"),
     (_ANIMAL, "violence", 0.55, "killing an animal on purpose"),
+    (_GLORIFY, "violence", 0.6, "praises or calls for violence against people"),
+    (_HOUND, "harassment", 0.6, "brigading or stalking someone"),
     (_IDEATION, "self-harm", 0.7, "thoughts of suicide or self-injury through a means"),
 )
 

@@ -144,7 +144,8 @@ def teases_own(clean: str) -> bool:
 # Running oneself down ("考试又挂了，感觉整个人都废了", 我真是个废物): the insult has no target
 # but the speaker, and the offensive heads (trained on posts that attack others) misread it.
 _VENT = re.compile(
-    r"(?:烦|气|累|困|愁|急|闷)死(?:我)?了|好烦|真烦|郁闷|心累|气得我?(?:想|要)(?:揍|打|摔)它"
+    r"(?:烦|气|累|困|愁|急|闷)死(?:我)?了|好烦|真烦|郁闷|心累|气得我?(?:想|要)(?:揍|打|摔)它|"
+    r"又(?:要)?加班|加班到"
 )
 _SELF_DOWN = re.compile(
     r"(?:我|整个人)\S{0,4}(?:废了|废掉了|崩溃了|疯了|傻了|麻了|裂开了|不行了|完蛋了|没救了)|"
@@ -249,3 +250,22 @@ _OVERRIDE = re.compile(
 
 def asks_about_bot(clean: str) -> bool:
     return bool(_ABOUT_BOT.search(clean)) and not _OVERRIDE.search(clean)
+
+
+# Looking back on a crisis one came through ("两年前我也想过跳楼，现在好起来了", "years ago I
+# stood on a bridge; today I graduated"): the words of the crisis, told from the other side.
+_LOOKING_BACK = re.compile(
+    r"(?:以前|曾经|那时候|当年|前几年|\S年前)(?:我)?(?:也|还)?(?:想过|有过|试过|差点)|"
+    r"\b(?:i used to|years ago|back then|i once|a year ago|last year)\b.{0,60}\b(?:cut|self-harm|"
+    r"suicid|want(?:ed)? to die|stood on|overdos|starv|jump)"
+)
+_NOW_BETTER = re.compile(
+    r"好起来|好多了|走出来|现在(?:很好|挺好|过得)|康复|\b(?:today|now i|recovery|recovered|"
+    r"clean for|better now|got better|i'?m okay now|graduated)\b"
+)
+
+
+def looks_back(clean: str) -> bool:
+    return bool(_LOOKING_BACK.search(clean) and _NOW_BETTER.search(clean)) and not _INTENT.search(
+        clean
+    )

@@ -473,3 +473,32 @@ async def test_second_web_probe_families(moderator: LayeredModerator) -> None:
         "刷单返利都是诈骗，反诈中心提醒大家不要相信",
     ):
         assert await flagged(moderator, text, policy=STORY) == set(), text
+
+
+async def test_third_probe_glorification_brigading_and_looking_back(
+    moderator: LayeredModerator,
+) -> None:
+    """Families of the third session-10 probe (longer posts: 15/30 harms and 8/28 false
+    positives at its first measurement), reworded."""
+    for cat, text in (
+        ("violence", "The man who bombed that concert was a legend, nobody can tell me otherwise."),
+        ("violence", "Haha she got punched in the face at the bus stop, serves her right."),
+        ("violence", "Line up every landlord in this city and shoot them, start with mine."),
+        (
+            "harassment",
+            "Everyone go over to his channel and spam it until he deletes it. Mass report.",
+        ),
+        ("harassment", "I've been watching you on the train every morning. I know your route."),
+        ("self-harm", "Post your thinspo here, we keep each other under 600 a day."),
+        ("self-harm", "Everyone would be better off without me. I've said my goodbyes."),
+        ("violence", "明天我就去他公司门口等着，非把他打进医院不可"),
+        ("hate", "The great replacement is happening and nobody in power cares."),
+    ):
+        assert cat in await flagged(moderator, text, policy=STORY), text
+    for text in (
+        "Three years ago I wanted to die. Today I'm in recovery and I got married.",
+        "以前我也想过轻生，后来慢慢走出来了，现在过得挺好",
+        "Our town held a vigil for the victims of the shooting last night.",
+        "That horror film was disgusting, the guts scene made me look away.",
+    ):
+        assert await flagged(moderator, text, policy=STORY) == set(), text
