@@ -124,6 +124,7 @@ GEN_SETS = (
     ("gen_s10zh", ("", "harm_s10zh.txt", "benign_s10zh.txt")),
     ("gen_s10b", ("", "harm_s10b.txt", "benign_s10b.txt")),
     ("gen_s10c", ("", "harm_s10c.txt", "benign_s10c.txt")),
+    ("gen_s10d", ("", "harm_s10d.txt", "benign_s10d.txt")),
     # Written after every session-9 change, measured once: never tuned on.
     ("gen_s9last", ("", "harm_s9last.txt", "benign_s9last.txt")),
     # Session 9: dark-but-canon story turns only, committed before their first measurement.

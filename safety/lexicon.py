@@ -69,6 +69,8 @@ class Lexicon:
                 # "k i l l y o u" compacts to "kilyou": match the spaceless key too.
                 variants.add(key.replace(" ", ""))
             for k in variants:
+                if len(k) < 2 <= len(e.term):
+                    continue  # 啪啪啪 compacts to 啪 (repeats collapse): it would match every 啪
                 if k and (k not in keys or keys[k].weight < e.weight):
                     keys[k] = e
         for key, e in keys.items():

@@ -22,13 +22,13 @@ _WISH = re.compile(
     r"\b(?:deserves?|should)\s+(?:all\s+)?(?:to\s+)?die\b|"
     r"\bbetter (?:off )?(?:if|without)\b.{0,40}\b(?:disappeared|were gone|died|were dead|"
     r"didn't exist|wiped out)\b|"
-    r"(?:应该|就该|都该|活该|该)(?:被|拉出去|拖出去|抓起来)?(?:枪毙|杀掉|杀光|砍死|打死|烧死|弄死|绞死|千刀万剐|五马分尸|"
+    r"(?:应该|就该|都该|活该|该)(?:直接|被|拉出去|拖出去|抓起来)?(?:枪毙|杀掉|杀光|砍死|打死|烧死|弄死|绞死|千刀万剐|五马分尸|"
     r"碎尸万段)"
 )
 _PEOPLE = re.compile(
     r"\b(?:they|them|he|she|him|her|people|those|these|everyone|every one|men|women|guys?|girls?|"
     r"boys?|man|woman|person|judge|cops?|police|race|tribe|[a-z]+(?:ists?|ers|ors|ians?))\b|"
-    r"人|他|她"
+    r"人|他|她|贩子|犯|的(?:就|都)?(?:应)?该"
 )
 # "Mexicans are rapists and drug dealers": a group (lexicon ``group``) charged wholesale.
 _SWEEPING = re.compile(
@@ -39,6 +39,7 @@ _SWEEPING = re.compile(
     r"capable|human)|inferior|stupider|dumber|more (?:violent|criminal|primitive)|criminals?|"
     r"violent|lazy|stupid)\b|\b(?:is|are) (?:a )?mental (?:illness|disorder|defect)s?\b|"
     r"\b(?:it'?s|is) in their (?:culture|blood|dna|genes|nature)\b|"
+    r"基因里带的|刻在基因里|基因决定的|骨子里就|"
     r"(?:都是|全是|就是|天生)(?:骗子|小偷|强盗|罪犯|恐怖分子|畜生|垃圾|废物|人渣|蝗虫|寄生虫|低等|野蛮)"
 )
 # "I'd never hire a Muslim", 女的就不该读研: a group barred from ordinary life.
@@ -48,7 +49,7 @@ _BARRED = re.compile(
     r"\b(?:shouldn't|should not|should never|must not) be allowed to (?:vote|breed|marry|adopt|"
     r"work|teach|drive|have (?:kids|children)|live here|immigrate)\b|"
     r"(?:就|都|根本)?(?:不该|不配|不应该|没资格)(?:读书|读研|上学|工作|开车|投票|当官|出门|结婚|生孩子|"
-    r"活着|来|待在)"
+    r"活着|来|待在)|(?:就)?别出来(?:影响|丢人|吓人|恶心人|祸害)|(?:必须|应该|就该)(?:严加)?看管"
 )
 # 我迟早砍了他, 老子早晚弄死你: a first-person vow to kill or maim someone.
 _THREAT_ZH = re.compile(
@@ -75,6 +76,7 @@ _MENACE = re.compile(
     r"\bmake sure (?:his|her|their) (?:sponsors?|boss|employer|family|wife|husband|followers|"
     r"parents|school) (?:sees?|knows?|hears?|finds? out)\b|"
     r"我知道你(?:家)?(?:住|在)(?:哪|什么地方)|我知道你(?:每天|几点)|"
+    r"(?:查到|找到|知道)了?(?:他|她|你)(?:家)?住(?:哪|在)|"
     r"(?:不然|否则|要不然)(?:我就|就)把\S{0,12}(?:发|曝光|挂|公开|传)"
 )
 # Intimate images used against someone ("a post that uses revenge porn to get back at my

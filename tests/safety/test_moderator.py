@@ -502,3 +502,26 @@ async def test_third_probe_glorification_brigading_and_looking_back(
         "That horror film was disgusting, the guts scene made me look away.",
     ):
         assert await flagged(moderator, text, policy=STORY) == set(), text
+
+
+async def test_chinese_comment_section_slang(moderator: LayeredModerator) -> None:
+    """Families of the fourth session-10 probe (18/28 harms, 5/22 false positives on the CLI
+    path at its first measurement), reworded; and keys that repeat a character (啪啪啪
+    compacts to 啪) no longer match every single one."""
+    for cat, text in (
+        ("hate", "那些小仙女们真是又当又立，什么都想要"),
+        ("hate", "这种人骨子里就坏，那个群体都一样"),
+        ("hate", "瘸子就别出来丢人了，在家待着吧"),
+        ("violence", "偷孩子的就该直接打死"),
+        ("violence", "我找到他住哪了，明天给他点颜色看看"),
+        ("self-harm", "炭已经买好了，准备好了炭就等周末"),
+        ("illegal", "低价出售个人信息，电话住址齐全"),
+    ):
+        assert cat in await flagged(moderator, text), text
+    for text in (
+        "我们公司的回族同事人特别好，中午常一起吃饭",
+        "鞭炮啪的一声响了，孩子们都笑了",
+        "这片小区的绿化做得真好",
+        "少数民族也需要被理解和尊重，大家好好说话",
+    ):
+        assert await flagged(moderator, text) == set(), text
