@@ -129,6 +129,8 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
         words = ", ".join(sorted({w for _, w in found}))
         ev.raise_to(cat, _noisy_or([w for w, _ in found]), f"lexicon: {words}")
     ev.group = "group" in mods
+    if shapes.states_minor_age(clean):
+        mods.add("minor")
     _stances(ev, mods, cues, clean)
     _combinations(ev, mods, shapes.speaks_as_parent(clean))
     _personal_data(ev, raw)

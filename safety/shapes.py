@@ -34,6 +34,7 @@ _PEOPLE = re.compile(
 _SWEEPING = re.compile(
     r"\bare (?:all |just |nothing but )?(?:a bunch of )?(?:rapists|criminals|drug dealers|thieves|"
     r"terrorists|animals|vermin|parasites|savages|subhuman|inferior|filthy|dirty|lazy|stupid|"
+    r"like dogs|like animals|property|need a firm hand|"
     r"pedophiles|diseased|scum|trash)\b|"
     r"\b(?:are|is) (?:genetically|naturally|biologically|inherently|born) (?:less (?:intelligent|"
     r"capable|human)|inferior|stupider|dumber|more (?:violent|criminal|primitive)|criminals?|"
@@ -96,6 +97,9 @@ _HARM_VOW = re.compile(
     r"wheelchair|ground|grave|coffin|body bag|icu|morgue)\b|"
     r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna)\s+(?:\w+\s+){0,2}?(?:cut|slit) (?:his|her|their|"
     r"your) throat|"
+    r"\bput a bullet (?:in|through) (?:his|her|their|your) (?:head|skull|brain|face|chest)\b|"
+    r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna)\s+(?:\w+\s+){0,2}?wring (?:his|her|their|your) "
+    r"(?:\w+ )?neck\b|\bthe only good \w+ is a dead \w+\b|"
     r"\b(?:i )?hope (?:someone|somebody|they|he|she|you) (?:\w+ ){0,2}?(?:throws? acid|shoots?|"
     r"stabs?|kills?|rapes?|beats? (?:him|her|them|you)|runs? (?:him|her|them|you) over|"
     r"sets? (?:him|her|them|you) on fire)\b|"
@@ -166,13 +170,28 @@ _IDEATION = re.compile(
 # words a battle or a dance also uses (groan, thrust, wet, hips, sheets) at half.
 _EROTIC = re.compile(
     r"\b(?:moan|nipple|breast|between (?:her|his|my) (?:legs|thighs)|climax|orgasm|naked|undress|"
+    r"took (?:her|him|me) from behind|bent (?:her|him|me) over|"
     r"panties|erection|aroused|arch(?:ed|ing|es)? (?:her|his|my) back|(?:her|his|my) back arched)"
 )
 _EROTIC_TOO = re.compile(
     r"\b(?:groan|thrust|straddl|writh|bucked|throb|quiver|tongue|thighs|wet|lick|suck|hips|"
-    r"sheets|grind|bra\b|unbutton|unzip)"
+    r"bent over|sheets|grind|bra\b|unbutton|unzip)"
 )
 EROTIC_MARKS = 2.5
+# "my girlfriend is 14", "she's 13 and I'm 22": an age under 18 stated of a person.
+_STATED_AGE = re.compile(
+    r"\b(?:she|he|i|girlfriend|boyfriend|gf|bf|girl|boy|kid|child|student|daughter|son)"
+    r"(?:'s|'m| is| am| was)? (?:only |just |barely )?(?:1[0-7]|[4-9])(?: (?:years? old|yo|yrs?))?"
+    r"(?! ?[%$]| ?(?:percent|dollars|bucks|minutes|hours|days|weeks|months|times|pounds|kg|lbs|"
+    r"inches|feet|miles|km|am|pm|o'?clock|th|st|nd|rd))\b|"
+    r"(?:她|他|我)?(?:才|只有|刚满)(?:1[0-7]|[4-9]|十[一二三四五六七]?|[四五六七八九])岁"
+)
+
+
+def states_minor_age(clean: str) -> bool:
+    return bool(_STATED_AGE.search(clean))
+
+
 # Grooming: reaching a child behind the parents' backs.
 _SECRET = re.compile(
     r"without (?:their|her|his) parents (?:knowing|noticing|finding out|seeing)|"

@@ -32,7 +32,8 @@ _CUES = {
         r"kill|murder|hurt|harm|hit|beat|punch|kick|slap|stab|shoot|shot|gun|rifle|pistol|"
         r"knife|blade|bats?\b|lesson|bomb|explo|burn|fire|arson|attack|assault|ambush|violen|blood|"
         r"bleed|die|dead|death|poison|strangl|chok|drown|break|smash|destroy|weapon|fight|"
-        r"revenge|tortur|hang|lynch|behead|rape|acid|run over|ran .{0,20}into|crowd|massacre|"
+        r"revenge|tortur|hang|lynch|behead|rape|acid|run over|ran .{0,20}into|into (?:a|the) crowd|"
+        r"massacre|"
         r"genocide|war|riot|wipe out|eliminat|execut|bullet|ammo|grenade|hostage|kidnap|"
         r"threat|pay for|regret|watch your back|coming for|where you live|suffer|rob|mug|"
         r"hospital|injur|wound|maim|cripple|unconscious|knock .{0,10}out|spike|slip .{0,20}into|"
@@ -79,7 +80,8 @@ _CUES = {
 # Figures of speech that use a harm's words for something else: "I could kill for a pizza",
 # "笑死我了", "累死了", and "死胖子" said of oneself. They do not count as the topic's words.
 _IDIOMS = re.compile(
-    r"(?:could|would) kill for|kill(?:ing)? time|killing it|killed it|killing me|dying to|"
+    r"(?:could|would) (?:kill|murder) (?:for|an? \w+)|kill(?:ing)? time|killing it|killed it|"
+    r"killing me|dying to|"
     r"to die for|dying of laughter|dead tired|bored to death|scared to death|i'?m dead\b|"
     r"plotting my (?:death|demise|murder)|be the death of me|"
     r"得(?:想死|要死|要命)|想死你了|气得我?(?:想|要)(?:揍|打|掐|咬|摔)|"
