@@ -116,7 +116,8 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     per_cat: dict[str, list[tuple[float, str]]] = {}
     mods: set[str] = set()
     cues: set[str] = set()
-    weigh = _insult_weigher(clean)
+    rejecting = rejects_prejudice(clean)
+    weigh = _insult_weigher(clean, rejecting)
     for hit in hits:
         tag = hit.entry.tag
         if tag in ev.scores:
@@ -131,7 +132,7 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     ev.group = "group" in mods
     if shapes.states_minor_age(clean):
         mods.add("minor")
-    _stances(ev, mods, cues, clean)
+    _stances(ev, mods, cues, clean, rejecting)
     _combinations(ev, mods, shapes.speaks_as_parent(clean))
     _personal_data(ev, raw)
     owns = owns_prejudice(clean)
@@ -154,11 +155,10 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     return ev
 
 
-def _insult_weigher(clean: str) -> Callable[[Hit], float]:
+def _insult_weigher(clean: str, rejecting: bool) -> Callable[[Hit], float]:
     """A key's weight, less for an insult only reported ("he called my sister a whore") or a
     stereotype named to be rejected ("河南人偷井盖这种地域黑段子该停了")."""
     quoted = shapes.quoted_insults(clean)
-    rejecting = rejects_prejudice(clean)
 
     def weigh(hit: Hit) -> float:
         if hit.entry.tag not in ("harassment", "hate"):
@@ -172,13 +172,13 @@ def _insult_weigher(clean: str) -> Callable[[Hit], float]:
     return weigh
 
 
-def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str) -> None:
+def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str, rejecting: bool) -> None:
     # Naming prejudice to reject it is the offensive classifiers' best-known false
     # positive; a slur or strong insult in the same text cancels the benefit of the doubt.
     strong = max(ev.scores["hate"], ev.scores["harassment"]) >= 0.6
     ev.antibias = "antibias" in mods and not strong
     ev.antibias_cues = len(cues) if ev.antibias else 0
-    ev.antibias_stance = not strong and rejects_prejudice(clean)
+    ev.antibias_stance = not strong and rejecting
     ev.cued = topics.cued(clean)
     ev.news = reports_news(clean)
     ev.victim = victim_of(clean)
