@@ -40,7 +40,7 @@ _SWEEPING = re.compile(
     r"capable|human)|inferior|stupider|dumber|more (?:violent|criminal|primitive)|criminals?|"
     r"violent|lazy|stupid)\b|\b(?:is|are) (?:a )?mental (?:illness|disorder|defect)s?\b|"
     r"\b(?:it'?s|is) in their (?:culture|blood|dna|genes|nature)\b|"
-    r"基因里带的|刻在基因里|基因决定的|骨子里就|"
+    r"基因里带的|刻在基因里|基因决定的|骨子里就|又是(?:那个|某个?)(?:省|地方|地区)的|"
     r"(?:都是|全是|就是|天生)(?:骗子|小偷|强盗|罪犯|恐怖分子|畜生|垃圾|废物|人渣|蝗虫|寄生虫|低等|野蛮)"
 )
 # "I'd never hire a Muslim", 女的就不该读研: a group barred from ordinary life.
@@ -50,7 +50,8 @@ _BARRED = re.compile(
     r"\b(?:shouldn't|should not|should never|must not) be allowed to (?:vote|breed|marry|adopt|"
     r"work|teach|drive|have (?:kids|children)|live here|immigrate)\b|"
     r"(?:就|都|根本)?(?:不该|不配|不应该|没资格)(?:读书|读研|上学|工作|开车|投票|当官|出门|结婚|生孩子|"
-    r"活着|来|待在)|(?:就)?别出来(?:影响|丢人|吓人|恶心人|祸害)|(?:必须|应该|就该)(?:严加)?看管"
+    r"活着|来|待在)|(?:就)?别出来(?:影响|丢人|吓人|恶心人|祸害)|(?:必须|应该|就该)(?:严加)?看管|"
+    r"(?:都)?别(?:考驾照|开车|读书|上学|出门|工作|生孩子)了?"
 )
 # 我迟早砍了他, 老子早晚弄死你: a first-person vow to kill or maim someone.
 _THREAT_ZH = re.compile(
@@ -60,7 +61,8 @@ _THREAT_ZH = re.compile(
     r"(?:他|她|你|他们|她们|你们)|"
     r"我\S{0,8}?把(?:他|她|你)的?(?:腿|胳膊|手|牙|脸)(?:打断|打折|砍断|卸了|废了)|"
     r"拿(?:菜刀|刀|砖头|棍子|铁棍)\S{0,4}?(?:跟|和|去找)(?:他|她|你)(?:拼命|同归于尽)|"
-    r"把(?:他|她|你)(?:打进|送进|打到)(?:医院|icu|重症|急诊)|(?:打残|废了)(?:他|她|你)"
+    r"把(?:他|她|你)(?:打进|送进|打到)(?:医院|icu|重症|急诊)|(?:打残|废了)(?:他|她|你)|"
+    r"一把火把(?:他|她|你)们?家?(?:的\S{1,3})?烧了"
 )
 # Veiled threats and blackmail: "I know where you live", "I know what time she gets off",
 # "would be a shame if your boss saw the screenshots", "reply or everyone sees them",
@@ -103,9 +105,9 @@ _HARM_VOW = re.compile(
     r"\b(?:i )?hope (?:someone|somebody|they|he|she|you) (?:\w+ ){0,2}?(?:throws? acid|shoots?|"
     r"stabs?|kills?|rapes?|beats? (?:him|her|them|you)|runs? (?:him|her|them|you) over|"
     r"sets? (?:him|her|them|you) on fire)\b|"
-    r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|i'?m)\s+(?:\w+\s+){0,2}?break(?:ing)? (?:his|her|"
-    r"their|your|every|all) (?:\w+ )?(?:jaw|legs?|arms?|neck|face|skull|nose|fingers?|bones?|"
-    r"teeth|knees?)\b|"
+    r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|i'?m)\s+(?:\w+\s+){0,2}?break(?:ing)? (?:both )?"
+    r"(?:his|her|their|your|every|all) (?:\w+ )?(?:jaw|legs?|arms?|neck|face|skull|nose|fingers?|"
+    r"bones?|teeth|knees?)\b|"
     r"\bi'?m (?:going|gonna|coming|bringing|taking)\b[^.!?]{0,40}\b(?:school|campus|office|"
     r"church|mosque|synagogue|mall|concert)\b[^.!?]{0,40}\b(?:rifle|gun|shotgun|"
     r"ar-?15|ak-?47|pistol|glock|bomb|explosives)\b|"
@@ -161,6 +163,16 @@ _IDEATION = re.compile(
     r"without me\b|"
     r"\b(?:given|giving) away (?:all )?my (?:stuff|things|belongings)\b|\bsaid my goodbyes\b|"
     r"\bnobody will (?:talk me down|stop me)\b|"
+    r"\b(?:don'?t|do not) want to be here anymore\b|"
+    r"\bhow (?:much|many) (?:of (?:my|the|these) )?(?:insulin|pills|tablets|tylenol|paracetamol|"
+    r"acetaminophen|ibuprofen|aspirin|sleeping pills|xanax|benadryl|morphine)\b.{0,25}\b(?:would|"
+    r"does|will|to) (?:it )?(?:take|kill|be lethal|be fatal)\b|"
+    r"\bhigh enough\b.{0,30}\b(?:asking for myself|to die|to kill (?:me|myself)|if i jump|"
+    r"to end it)\b|"
+    r"\bthey'?ll understand when they'?re older\b|"
+    r"\b(?:razor|blade|cut|cutting|cuts|burns?|scars)\b.{0,60}\b(?:won'?t show|wouldn'?t show|"
+    r"nobody (?:will )?see|hide (?:it|them|the marks))\b|"
+    r"遗书(?:已经)?写好|写好了?遗书|把遗书写好|"
     r"(?:又|还是|偷偷)(?:划|割)了?(?:手腕|手臂|胳膊|自己|几刀|一刀)|(?:划|割)了?(?:手腕|手臂)|"
     r"\b(?:i'?ve|i have|i just|just) (?:taken|swallowed|took) (?:all|a whole|the whole|every|"
     r"an entire|the rest)(?: of)? (?:\S+\s+){0,3}?(?:pills|bottle|tablets|pack|meds)\b"
