@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from importlib import resources
 
 
@@ -53,10 +53,6 @@ _WORDISH = re.compile(r"[\w@$!|+]+")
 _LATIN = re.compile(r"[a-z]")
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or "\u3040" <= ch <= "\u30ff"
-
-
 @lru_cache(maxsize=1 << 16)
 def _map_char(ch: str) -> tuple[str, bool]:
     """The clean form of one raw character ('' when it should vanish), and whether
@@ -79,27 +75,32 @@ def _map_char(ch: str) -> tuple[str, bool]:
     return "".join(out), evasive
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Normalized:
     raw: str
     clean: str
     compact: str
-    origin: tuple[int, ...]
     evasion: int  # how many evasion tricks were undone (invisible chars, homoglyphs, ...)
+    source: str = field(default="", repr=False)  # mapped and de-leeted, before compaction
+    index: tuple[int, ...] | None = field(default=None, repr=False)  # None: one char each
+
+    @cached_property
+    def origin(self) -> tuple[int, ...]:
+        """The raw offset of each ``compact`` character (worked out only when asked for)."""
+        return _origin(self.source, self.compact, self.index)
 
 
 def normalize(text: str) -> Normalized:
-    mapped = [_map_char(ch) for ch in text]
-    evasion = sum(e for _, e in mapped)
-    if all(len(m) == 1 for m, _ in mapped):  # the common case: one character each
-        s = "".join(m for m, _ in mapped)
-        idx = list(range(len(text)))
-    else:
-        s = "".join(m for m, _ in mapped)
-        idx = [i for i, (m, _) in enumerate(mapped) for _ in m]
+    if not text:
+        return Normalized(text, "", "", 0)
+    pieces, evasive = zip(*map(_map_char, text), strict=True)
+    s = "".join(pieces)
+    index = None
+    if len(s) != len(text) or "" in pieces:  # not the common case of one character each
+        index = tuple(i for i, m in enumerate(pieces) for _ in m)
+    source = _deleet(s)
     clean = _SPACES.sub(" ", s).strip()
-    compact, origin = _compact(_deleet(s), idx)
-    return Normalized(text, clean, compact, tuple(origin), evasion)
+    return Normalized(text, clean, _compact_text(source), sum(evasive), source, index)
 
 
 def compact_key(term: str) -> str:
@@ -141,45 +142,40 @@ def _deleet(s: str) -> str:
     return "".join(chars)
 
 
-def _compact(s: str, idx: list[int]) -> tuple[str, list[int]]:
-    """Drop separators inside CJK runs and between spelled-out letters; squeeze repeats."""
-    parts: list[str] = []
-    origin: list[int] = []
-    pos = 0
-    for m in _SEP_RUN.finditer(s):
-        a, b = m.span()
-        parts.append(s[pos:a])
-        origin.extend(idx[pos:a])
-        if not _glue(s, a, b):
-            parts.append(" ")
-            origin.append(idx[a])
-        pos = b
-    parts.append(s[pos:])
-    origin.extend(idx[pos:])
-    t = "".join(parts)
-    keep = [k for k in range(len(t)) if k == 0 or t[k] != t[k - 1]]
-    if len(keep) == len(t):
-        return t, origin
-    return "".join(t[k] for k in keep), [origin[k] for k in keep]
+_CJK_CLASS = "\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff"
+_LONE = r"(?<![^\W_])[a-zA-Z](?![^\W_])"  # an ASCII letter with no letter or digit beside it
+_GLUED = re.compile(rf"(?<=[{_CJK_CLASS}])[\W_]+(?=[{_CJK_CLASS}])|(?<={_LONE})[\W_]+(?={_LONE})")
+_REPEAT = re.compile(r"(.)\1+", re.S)
 
 
-def _glue(s: str, a: int, b: int) -> bool:
-    """Is the separator run s[a:b] hiding a word: "傻 逼", "k i l l"?"""
-    if a == 0 or b >= len(s):
-        return False
-    prev, nxt = s[a - 1], s[b]
-    if _is_cjk(prev) and _is_cjk(nxt):
-        return True
-    return _lone_letter(s, a - 1) and _lone_letter(s, b)
+def _compact_text(s: str) -> str:
+    """Drop separators inside CJK runs and between spelled-out letters ("傻 逼", "k i l l"),
+    turn other separator runs into one space, squeeze repeats: three regex passes, since the
+    stream normalises every piece."""
+    return _REPEAT.sub(r"\1", _SEP_RUN.sub(" ", _GLUED.sub("", s)))
 
 
-def _lone_letter(s: str, k: int) -> bool:
-    c = s[k]
-    if not (c.isascii() and c.isalpha()):
-        return False
-    before = s[k - 1] if k > 0 else " "
-    after = s[k + 1] if k + 1 < len(s) else " "
-    return not before.isalnum() and not after.isalnum()
+def _origin(source: str, compact: str, index: tuple[int, ...] | None) -> tuple[int, ...]:
+    """Where each ``compact`` character came from: walk ``source`` alongside it. A space
+    stands for the separator run it replaced; anything else skipped on the way is a glued
+    separator or a squeezed repeat."""
+    out: list[int] = []
+    j = 0
+    for c in compact:
+        if c == " ":
+            while True:
+                while source[j].isalnum():
+                    j += 1
+                glued = _GLUED.match(source, j)
+                if glued is None:
+                    break
+                j = glued.end()
+        else:
+            while source[j] != c:
+                j += 1
+        out.append(j if index is None else index[j])
+        j += 1
+    return tuple(out)
 
 
 # One harmful sentence inside a long, ordinary post is lost in the post's mean embedding

@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import random
+import re
+
 import pytest
 
-from safety.normalize import compact_key, normalize
+from safety.normalize import compact_key, deleeted, normalize
 
 
 @pytest.mark.parametrize(
@@ -43,3 +46,42 @@ def test_origin_maps_back_to_raw_positions() -> None:
     assert n.compact.endswith("傻逼")
     assert raw[n.origin[-1]] == "逼"
     assert raw[n.origin[-2]] == "傻"
+
+
+def _reference_compact(s: str) -> tuple[str, list[int]]:
+    """The compact form and offsets, one separator run at a time (the definition the fast
+    regex passes and the offset walk must agree with)."""
+
+    def cjk(ch: str) -> bool:
+        return (
+            "\u3040" <= ch <= "\u30ff" or "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+        )
+
+    def lone(k: int) -> bool:
+        before = s[k - 1] if k > 0 else " "
+        after = s[k + 1] if k + 1 < len(s) else " "
+        return s[k].isascii() and s[k].isalpha() and not before.isalnum() and not after.isalnum()
+
+    t, origin, pos = "", [], 0
+    for m in re.finditer(r"[\W_]+", s):
+        a, b = m.span()
+        t, origin = t + s[pos:a], origin + list(range(pos, a))
+        glued = (
+            0 < a and b < len(s) and ((cjk(s[a - 1]) and cjk(s[b])) or (lone(a - 1) and lone(b)))
+        )
+        if not glued:
+            t, origin = t + " ", [*origin, a]
+        pos = b
+    t, origin = t + s[pos:], origin + list(range(pos, len(s)))
+    keep = [k for k in range(len(t)) if k == 0 or t[k] != t[k - 1]]
+    return "".join(t[k] for k in keep), [origin[k] for k in keep]
+
+
+def test_compact_form_and_offsets_agree_with_the_reference_on_random_text() -> None:
+    rng = random.Random(7)
+    alphabet = "ab傻逼 ,.&_-1034x。、k i"  # characters the first mapping leaves as they are
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 14)))
+        norm = normalize(text)
+        compact, origin = _reference_compact(deleeted(text))
+        assert (norm.compact, list(norm.origin)) == (compact, origin), repr(text)
