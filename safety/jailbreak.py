@@ -76,6 +76,13 @@ def scan(raw: str, clean: str, vocab: Collection[str] = ()) -> JailbreakSignal:
     return sig
 
 
+_PARTS = re.compile(r"[()\[\]{}\n]+")
+
+
+def _reads_better(decoded: str, written: str) -> bool:
+    return decode.wordiness(decoded) > decode.wordiness(written) + 0.15
+
+
 def _reveal(
     sig: JailbreakSignal, best: dict[str, float], raw: str, clean: str, vocab: Collection[str]
 ) -> None:
@@ -85,11 +92,14 @@ def _reveal(
     cue = bool(ENCODING_CUE.search(clean))
     blobs = decode.blobs(raw)
     turned = [codecs.decode(clean, "rot13"), clean[::-1], *decode.shifted(clean)] if cue else []
+    # ".pets yb pets ... (read this backwards)": one part reversed, the cue plain
+    backwards = [p[::-1] for p in _PARTS.split(clean) if cue and _reads_better(p[::-1], p)]
     pieces = decode.split_payloads(clean, vocab)
     spelled = decode.despaced(raw, clean)
     sig.decoded = blobs + turned + spelled + pieces
     base = decode.wordiness(clean)
     revealed = blobs + pieces + [t for t in turned if decode.wordiness(t) > base + 0.15]
+    revealed += backwards
     if len(_LEET_WORD.findall(clean)) >= 2:
         # Leetspeak: the lexicon reads the mapped form already, the classifiers do not.
         revealed.append(deleeted(clean))

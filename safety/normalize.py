@@ -44,6 +44,20 @@ _HOMOGLYPHS = dict(
         strict=True,
     )
 )
+# Pictures that stand for a harm's word ("how do I make a 💣 at home"): read as the word.
+_EMOJI = {
+    "💣": "bomb",
+    "🧨": "explosive",
+    "🔫": "gun",
+    "🔪": "knife",
+    "🗡": "knife",
+    "💊": "pills",
+    "💉": "syringe",
+    "🧪": "chemicals",
+    "☠": "poison",
+    "🍆": "dick",
+    "🍑": "ass",
+}
 # Only applied inside a word that also has letters: "h4ck" -> "hack", but "2024" stays.
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 _LEET_INNER = {"!": "i", "|": "l", "+": "t"}  # only between two letters
@@ -61,6 +75,8 @@ def _map_char(ch: str) -> tuple[str, bool]:
     if 0xE0020 <= cp <= 0xE007E:
         # Unicode tag characters: invisible ASCII ("ASCII smuggling"); decode, don't drop.
         return chr(cp - 0xE0000).casefold(), True
+    if ch in _EMOJI:
+        return f" {_EMOJI[ch]} ", False
     out = []
     evasive = False
     for c in unicodedata.normalize("NFKC", ch).casefold():

@@ -240,7 +240,9 @@ def disavows(clean: str) -> bool:
 _ABOUT_BOT = re.compile(
     r"(?:你|你们)(?:这个)?(?:AI|ai|机器人|程序|app)?(?:能|会|可以|还)?(?:记住|记得)(?:我|咱们|我们)|"
     r"你是(?:AI|ai|机器人|真人)吗|\b(?:are you (?:an? )?(?:ai|bot|robot|real person)|"
-    r"(?:can|do|will) you remember (?:me|what i|our))\b"
+    r"(?:can|do|will) you remember (?:me|what i|our)|"
+    r"(?:translate|summari[sz]e|repeat|rephrase|shorten) your (?:last|previous) (?:answer|reply|"
+    r"message))\b|把你(?:刚才|上一条|上面)的(?:回答|回复|话)(?:翻译|总结|重复)"
 )
 _OVERRIDE = re.compile(
     r"忽略|无视|忘掉|忘记你|规则|限制|设定|提示词|指令|开发者|越狱|ignore|rules|instructions|"
