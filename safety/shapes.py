@@ -22,7 +22,7 @@ _WISH = re.compile(
     r"\b(?:deserves?|should)\s+(?:all\s+)?(?:to\s+)?die\b|"
     r"\bbetter (?:off )?(?:if|without)\b.{0,40}\b(?:disappeared|were gone|died|were dead|"
     r"didn't exist|wiped out)\b|"
-    r"(?:应该|就该|都该|活该|该)(?:直接|被|拉出去|拖出去|抓起来)?(?:枪毙|杀掉|杀光|砍死|打死|烧死|弄死|绞死|千刀万剐|五马分尸|"
+    r"(?:应该|就该|都该|活该|该)(?:直接|被|拉出去|拖出去|抓起来)?(?:开枪|枪毙|杀掉|杀光|砍死|打死|烧死|弄死|绞死|千刀万剐|五马分尸|"
     r"碎尸万段)"
 )
 _PEOPLE = re.compile(
@@ -51,7 +51,8 @@ _BARRED = re.compile(
     r"work|teach|drive|have (?:kids|children)|live here|immigrate)\b|"
     r"(?:就|都|根本)?(?:不该|不配|不应该|没资格)(?:读书|读研|上学|工作|开车|投票|当官|出门|结婚|生孩子|"
     r"活着|来|待在)|(?:就)?别出来(?:影响|丢人|吓人|恶心人|祸害)|(?:必须|应该|就该)(?:严加)?看管|"
-    r"(?:都)?别(?:考驾照|开车|读书|上学|出门|工作|生孩子)了?"
+    r"(?:都)?别(?:考驾照|开车|读书|上学|出门|工作|生孩子)了?|"
+    r"(?:全部|都|统统|全都)(?:抓起来|关起来|赶出去|遣返|清理出去)"
 )
 # 我迟早砍了他, 老子早晚弄死你: a first-person vow to kill or maim someone.
 _THREAT_ZH = re.compile(
@@ -142,7 +143,7 @@ _HOUND = re.compile(
     r"(?:tell|spam|flood|report|harass|make|roast|let)\b|\bmass report\b|"
     r"\blet'?s make (?:her|him|them) (?:quit|cry|leave|delete|kill)\b|"
     r"\bi'?ve been (?:watching|following) you\b|\bi know your (?:schedule|routine|address|"
-    r"locker|car|route)\b"
+    r"locker|car|route)\b|(?:住址|地址|电话|照片)(?:我)?(?:已经)?发(?:到)?(?:群里|出来|网上)了?"
 )
 # Killing an animal on purpose: "best way to take out a guard dog quietly", "poison the
 # neighbour's cat".
