@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 
-# A classifier's hunch of self-harm, violence or (outside Chinese, where the offensive
-# heads learned from real posts) harassment needs the topic's own words behind it.
+# A classifier's hunch of self-harm, violence, illegal help or (outside Chinese, where the
+# offensive heads learned from real posts) harassment needs the topic's own words behind it.
 # Self-harm talk names an end, an injury, a means or food; violence names a blow, a weapon,
 # a harm or a threat. Low mood ("I've been depressed and can't get out of bed") and venting
 # ("I hate Mondays, my boss is such a pain") are neither, however sure the hunch; nor is
@@ -63,6 +63,22 @@ _CUES = {
         r"whore|escort|prostitut|onlyfans|blowjob|goes down on|orgy|threesome|masturbat|呻吟|脱|"
         r"裸|胸|乳|下体|身下|床|欲|喘|舔|湿|硬|高潮|做爱|性|抚摸|色|黄|约炮|援交|开房|私处|私密|"
         r"内衣|内裤|身体|勾引|诱惑|骚|淫|爽|插|吸|摸|衣服|无码|露骨|偷情|双腿|操|口交|自慰"
+    ),
+    # Illegal help is asked for, offered or planned; a post that only mentions a crime ("we
+    # had to notify Social Security", "acid attack survivors are campaigning") is neither.
+    "illegal": re.compile(
+        r"\?|\b(?:how|where|who|which|what'?s the (?:best|easiest|fastest|safest)|"
+        r"what (?:do|should)|can (?:i|you|we|someone)|could (?:i|you)|is there a way|any way|"
+        r"ways? to|tips?|guide|"
+        r"tutorial|steps?|instructions?|method|recipe|teach|explain|show me|tell me|give me|"
+        r"write|make|create|generate|design|devise|draft|outline|develop|provide|describe|suggest|"
+        r"list|propose|come up with|scheme|strategy|help me|i need|we need|"
+        r"need (?:a|an|some|someone)|looking for|"
+        r"i want|i'?m going to|i'?m gonna|i'?ll|i will|let'?s|plan|planning|selling|for sale|"
+        r"buy|sell|order|dm me|pm me|message me|hit me up|contact|telegram|escrow|ship|discount|"
+        r"bulk|price|pay|paying|cash|bitcoin|btc|crypto|hire|will pay)\b|"
+        r"怎么|怎样|如何|哪里|哪儿|谁有|有没有|求|教|帮我|帮忙|告诉我|给我|方法|步骤|教程|办法|"
+        r"出售|出|卖|收|代|加我|私聊|联系|微信|价格|便宜|包邮|批量|需要|我要|我想|打算|准备|一起"
     ),
     "harassment": re.compile(
         r"\byou|\byour|\bu\b|\bur\b|idiot|stupid|ugly|fat\b|loser|worthless|pathetic|disgust|"
