@@ -32,7 +32,8 @@ _PEOPLE = re.compile(
 )
 # "Mexicans are rapists and drug dealers": a group (lexicon ``group``) charged wholesale.
 _SWEEPING = re.compile(
-    r"\bare (?:all |just |nothing but )?(?:a bunch of )?(?:rapists|criminals|drug dealers|thieves|"
+    r"\bare (?:all |just |nothing but )?(?:a bunch of )?(?:[a-z]+,? ){0,2}(?:rapists|criminals|"
+    r"drug dealers|thieves|"
     r"terrorists|animals|vermin|parasites|savages|subhuman|inferior|filthy|dirty|lazy|stupid|"
     r"like dogs|like animals|property|need a firm hand|"
     r"pedophiles|diseased|scum|trash)\b|"
@@ -103,6 +104,13 @@ _HARM_VOW = re.compile(
     r"\bput a bullet (?:in|through) (?:his|her|their|your) (?:head|skull|brain|face|chest)\b|"
     r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna)\s+(?:\w+\s+){0,2}?wring (?:his|her|their|your) "
     r"(?:\w+ )?neck\b|\bthe only good \w+ is a dead \w+\b|"
+    r"\bfantasi[sz]e about (?:killing|burning|stabbing|shooting|hurting|strangling|beating|"
+    r"poisoning)\b.{0,40}\b(?:my|our) (?:boss|manager|wife|husband|ex|teacher|coworker|"
+    r"neighbou?r|mom|dad|mother|father|brother|sister)\b|"
+    r"\b(?:let'?s|we'?re gonna|we'?re going to|gonna) (?:find|catch|wait for) (?:that|this|the) "
+    r"\w+\b.{0,40}\b(?:jump|beat|stab|shoot|smash|kill) (?:him|her|them)\b|"
+    r"\bbring (?:your |the |some )?(?:brass knuckles|bats|knives|guns|weapons|machetes|"
+    r"crowbars)\b|"
     r"\b(?:i )?hope (?:someone|somebody|they|he|she|you) (?:\w+ ){0,2}?(?:throws? acid|shoots?|"
     r"stabs?|kills?|rapes?|beats? (?:him|her|them|you)|runs? (?:him|her|them|you) over|"
     r"sets? (?:him|her|them|you) on fire)\b|"
@@ -142,7 +150,9 @@ _HOUND = re.compile(
     r"\b(?:everyone|everybody|let'?s all|y'?all|guys) (?:go|head|pile) (?:to|over to|on)\b.{0,60}\b"
     r"(?:tell|spam|flood|report|harass|make|roast|let)\b|\bmass report\b|"
     r"\blet'?s make (?:her|him|them) (?:quit|cry|leave|delete|kill)\b|"
-    r"\bi'?ve been (?:watching|following) you\b|\bi know your (?:schedule|routine|address|"
+    r"\bi'?ve been (?:watching|following) you\b|\bcan'?t block me\b|\b(?:making|make|open) new "
+    r"accounts to (?:message|contact|harass|find) (?:you|her|him)\b|\buntil (?:you|she|he) "
+    r"(?:answers?|replies|responds) (?:to )?me\b|\bi know your (?:schedule|routine|address|"
     r"locker|car|route)\b|(?:住址|地址|电话|照片)(?:我)?(?:已经)?发(?:到)?(?:群里|出来|网上)了?"
 )
 # Killing an animal on purpose: "best way to take out a guard dog quietly", "poison the
@@ -171,6 +181,8 @@ _IDEATION = re.compile(
     r"\bhigh enough\b.{0,30}\b(?:asking for myself|to die|to kill (?:me|myself)|if i jump|"
     r"to end it)\b|"
     r"\bthey'?ll understand when they'?re older\b|"
+    r"\b(?:bought|got|have|tied) (?:a|the|my) (?:rope|noose)\b.{0,60}\b(?:which tree|courage|"
+    r"tonight|beam|ceiling|rafter)\b|\bi know which tree\b|"
     r"\b(?:razor|blade|cut|cutting|cuts|burns?|scars)\b.{0,60}\b(?:won'?t show|wouldn'?t show|"
     r"nobody (?:will )?see|hide (?:it|them|the marks))\b|"
     r"遗书(?:已经)?写好|写好了?遗书|把遗书写好|"
@@ -183,7 +195,8 @@ _IDEATION = re.compile(
 # words a battle or a dance also uses (groan, thrust, wet, hips, sheets) at half.
 _EROTIC = re.compile(
     r"\b(?:moan|nipple|breast|between (?:her|his|my) (?:legs|thighs)|climax|orgasm|naked|undress|"
-    r"took (?:her|him|me) from behind|bent (?:her|him|me) over|"
+    r"took (?:her|him|me) from behind|bent (?:her|him|me) over|lips around (?:me|him|my|his|it)|"
+    r"under the waistband|wrapped (?:her|his) hand around (?:him|it|his)|"
     r"panties|erection|aroused|arch(?:ed|ing|es)? (?:her|his|my) back|(?:her|his|my) back arched)"
 )
 _EROTIC_TOO = re.compile(
@@ -193,7 +206,8 @@ _EROTIC_TOO = re.compile(
 EROTIC_MARKS = 2.5
 # "my girlfriend is 14", "she's 13 and I'm 22": an age under 18 stated of a person.
 _STATED_AGE = re.compile(
-    r"\b(?:she|he|i|girlfriend|boyfriend|gf|bf|girl|boy|kid|child|student|daughter|son)"
+    r"\b(?:she|he|i|girlfriend|boyfriend|gf|bf|girl|boy|kid|child|student|daughter|son|"
+    r"stepdaughter|stepson|niece|nephew)"
     r"(?:'s|'m| is| am| was)? (?:only |just |barely )?(?:1[0-7]|[4-9])(?: (?:years? old|yo|yrs?))?"
     r"(?! ?[%$]| ?(?:percent|dollars|bucks|minutes|hours|days|weeks|months|times|pounds|kg|lbs|"
     r"inches|feet|miles|km|am|pm|o'?clock|th|st|nd|rd))\b|"
@@ -220,6 +234,8 @@ _YOU_INSULT = re.compile(
     r"(?:ugly|worthless|pathetic|useless|disgusting|loser|retard|trash|garbage|failure|"
     r"waste of)\b|"
     r"\bwhat an? (?:\w+ )?(?:ugly|worthless|pathetic|useless|disgusting) \w+ you are\b|"
+    r"\b(?:look at|look at this|this) (?:ugly|fat|disgusting) (?:whale|cow|pig|hog|bitch|slut|"
+    r"troll|freak|landwhale)\b|"
     r"\byou (?:ugly|worthless|pathetic|useless|disgusting|fat) (?:\w+ )?(?:creep|loser|bitch|cow|"
     r"pig|freak|piece of|waste of|excuse for)"
 )

@@ -108,14 +108,18 @@ _AGENTS = re.compile(
     r"prosecutors?|investigators?|the jury|the court|a judge|the suspect|suspects|the victims?|"
     r"survivors|residents|reporters?|according to)\b|"
     r"警方|警察|通报|据报道|据悉|记者|消防|救援|嫌疑人|被捕|落网|判处|刑拘|刑事拘留|抓获|遇难|"
-    r"伤亡|法院|检方|官方|目击者|报道|老师|班主任|校长|保安|teachers?|principal|the coach"
+    r"伤亡|法院|检方|官方|目击者|报道|老师|班主任|校长|保安|teachers?|principal|the coach|"
+    r"\b(?:owners|shopkeepers|businesses|neighbou?rs said)\b"
 )
-_PAST = re.compile(r"\b(?:was|were|had|did)\b|\b[a-z]{3,}ed\b|已|了")
+_PAST = re.compile(
+    r"\b(?:was|were|had|did|broke|stole|shot|hit|fought|ran|took|found|said|says|say|told|left|"
+    r"came|went|caught|held|struck|threw|beat|began|fled)\b|\b[a-z]{3,}ed\b|已|了"
+)
 # I/you, a question, a request or intent make it a conversation or a plan, not a report
 _NOT_REPORT = re.compile(
     r"\b(?:i|i'm|i'll|me|we|us|you|your|should|must|deserve|need to|let's|gonna|"
     r"(?:my|our)(?! (?:building|street|block|neighbou?rhood|town|city|area|apartment|village|"
-    r"school|office|campus))|"
+    r"school|office|campus|\w+'s (?:school|building|office|street)))|"
     r"going to|will|in detail|graphic)\b|^\W*(?:describe|write|tell|explain|show|give|list|"
     r"make|create|generate|imagine|narrate|detail)\b|\?|"
     r"我(?!们(?:班|学校|公司|小区|村|宿舍|楼|单位|部门))|你|咱|要|应该|该|想|准备|打算|描写|描述|写"
