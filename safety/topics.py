@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-# A classifier's hunch of self-harm, violence, illegal help or (outside Chinese, where the
-# offensive heads learned from real posts) harassment needs the topic's own words behind it.
+# A classifier's hunch of self-harm, violence, illegal help, an attack on the character or
+# (outside Chinese, where the offensive heads learned from real posts) harassment needs the
+# topic's own words behind it.
 # Self-harm talk names an end, an injury, a means or food; violence names a blow, a weapon,
 # a harm or a threat. Low mood ("I've been depressed and can't get out of bed") and venting
 # ("I hate Mondays, my boss is such a pain") are neither, however sure the hunch; nor is
@@ -79,6 +80,17 @@ _CUES = {
         r"bulk|price|pay|paying|cash|bitcoin|btc|crypto|hire|will pay)\b|"
         r"怎么|怎样|如何|哪里|哪儿|谁有|有没有|求|教|帮我|帮忙|告诉我|给我|方法|步骤|教程|办法|"
         r"出售|出|卖|收|代|加我|私聊|联系|微信|价格|便宜|包邮|批量|需要|我要|我想|打算|准备|一起"
+    ),
+    # An attack on the character speaks to it, or about its rules, roles and answers.
+    "jailbreak": re.compile(
+        r"\b(?:you|your|yourself|u|ur|ai|bot|assistant|model|gpt|chatbot|llm|instructions?|rules?|"
+        r"prompt|system|pretend|role|roleplay|act as|acting|mode|forget|developer|dev|character|"
+        r"persona|answer|respond|reply|say|tell me|write|story|game|simulate|hypothetical|"
+        r"ignore (?:all|any|your|previous|prior|the above|these|those|every)|override|bypass|"
+        r"jailbreak|dan|unfiltered|uncensored|filter|policy|guidelines|restrictions?|limits?|"
+        r"other users?|admin|password|token|config)\b|"
+        r"你|您|指令|规则|提示|系统|扮演|模式|忽略|开发者|设定|角色|回答|告诉我|限制|过滤|管理员|其他用户|"
+        r"[^\x00-\x7f\u3400-\u9fff]"
     ),
     "harassment": re.compile(
         r"\byou|\byour|\bu\b|\bur\b|idiot|stupid|ugly|fat\b|loser|worthless|pathetic|disgust|"
