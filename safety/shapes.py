@@ -192,7 +192,7 @@ _IDEATION = re.compile(
     r"\b(?:scratch|scratching|pick|picking|hit|hitting|burn|burning|bite|biting|punch|punching) "
     r"(?:at )?(?:my|myself)\b.{0,30}\buntil (?:they|it|i|my \w+) (?:bleeds?|bled)\b|"
     r"\bthink(?:ing)? about (?:stepping|jumping) (?:forward|off|in front)\b|"
-    r"掐到流血|掐出血|"
+    r"掐到流血|掐出血|(?:拿|用)\S{1,4}(?:扎|划|割|烫|戳)自己|坐在(?:楼顶|天台|窗台)?边上\S{0,8}下不了决心|"
     r"\b(?:bought|got|have|tied) (?:a|the|my) (?:rope|noose)\b.{0,60}\b(?:which tree|courage|"
     r"tonight|beam|ceiling|rafter)\b|\bi know which tree\b|"
     r"\b(?:razor|blade|cut|cutting|cuts|burns?|scars)\b.{0,60}\b(?:won'?t show|wouldn'?t show|"

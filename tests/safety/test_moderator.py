@@ -686,3 +686,20 @@ async def test_tenth_probe_milder_sex_and_comment_section_replies(
         "Is a hot tub at the hotel worth the extra money?",
     ):
         assert await flagged(moderator, text) == set(), text
+
+
+async def test_chinese_black_market_posts(moderator: LayeredModerator) -> None:
+    """Families of the eleventh session-10 probe (9/21 harms at its first measurement)."""
+    for cat, text in (
+        ("illegal", "高价收银行卡，用完就注销"),
+        ("illegal", "代考四六级，包过"),
+        ("illegal", "新网赌平台上线，稳赚不赔"),
+        ("self-harm", "又拿小刀划自己了，停不下来"),
+        ("violence", "让我查出来是谁，一定让他全家不得安宁"),
+    ):
+        assert cat in await flagged(moderator, text), text
+    for text in (
+        "网赌害人，千万别碰",
+        "我是大龄剩女，但是我过得很开心",
+    ):
+        assert await flagged(moderator, text) == set(), text
