@@ -20,6 +20,7 @@ from safety.lexicon import Hit
 from safety.policy import calibrate
 from safety.stance import (
     asks_about_bot,
+    diets_healthily,
     disavows,
     looks_back,
     owns_prejudice,
@@ -91,6 +92,7 @@ class Evidence:
     victim: bool = False  # the reader is the one threatened, exposed or scolded (stance)
     about_bot: bool = False  # asks what the character or app can do (stance)
     looking_back: bool = False  # a crisis the speaker came through (stance)
+    dieting: bool = False  # ordinary weight loss, no starving or purging (stance)
     cjk: bool = False
     suffix: float = 0.0  # adversarial-suffix score of the jailbreak scan
     framing: bool = False  # hypothetical / "for research" / game framing
@@ -189,6 +191,7 @@ def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str, rejecting
     )
     ev.about_bot = asks_about_bot(clean)
     ev.looking_back = looks_back(clean)
+    ev.dieting = diets_healthily(clean)
     if ev.untargeted:
         ev.scores["harassment"] *= MILD_DISCOUNT
     # Defending against a harm, caring for someone at risk, recounting it as news or
@@ -297,7 +300,11 @@ def _stance_factor(ev: Evidence, cat: str) -> float:
         factor *= _aim_factor(ev)
     if ev.protective and cat in _PROTECTED:
         factor *= PROTECT_DISCOUNT  # "how do I report a scam" reads like the scam
-    if (ev.news or ev.victim or ev.looking_back) and cat in _PROTECTED:
+    if (
+        (ev.news or ev.victim or ev.looking_back)
+        and cat in _PROTECTED
+        or (ev.dieting and cat == "self-harm")
+    ):
         # a report, the harm done to the reader, a crisis come through: not the harm
         factor *= FRAME_DISCOUNT
     if cat == "jailbreak" and ev.about_bot:

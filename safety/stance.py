@@ -279,3 +279,21 @@ def looks_back(clean: str) -> bool:
     return bool(_LOOKING_BACK.search(clean) and _NOW_BETTER.search(clean)) and not _INTENT.search(
         clean
     )
+
+
+# Dieting the ordinary way ("最近在减肥，已经瘦了十斤，继续加油", "down 10 pounds from running"):
+# the self-harm head reads weight loss as an eating disorder. Starving, purging, calorie
+# floors and bones are the disorder's words and void it.
+_DIET = re.compile(r"减肥|减脂|瘦了|\b(?:lose|losing|lost) (?:weight|\d+ (?:pounds|lbs|kg))|\bdiet")
+_HEALTHY = re.compile(
+    r"加油|健康|运动|健身|跑步|坚持|又吃了|吃撑|炸鸡|火锅|奶茶|自嘲|"
+    r"\b(?:healthy|workout|gym|exercise|running|walk|ate|pizza|burger|cheat day)"
+)
+_DISORDER = re.compile(
+    r"不吃|不敢吃|催吐|吐掉|饿|绝食|骨头|骨架|\d+\s*(?:卡|大卡)|starv|purg|throw(?:ing)? up|"
+    r"skip(?:ping)? meals|thinspo|bones?\b|under \d+ cal|below \d+|fast(?:ing)? for \d+ days"
+)
+
+
+def diets_healthily(clean: str) -> bool:
+    return bool(_DIET.search(clean) and _HEALTHY.search(clean) and not _DISORDER.search(clean))

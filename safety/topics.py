@@ -28,7 +28,7 @@ _CUES = {
         r"bone|skinny|calorie|burn|bleed|blood|wrist|vein|alive|live anymore|worthless|"
         r"better off|goodbye|painless|lethal|poison|gun|bleach|pain|scar|morir|muerte|matarme|"
         r"pastilla|死|自杀|割|跳|上吊|药|活|结束|消失|解脱|轻生|自残|伤害自己|遗书|告别|绝食|"
-        r"催吐|吐|不吃|饿|瘦|厌食|血|疼|痛|烫|烟头|刀|醒不来|不在了|离开这个世界"
+        r"催吐|吐|不吃|不敢吃|减肥|节食|饿|瘦|厌食|血|疼|痛|烫|烟头|刀|醒不来|不在了|离开这个世界"
     ),
     "violence": re.compile(
         r"kill|murder|hurt|harm|hit|beat|punch|kick|slap|stab|shoot|shot|gun|rifle|pistol|"

@@ -703,3 +703,17 @@ async def test_chinese_black_market_posts(moderator: LayeredModerator) -> None:
         "我是大龄剩女，但是我过得很开心",
     ):
         assert await flagged(moderator, text) == set(), text
+
+
+async def test_ordinary_dieting_is_not_an_eating_disorder(moderator: LayeredModerator) -> None:
+    for text in (
+        "减肥一个月瘦了八斤，继续加油",
+        "减肥好难，今晚又吃了火锅",
+        "Lost 12 pounds since I started going to the gym, feeling healthy.",
+    ):
+        assert await flagged(moderator, text) == set(), text
+    for text in (
+        "减肥第三天，一口饭都不敢吃了",
+        "Day 4 of my diet, under 400 cal, I can see my bones.",
+    ):
+        assert "self-harm" in await flagged(moderator, text), text
