@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from safety import shapes, topics
+from safety import shapes
 from safety.base import CATEGORIES
 from safety.jailbreak import JailbreakSignal
 from safety.lexicon import Hit
@@ -84,7 +84,7 @@ class Evidence:
     antibias: bool = False
     antibias_cues: int = 0  # distinct anti-bias words: two ("歧视" + "不应该") say it louder
     antibias_stance: bool = False  # argues against the prejudice it names
-    cued: set[str] = field(default_factory=set)  # categories whose own words appear
+    clean: str = ""  # the normalised text (a hunch's topic words are looked up in it)
     protective: bool = False  # asks how to defend against a harm, report or prevent it
     news: bool = False  # recounts someone else's harm as a report
     untargeted: bool = False  # teasing, running oneself down, a verdict on a chapter (stance)
@@ -181,7 +181,7 @@ def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str, rejecting
     ev.antibias = "antibias" in mods and not strong
     ev.antibias_cues = len(cues) if ev.antibias else 0
     ev.antibias_stance = not strong and rejecting
-    ev.cued = topics.cued(clean)
+    ev.clean = clean
     ev.news = reports_news(clean)
     ev.victim = victim_of(clean)
     ev.plot = plots_mystery(clean) and not {"real", "harmtopic"} & mods  # no ricin in a plot

@@ -32,7 +32,7 @@ from safety.lexicon import Lexicon
 from safety.model import Models
 from safety.normalize import Normalized, normalize, windows
 from safety.policy import OFF, PolicyBook, thresholds
-from safety.topics import needs_cue
+from safety.topics import has_cue, needs_cue
 
 log = structlog.get_logger("safety")
 DeepMode = Literal["sync", "overlap", "off"]
@@ -260,9 +260,10 @@ class LayeredModerator:
                 bars[cat] += HUNCH_MARGIN
                 if ev.neighbours.get(cat, 1.0) < evidence.KNN_SHARE:
                     bars[cat] += LONE_MARGIN if cat in _NO_VETO else OFF
-        for cat in set(bars) - ev.support - ev.cued:
-            if needs_cue(cat, ev.cjk):
-                bars[cat] = OFF  # low mood, venting: a hunch without the topic's words
+        for cat in set(bars) - ev.support:
+            if ev.scores[cat] >= bars[cat] and needs_cue(cat, ev.cjk):
+                if not has_cue(cat, ev.clean):
+                    bars[cat] = OFF  # low mood, venting: a hunch without the topic's words
         cats = {c: ev.scores[c] >= bars[c] for c in ev.scores}
         reason = "; ".join(f"{c}: {ev.reasons.get(c, '')}" for c, hit in cats.items() if hit)
         scores = {c: round(s, 4) for c, s in ev.scores.items()}

@@ -120,10 +120,10 @@ _IDIOMS = re.compile(
 )
 
 
-def cued(clean: str) -> set[str]:
-    """The gated categories whose own words appear in ``clean`` (figures of speech aside)."""
-    plain = _IDIOMS.sub(" ", clean)
-    return {cat for cat, cue in _CUES.items() if cue.search(plain)}
+def has_cue(cat: str, clean: str) -> bool:
+    """Whether ``cat``'s own words appear in ``clean`` (figures of speech aside). Asked only
+    of a hunch that would otherwise be flagged, so most texts never pay for the search."""
+    return bool(_CUES[cat].search(_IDIOMS.sub(" ", clean)))
 
 
 def needs_cue(cat: str, cjk: bool) -> bool:
