@@ -16,7 +16,9 @@ from safety import threats
 
 # "Mexicans are rapists and drug dealers": a group (lexicon ``group``) charged wholesale.
 _SWEEPING = re.compile(
-    r"\bare (?:all |just |nothing but )?(?:a bunch of )?(?:[a-z]+,? ){0,2}(?:rapists|criminals|"
+    r"\bare (?:all |just |nothing but )?(?:a bunch of |an? )?(?:[a-z]+,? ){0,2}(?:rapists|"
+    r"criminals|"
+    r"backward|primitive|uncivili[sz]ed|barbaric|"
     r"drug dealers|thieves|"
     r"terrorists|animals|vermin|parasites|savages|subhuman|inferior|filthy|dirty|lazy|stupid|"
     r"like dogs|like animals|property|need a firm hand|an abomination|a disease|a cancer|a plague|"
@@ -26,6 +28,7 @@ _SWEEPING = re.compile(
     r"violent|lazy|stupid)\b|\b(?:is|are) (?:a )?mental (?:illness|disorder|defect)s?\b|"
     r"\b(?:it'?s|is) in their (?:culture|blood|dna|genes|nature)\b|"
     r"\bis (?:an abomination|a disease|a cancer|a plague|a mental illness)\b|"
+    r"\b(?:can'?t|cannot) (?:code|drive|lead|think|do math|be trusted|be engineers)\b|"
     r"基因里带的|刻在基因里|基因决定的|骨子里就|又是(?:那个|某个?)(?:省|地方|地区)的|"
     r"(?:都是|全是|就是|天生)(?:骗子|小偷|强盗|罪犯|恐怖分子|畜生|垃圾|废物|人渣|蝗虫|寄生虫|低等|野蛮)"
 )
@@ -77,7 +80,8 @@ _IDEATION = re.compile(
 # words a battle or a dance also uses (groan, thrust, wet, hips, sheets) at half.
 _EROTIC = re.compile(
     r"\b(?:moan|nipple|breast|between (?:her|his|my) (?:legs|thighs)|climax|orgasm|naked|undress|"
-    r"took (?:her|him|me) from behind|bent (?:her|him|me) over|lips around (?:me|him|my|his|it)|"
+    r"took (?:her|him|me) from behind|(?:bent|bend) (?:her|him|me|you) over|"
+    r"lips around (?:me|him|my|his|it)|"
     r"under the waistband|wrapped (?:her|his) hand around (?:him|it|his)|"
     r"panties|erection|aroused|arch(?:ed|ing|es)? (?:her|his|my) back|(?:her|his|my) back arched)"
 )

@@ -197,8 +197,15 @@ _REVIEW = re.compile(
 )
 
 
+_REVIEW_EN = re.compile(
+    r"\b(?:article|section|chapter|book|episode|movie|film|writing|prose|translation|plot|ending)"
+    r" (?:is|was) (?:so |really |very )?(?:badly written|poorly written|terrible|awful|boring|"
+    r"outdated|biased|a mess|rushed|bad)\b"
+)
+
+
 def reviews_writing(clean: str) -> bool:
-    return bool(_REVIEW.search(clean)) and not _AT_YOU.search(clean)
+    return bool(_REVIEW.search(clean) or _REVIEW_EN.search(clean)) and not _AT_YOU.search(clean)
 
 
 # The reader is the one threatened, exposed or robbed ("what should I do if someone

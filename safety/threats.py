@@ -96,7 +96,7 @@ _HARM_VOW = re.compile(
     r"\b(?:i )?hope (?:someone|somebody|they|he|she|you) (?:\w+ ){0,2}?(?:throws? acid|shoots?|"
     r"stabs?|kills?|rapes?|beats? (?:him|her|them|you)|runs? (?:him|her|them|you) over|"
     r"sets? (?:him|her|them|you) on fire)\b|"
-    r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|i'?m)\s+(?:\w+\s+){0,2}?break(?:ing)? (?:both )?"
+    r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|i'?m)\s+(?:\w+\s+){0,6}?break(?:ing)? (?:both )?"
     r"(?:his|her|their|your|every|all) (?:\w+ )?(?:jaw|legs?|arms?|neck|face|skull|nose|fingers?|"
     r"bones?|teeth|knees?)\b|"
     r"\bi'?m (?:going|gonna|coming|bringing|taking)\b[^.!?]{0,40}\b(?:school|campus|office|"
@@ -139,7 +139,8 @@ _HOUND = re.compile(
     r"\bcan'?t block me\b|\b(?:making|make|open) new "
     r"accounts to (?:message|contact|harass|find) (?:you|her|him)\b|\buntil (?:you|she|he) "
     r"(?:answers?|replies|responds) (?:to )?me\b|\bi know your (?:schedule|routine|address|"
-    r"locker|car|route)\b|(?:住址|地址|电话|照片)(?:我)?(?:已经)?发(?:到)?(?:群里|出来|网上)了?"
+    r"locker|car|route|ip|ip address|house)\b|"
+    r"(?:住址|地址|电话|照片)(?:我)?(?:已经)?发(?:到)?(?:群里|出来|网上)了?"
 )
 
 # Killing an animal on purpose: "best way to take out a guard dog quietly", "poison the

@@ -116,7 +116,8 @@ _IDIOMS = re.compile(
     r"得(?:想死|要死|要命)|想死你了|气得我?(?:想|要)(?:揍|打|掐|咬|摔)|"
     r"(?:笑|累|饿|热|冷|气|困|烦|急|吓|忙|美|帅|萌|馋|痒|疼|酸|丑|尬|难受)死(?:我)?了|"
     r"(?:笑|累|饿|热|冷|气|困|烦|急|吓|忙|美|帅|萌|馋)死我|死胖子|死宅|死鬼|"
-    r"刀工|切(?:菜|肉|丁|片|丝|块|洋葱|土豆|西红柿|黄瓜)|\bcut (?:me|him|her|us|them) off\b"
+    r"刀工|切(?:菜|肉|丁|片|丝|块|洋葱|土豆|西红柿|黄瓜)|\bcut (?:me|him|her|us|them) off\b|"
+    r"blood (?:drive|donation|bank|test|type|pressure|sugar)|donate blood|bloodline"
 )
 
 
