@@ -171,11 +171,18 @@ def speaks_as_parent(clean: str) -> bool:
     return bool(_PARENT.search(clean))
 
 
+# Insults spelled with emoji, which the compact form drops: 你🐴没了 (你妈), 你就是条🐶, and a
+# people called monkeys (全员🐒).
+_EMOJI_INSULT = re.compile(r"你🐴|是条\s?🐶|就是\s?🐶")
+_EMOJI_HATE = re.compile(r"(?:全员|一群|都是|全是)\s?🐒")
+
 # Shapes that stand on their own: (pattern, category, calibrated score, reason).
 _ALONE: tuple[tuple[re.Pattern[str], str, float, str], ...] = (
     (_YOU_INSULT, "harassment", 0.45, "an insult aimed at 'you'"),
     (_INCITE, "self-harm", 0.9, "talks someone into suicide"),
     (_IDEATION, "self-harm", 0.7, "thoughts of suicide or self-injury through a means"),
+    (_EMOJI_INSULT, "harassment", 0.6, "an insult spelled with emoji"),
+    (_EMOJI_HATE, "hate", 0.6, "a people called animals with emoji"),
     *threats.THREATS,
 )
 

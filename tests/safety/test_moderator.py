@@ -735,3 +735,17 @@ async def test_comment_threads(moderator: LayeredModerator) -> None:
         "Our office is running a blood drive on Friday, sign up!",
     ):
         assert await flagged(moderator, text) == set(), text
+
+
+async def test_chinese_abbreviations_and_emoji_insults(moderator: LayeredModerator) -> None:
+    """Families of the thirteenth session-10 probe (4/16 harms at its first measurement)."""
+    for cat, text in (
+        ("harassment", "wcnm，又掉线了，垃圾服务器"),
+        ("harassment", "你个fw，这都不会"),
+        ("harassment", "你🐴没了吗，天天在这杠"),
+        ("hate", "那帮人全员🐒，别理他们"),
+        ("violence", "信不信我开车撞死你"),
+    ):
+        assert cat in await flagged(moderator, text), text
+    for text in ("yyds，这个up主太强了", "我家🐶今天第一次坐飞机", "你马上到了吗？我在门口等你"):
+        assert await flagged(moderator, text) == set(), text
