@@ -135,6 +135,7 @@ GEN_SETS = (
     ("gen_s10k", ("", "harm_s10k.txt", "benign_s10k.txt")),
     ("gen_s10l", ("", "harm_s10l.txt", "benign_s10l.txt")),
     ("gen_s10m", ("", "harm_s10m.txt", "benign_s10m.txt")),
+    ("gen_s10n", ("", "harm_s10n.txt", "benign_s10n.txt")),
     # Written after every session-9 change, measured once: never tuned on.
     ("gen_s9last", ("", "harm_s9last.txt", "benign_s9last.txt")),
     # Session 9: dark-but-canon story turns only, committed before their first measurement.

@@ -83,10 +83,15 @@ _EROTIC = re.compile(
     r"took (?:her|him|me) from behind|(?:bent|bend) (?:her|him|me|you) over|"
     r"lips around (?:me|him|my|his|it)|"
     r"under the waistband|wrapped (?:her|his) hand around (?:him|it|his)|"
+    r"unbutton(?:s|ed|ing)? (?:your|my|his|her) (?:shirt|blouse|pants|jeans|dress|trousers)|"
+    r"kiss(?:es|ed|ing)? down (?:your|my|his|her) (?:chest|neck|stomach|body|belly)|"
+    r"climbs? on top of (?:you|me|him|her)|reach(?:es|ed|ing)? for (?:your|my|his|her) "
+    r"(?:belt|zipper|fly)|push(?:es|ed)? (?:you|me|him|her) (?:onto|down on) the bed|"
     r"panties|erection|aroused|arch(?:ed|ing|es)? (?:her|his|my) back|(?:her|his|my) back arched)"
 )
 _EROTIC_TOO = re.compile(
     r"\b(?:groan|thrust|straddl|writh|bucked|throb|quiver|tongue|thighs|wet|lick|suck|hips|"
+    r"grinding|pins? (?:you|me|him|her) against|kneels? in front of (?:you|me)|you like that|"
     r"bent over|sheets|grind|bra\b|unbutton|unzip)"
 )
 EROTIC_MARKS = 2.5

@@ -85,6 +85,8 @@ _HARM_VOW = re.compile(
     r"\bput a bullet (?:in|through) (?:his|her|their|your) (?:head|skull|brain|face|chest)\b|"
     r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna)\s+(?:\w+\s+){0,2}?wring (?:his|her|their|your) "
     r"(?:\w+ )?neck\b|\bthe only good \w+ is a dead \w+\b|"
+    r"\bhelp me (?:plan|figure out|work out) (?:how )?to (?:hurt|kill|attack|poison|beat|stab|"
+    r"shoot) (?:him|her|them|my)\b|"
     r"\b(?:run (?:him|her|them|you|\w+)|(?:getting|get|be) run) off the road\b|"
     r"\bfantasi[sz]e about (?:killing|burning|stabbing|shooting|hurting|strangling|beating|"
     r"poisoning)\b.{0,40}\b(?:my|our) (?:boss|manager|wife|husband|ex|teacher|coworker|"
