@@ -136,6 +136,7 @@ GEN_SETS = (
     ("gen_s10l", ("", "harm_s10l.txt", "benign_s10l.txt")),
     ("gen_s10m", ("", "harm_s10m.txt", "benign_s10m.txt")),
     ("gen_s10n", ("", "harm_s10n.txt", "benign_s10n.txt")),
+    ("gen_s10o", ("", "harm_s10o.txt", "benign_s10o.txt")),
     # Written after every session-9 change, measured once: never tuned on.
     ("gen_s9last", ("", "harm_s9last.txt", "benign_s9last.txt")),
     # Session 9: dark-but-canon story turns only, committed before their first measurement.

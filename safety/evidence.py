@@ -201,6 +201,8 @@ def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str, rejecting
 
 def _combinations(ev: Evidence, mods: set[str], parent: bool) -> None:
     s = ev.scores
+    if "harmtopic" in mods and "instruct" not in mods and shapes.tells_steps(ev.clean):
+        ev.raise_to("illegal", 0.7, "steps on a harmful topic, told rather than asked for")
     if "instruct" in mods and "harmtopic" in mods:
         score = 0.9 if "real" in mods else 0.7
         if "protect" in mods and "real" not in mods:

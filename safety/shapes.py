@@ -181,6 +181,31 @@ def speaks_as_parent(clean: str) -> bool:
 _EMOJI_INSULT = re.compile(r"你🐴|是条\s?🐶|就是\s?🐶")
 _EMOJI_HATE = re.compile(r"(?:全员|一群|都是|全是)\s?🐒")
 
+# Steps told, not asked for ("Crush the castor beans, soak the mash in acetone, filter it";
+# "first you run a phishing page, then you send the link"; 把蓖麻籽磨碎，用丙酮泡一天，过滤):
+# a character narrating a procedure gives the same instructions a request would get. Steps
+# are told to "you" or numbered; "first he drew his sword, then he charged" is a story.
+_STEP_WORDS = re.compile(
+    r"\b(?:first|then|next|after that|afterwards|finally) you\b|\bstep \d\b|"
+    r"首先|第[一二三四五]步|然后你|接着你|最后你"
+)
+_IMPERATIVES = re.compile(
+    r"(?:^|[.,;:!?*\"]\s*|\band\s+)(?:crush|grind|soak|filter|mix|heat|boil|add|pour|dissolve|"
+    r"slide|hook|insert|run|send|wait|strip|wire|connect|attach|remove|take|put|use|cut)\b|"
+    r"把\S{1,8}?(?:磨碎|捣碎|泡|煮|加热|混合|倒入|溶解|过滤)|用\S{1,6}?(?:泡|煮|溶解|过滤)|过滤|加热|搅拌"
+)
+
+
+def tells_steps(clean: str) -> bool:
+    return len(_STEP_WORDS.findall(clean)) >= 2 or len(_IMPERATIVES.findall(clean)) >= 3
+
+
+def gives_orders(text: str) -> bool:
+    """A step word or an order anywhere in ``text`` (the stream holds such a clause)."""
+    lowered = text.lower()
+    return bool(_STEP_WORDS.search(lowered) or _IMPERATIVES.search(lowered))
+
+
 # Shapes that stand on their own: (pattern, category, calibrated score, reason).
 _ALONE: tuple[tuple[re.Pattern[str], str, float, str], ...] = (
     (_YOU_INSULT, "harassment", 0.45, "an insult aimed at 'you'"),

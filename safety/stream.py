@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 import structlog
 
-from safety import evidence
+from safety import evidence, shapes
 from safety.base import ALLOW, Moderator, Policy, Verdict
 from safety.jailbreak import JailbreakSignal
 from safety.lexicon import Hit
@@ -203,11 +203,14 @@ class StreamGate:
                 self._risk[(at, h.entry.term)] = h
 
     def _clause_held(self) -> bool:
-        """Words in the open clause that look risky, or could combine into something that
-        is (steps + a harmful topic): the clause is held whole until it is judged."""
+        """Words in the open clause that look risky, or a harmful topic asked about or told as
+        orders ("crush the castor beans, soak them, filter"): the clause is held whole until
+        it is judged. A topic merely named ("the poisoned well") streams on."""
         weight = sum(h.entry.weight for h in self._risk.values())
         tags = {h.entry.tag for h in self._risk.values()}
-        return weight >= RISKY or {"instruct", "harmtopic"} <= tags
+        if weight >= RISKY or {"instruct", "harmtopic"} <= tags:
+            return True
+        return "harmtopic" in tags and shapes.gives_orders(self._text[self._clause_start :])
 
     def _release_limit(self, mod: LayeredModerator, w0: int, norm: Normalized) -> int:
         if self._clause_held():

@@ -123,3 +123,27 @@ async def test_a_held_clause_that_fails_blocks_the_reply(moderator: LayeredModer
     mod.gate_open.set()
     release = await gate.finish()
     assert release.text == "" and release.verdict is bad
+
+
+async def test_a_character_telling_real_steps_is_held_and_blocked() -> None:
+    """A harmful topic told as orders holds its clause until it is judged; a topic merely
+    named streams on."""
+    mod = LayeredModerator()
+    policy = Policy(rating="teen", work_id="w", card_id="c")
+    told = (
+        "*The witch whispers* Grind the castor beans, soak the mash in acetone overnight, "
+        "filter it, and dry the powder that is left."
+    )
+    gate = StreamGate(mod, policy)
+    shown, blocked = "", False
+    for i in range(0, len(told), 3):
+        release = await gate.feed(told[i : i + 3])
+        shown += release.text
+        if not release.verdict.allowed:
+            blocked = True
+            break
+    if not blocked:
+        release = await gate.finish()
+        blocked = not release.verdict.allowed
+    assert blocked
+    assert "acetone" not in shown
