@@ -202,7 +202,7 @@ def tells_steps(clean: str) -> bool:
 
 def gives_orders(text: str) -> bool:
     """A step word or an order anywhere in ``text`` (the stream holds such a clause)."""
-    lowered = text.lower()
+    lowered = text.lower().strip()
     return bool(_STEP_WORDS.search(lowered) or _IMPERATIVES.search(lowered))
 
 

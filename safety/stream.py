@@ -41,6 +41,7 @@ _CLAUSE_END = re.compile(r"[。！？!?;；…\n]|\.(?=\s|$)")
 RISKY = 0.3  # a lexicon weight this high in an open clause holds the clause back
 MAX_CLAUSE = 240  # a "clause" with no end in sight is judged at this length anyway
 HOLD_MORE = 24  # characters allowed to pile up behind a clause whose check is running
+TOPIC_REACH = 240  # how far after a harmful topic an order is still read as one of its steps
 # A number still being typed may become a phone, ID or card number: hold it until it ends.
 _DIGITS_TAIL = re.compile(r"\d[\d \-]{2,}$")
 
@@ -70,6 +71,9 @@ class StreamGate:
         self._clause_start = 0
         # Keys seen in the open clause, by where they start in the reply.
         self._risk: dict[tuple[int, str], Hit] = {}
+        # Where the reply last named a harmful topic: orders in the clauses that follow are
+        # judged together with it ("crush the castor beans. soak them. filter the mash.").
+        self._topic_at: int | None = None  # the start of the clause that named it
         # Clauses whose deep check is running: (start offset, its verdict to come).
         self._pending: list[tuple[int, asyncio.Task[Verdict]]] = []
         self.held: list[int] = []  # characters held back after each piece (for metrics)
@@ -154,9 +158,14 @@ class StreamGate:
             ends = [len(self._text)]
         if not ends:
             return ALLOW
+        topic = self._topic_at if self._near_topic() else None
         start, self._clause_start = self._clause_start, ends[-1]
         self._risk = {k: h for k, h in self._risk.items() if k[0] >= self._clause_start}
         clause = self._text[start : ends[-1]]
+        if topic is not None and shapes.gives_orders(clause):
+            # Orders near a harmful topic are judged with it: a procedure told one sentence
+            # at a time is still a procedure.
+            clause = self._text[min(start, topic) : ends[-1]]
         if not clause.strip():
             return ALLOW
         norm, ev, unsure = mod.triage(clause, role="assistant")
@@ -201,6 +210,8 @@ class StreamGate:
             at = w0 + norm.origin[h.start]
             if at >= self._clause_start:
                 self._risk[(at, h.entry.term)] = h
+            if h.entry.tag == "harmtopic" and at >= self._clause_start:
+                self._topic_at = self._clause_start
 
     def _clause_held(self) -> bool:
         """Words in the open clause that look risky, or a harmful topic asked about or told as
@@ -210,7 +221,11 @@ class StreamGate:
         tags = {h.entry.tag for h in self._risk.values()}
         if weight >= RISKY or {"instruct", "harmtopic"} <= tags:
             return True
-        return "harmtopic" in tags and shapes.gives_orders(self._text[self._clause_start :])
+        return self._near_topic() and shapes.gives_orders(self._text[self._clause_start :])
+
+    def _near_topic(self) -> bool:
+        """Whether the open clause is the one naming a harmful topic or follows it closely."""
+        return self._topic_at is not None and self._clause_start - self._topic_at <= TOPIC_REACH
 
     def _release_limit(self, mod: LayeredModerator, w0: int, norm: Normalized) -> int:
         if self._clause_held():
