@@ -32,6 +32,12 @@ _SWEEPING = re.compile(
     r"基因里带的|刻在基因里|基因决定的|骨子里就|又是(?:那个|某个?)(?:省|地方|地区)的|"
     r"(?:都是|全是|就是|天生)(?:骗子|小偷|强盗|罪犯|恐怖分子|畜生|垃圾|废物|人渣|蝗虫|寄生虫|低等|野蛮)"
 )
+# A group threatened ("immigrants better watch out", "this time we'll finish the job").
+_GROUP_THREAT = re.compile(
+    r"\b(?:better watch (?:out|your backs?)|watch your backs|won'?t be gentle|days are numbered|"
+    r"we'?re coming for (?:you|them)|finish the job|finish what \w+ started)\b|"
+    r"(?:见一个打一个|见一个杀一个|迟早收拾|等着被收拾)"
+)
 # "I'd never hire a Muslim", 女的就不该读研: a group barred from ordinary life.
 _BARRED = re.compile(
     r"\b(?:never|wouldn't|won't|refuse to|don't|do not) (?:ever )?(?:hire|rent to|serve|trust|"
@@ -41,7 +47,7 @@ _BARRED = re.compile(
     r"(?:就|都|根本)?(?:不该|不配|不应该|没资格)(?:读书|读研|上学|工作|开车|投票|当官|出门|结婚|生孩子|"
     r"活着|来|待在)|(?:就)?别出来(?:影响|丢人|吓人|恶心人|祸害)|(?:必须|应该|就该)(?:严加)?看管|"
     r"(?:都)?别(?:考驾照|开车|读书|上学|出门|工作|生孩子)了?|"
-    r"(?:全部|都|统统|全都)(?:抓起来|关起来|赶出去|遣返|清理出去)|"
+    r"(?:全部|都|统统|全都)(?:抓起来|关起来|赶出去|遣返|清理出去|清理干净|消灭|杀光)|"
     r"\b(?:belong|stay|stayed|go back|get back) (?:in|to) the kitchen\b"
 )
 # "I keep thinking about jumping off the parking garage", "eight floors should be enough":
@@ -227,6 +233,10 @@ def harms(
     out = [(cat, score, why) for rx, cat, score, why in _ALONE if rx.search(clean)]
     if minor and _SECRET.search(clean) and not _PARENT.search(clean):
         out.append(("sexual/minors", 0.8, "contact with a child hidden from the parents"))
+    if group and _GROUP_THREAT.search(clean):
+        out.append(("hate", 0.6, "a threat against a group"))
+    if group and threats.wishes_harm(clean):
+        out.append(("hate", 0.55, "violence wished on a group"))
     if group and not argues and _BARRED.search(clean):
         out.append(("hate", 0.55, "a group barred from ordinary life"))
     if group and not rejects and _SWEEPING.search(clean):

@@ -110,6 +110,7 @@ _CUES = {
 # "笑死我了", "累死了", and "死胖子" said of oneself. They do not count as the topic's words.
 _IDIOMS = re.compile(
     r"(?:could|would) (?:kill|murder) (?:for|an? \w+)|kill(?:ing)? time|killing it|killed it|"
+    r"kill (?:all )?(?:the )?(?:weeds|bugs|lights|engine|process|music|mood)|weed ?killer|"
     r"killing me|dying to|"
     r"to die for|dying of laughter|dead tired|bored to death|scared to death|i'?m dead\b|"
     r"plotting my (?:death|demise|murder)|be the death of me|"
