@@ -252,6 +252,10 @@ class LayeredModerator:
             for cat in set(bars) - ev.support:
                 near = ev.neighbours.get(cat, 1.0)
                 bars[cat] += STORY_MARGIN if near >= evidence.KNN_SHARE else OFF
+            if role == "assistant" and "violence" not in ev.support:
+                # The character threatening a city or a rival in canon is the story; its
+                # violence is a harm only with a key, a shape or real-world framing behind it.
+                bars["violence"] = OFF
         else:
             # The offensive heads only read Chinese; elsewhere hate and harassment are
             # the seed-trained heads' hunches like any other.

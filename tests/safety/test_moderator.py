@@ -798,3 +798,10 @@ async def test_threats_against_groups(moderator: LayeredModerator) -> None:
         "We will purge every last bug before the release.",
     ):
         assert await flagged(moderator, text) == set(), text
+
+
+async def test_a_characters_canon_menace_is_the_story(moderator: LayeredModerator) -> None:
+    threat = "Tell him the city will burn with him inside it before we open the gates."
+    assert await flagged(moderator, threat, role="assistant", policy=STORY) == set()
+    menace = "I know where you live, reader, and I know what time you get home."
+    assert await flagged(moderator, menace, role="user", policy=STORY)
