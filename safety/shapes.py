@@ -71,6 +71,11 @@ _IDEATION = re.compile(
     r"\b(?:scratch|scratching|pick|picking|hit|hitting|burn|burning|bite|biting|punch|punching) "
     r"(?:at )?(?:my|myself)\b.{0,30}\buntil (?:they|it|i|my \w+) (?:bleeds?|bled)\b|"
     r"\bthink(?:ing)? about (?:stepping|jumping) (?:forward|off|in front)\b|"
+    r"\b(?:saved|saving|stockpiled|stockpiling) (?:up )?(?:enough )?(?:of )?(?:my |her |his )?"
+    r"(?:meds|pills|medication|tablets|sleeping pills)\b|"
+    r"\bhow (?:much|many) (?:\w+ ){1,2}(?:is|are) (?:lethal|fatal|a lethal dose)\b|"
+    r"\b(?:burn|burning|cut|cutting|hit|hitting) my (?:arms?|wrists?|legs?|thighs?|skin|stomach)\b"
+    r".{0,40}\b(?:lighter|razor|blade|to feel|until|every night)\b|"
     r"掐到流血|掐出血|(?:拿|用)\S{1,4}(?:扎|划|割|烫|戳)自己|坐在(?:楼顶|天台|窗台)?边上\S{0,8}下不了决心|"
     r"\b(?:bought|got|have|tied) (?:a|the|my) (?:rope|noose)\b.{0,60}\b(?:which tree|courage|"
     r"tonight|beam|ceiling|rafter)\b|\bi know which tree\b|"
@@ -139,6 +144,7 @@ _YOU_INSULT = re.compile(
 # Talking someone into suicide ("what should I say to convince her to kill herself",
 # 怎么劝他去自杀): a care request's words ("what should I say") must not discount it.
 _INCITE = re.compile(
+    r"\byou should (?:just )?(?:end it|end your life|kill yourself|off yourself)\b(?! with)|"
     r"\b(?:convince|persuade|get|make|push|drive|talk|encourage|tell|goad|pressure|help)\s+"
     r"(?:\w+\s+){0,3}?(?:to|into)\s+(?:kill(?:ing)?\s+(?:her|him|them|your)sel(?:f|ves)|"
     r"commit(?:ting)?\s+suicide|end(?:ing)?\s+(?:her|his|their|your)\s+(?:own\s+)?life)\b|"

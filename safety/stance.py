@@ -274,11 +274,13 @@ def asks_about_bot(clean: str) -> bool:
 _LOOKING_BACK = re.compile(
     r"(?:以前|曾经|那时候|当年|前几年|\S年前)(?:我)?(?:也|还)?(?:想过|有过|试过|差点)|"
     r"\b(?:i used to|years ago|back then|i once|a year ago|last year)\b.{0,60}\b(?:cut|self-harm|"
-    r"suicid|want(?:ed)? to die|stood on|overdos|starv|jump)"
+    r"suicid|want(?:ed)? to die|stood on|overdos|starv|jump)|"
+    r"\b(?:years?|months?|weeks?|days?) clean\b"
 )
 _NOW_BETTER = re.compile(
     r"好起来|好多了|走出来|现在(?:很好|挺好|过得)|康复|\b(?:today|now i|recovery|recovered|"
-    r"clean for|better now|got better|i'?m okay now|graduated)\b"
+    r"clean for|better now|got better|i'?m okay now|graduated|(?:years?|months?|weeks?|days?) "
+    r"clean)\b"
 )
 
 

@@ -22,7 +22,8 @@ import re
 _CUES = {
     "self-harm": re.compile(
         r"die|dying|dead|death|kill|suicid|end it|end my|ending it|cut|blade|razor|hurt|harm|"
-        r"be here|here anymore|insulin|how (?:much|many) .{0,20}take|high enough|"
+        r"be here|here anymore|insulin|how (?:much|many) .{0,20}take|high enough|meds|"
+        r"medication|stockpil|saved up|"
         r"overdos|pill|jump|bridge|hang|noose|rope|disappear|not be here|wasn't here|"
         r"weren't here|wake up|sleep forever|starv|purg|vomit|throw up|eat|food|meal|fast|"
         r"bone|skinny|calorie|burn|bleed|blood|wrist|vein|alive|live anymore|worthless|"
