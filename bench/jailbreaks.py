@@ -139,6 +139,8 @@ GEN_SETS = (
     ("gen_s10o", ("", "harm_s10o.txt", "benign_s10o.txt")),
     ("gen_s10p", ("", "harm_s10p.txt", "benign_s10p.txt")),
     ("gen_s10q", ("", "harm_s10q.txt", "benign_s10q.txt")),
+    # Written after all of round 8 and measured once: never tuned on.
+    ("gen_s10final", ("", "harm_s10final.txt", "benign_s10final.txt")),
     # Written after every session-9 change, measured once: never tuned on.
     ("gen_s9last", ("", "harm_s9last.txt", "benign_s9last.txt")),
     # Session 9: dark-but-canon story turns only, committed before their first measurement.
