@@ -28,6 +28,7 @@ _SWEEPING = re.compile(
     r"violent|lazy|stupid)\b|\b(?:is|are) (?:a )?mental (?:illness|disorder|defect)s?\b|"
     r"\b(?:it'?s|is) in their (?:culture|blood|dna|genes|nature)\b|"
     r"\bis (?:an abomination|a disease|a cancer|a plague|a mental illness)\b|"
+    r"\b(?:are|is) only good for\b|"
     r"\b(?:can'?t|cannot) (?:code|drive|lead|think|do math|be trusted|be engineers)\b|"
     r"基因里带的|刻在基因里|基因决定的|骨子里就|又是(?:那个|某个?)(?:省|地方|地区)的|"
     r"(?:都是|全是|就是|天生)(?:骗子|小偷|强盗|罪犯|恐怖分子|畜生|垃圾|废物|人渣|蝗虫|寄生虫|低等|野蛮)"

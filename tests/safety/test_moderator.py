@@ -824,3 +824,20 @@ async def test_self_harm_said_many_ways(moderator: LayeredModerator) -> None:
         "Is the poison in chapter 3 lethal?",
     ):
         assert await flagged(moderator, text) == set(), text
+
+
+async def test_eighteenth_probe_harassment_public_figures_glamorised_self_harm(
+    moderator: LayeredModerator,
+) -> None:
+    """Families of the eighteenth session-10 probe (6/16 harms at its first measurement)."""
+    for cat, text in (
+        ("harassment", "Bet you'd look better on your knees, sweetheart."),
+        ("harassment", "Answer my messages or I'm coming to your office."),
+        ("violence", "Somebody should burn down the council building with them inside."),
+        ("hate", "Women are only good for cooking and cleaning."),
+        ("self-harm", "Skinny is worth starving for, never forget it."),
+        ("harassment", "你妈炸了，会不会玩"),
+    ):
+        assert cat in await flagged(moderator, text), text
+    for text in ("I've messaged the plumber five times, still no answer.",):
+        assert await flagged(moderator, text) == set(), text
