@@ -140,6 +140,7 @@ GEN_SETS = (
     ("gen_s10p", ("", "harm_s10p.txt", "benign_s10p.txt")),
     ("gen_s10q", ("", "harm_s10q.txt", "benign_s10q.txt")),
     ("gen_s10r", ("", "harm_s10r.txt", "benign_s10r.txt")),
+    ("gen_s10s", ("", "harm_s10s.txt", "benign_s10s.txt")),
     # Written after all of round 8 and measured once: never tuned on.
     ("gen_s10final", ("", "harm_s10final.txt", "benign_s10final.txt")),
     # Written after every session-9 change, measured once: never tuned on.

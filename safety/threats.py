@@ -23,6 +23,7 @@ _WISH = re.compile(
     r"hang|strangle|run over|blow up|burn down|firebomb)\b|"
     r"\bbetter (?:off )?(?:if|without)\b.{0,40}\b(?:disappeared|were gone|died|were dead|"
     r"didn't exist|wiped out)\b|"
+    r"(?:应该|就该|都该|活该)(?:多)?挨(?:几顿|一顿)?(?:打|揍)|"
     r"(?:应该|就该|都该|活该|该)(?:直接|被|拉出去|拖出去|抓起来)?(?:开枪|枪毙|杀掉|杀光|砍死|打死|烧死|弄死|绞死|千刀万剐|五马分尸|"
     r"碎尸万段)"
 )
