@@ -114,7 +114,7 @@ def _noisy_or(weights: list[float]) -> float:
 
 
 def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean: str) -> Evidence:
-    ev = Evidence()
+    ev = Evidence(clean=clean)
     per_cat: dict[str, list[tuple[float, str]]] = {}
     mods: set[str] = set()
     cues: set[str] = set()
@@ -181,7 +181,6 @@ def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str, rejecting
     ev.antibias = "antibias" in mods and not strong
     ev.antibias_cues = len(cues) if ev.antibias else 0
     ev.antibias_stance = not strong and rejecting
-    ev.clean = clean
     ev.news = reports_news(clean)
     ev.victim = victim_of(clean)
     ev.plot = plots_mystery(clean) and not {"real", "harmtopic"} & mods  # no ricin in a plot
@@ -277,8 +276,9 @@ def add_ngram(ev: Evidence, ngram: dict[str, float], t_offensive: float) -> None
 
 def _offensive(ev: Evidence, score: float, source: str) -> None:
     """An offensive text aimed at a group is hate; otherwise harassment."""
-    # Not for victims or news: COLD's posts complain that a group "被骂" or quote police news
-    # while attacking (33 of its offensive dev posts were lost that way).
+    # Not for victims, and news only narrowly (below): COLD's posts complain that a group
+    # "被骂" or quote police news while attacking (33 of its offensive dev posts were lost
+    # when both were spared in full).
     score *= _aim_factor(ev) * (FRAME_DISCOUNT if ev.plot else 1.0)
     if ev.news and not ev.group and ev.scores["harassment"] == 0:
         # Plain news, no group, and nothing offensive read before (警察追车，嫌疑人撞上了护栏).
@@ -302,12 +302,9 @@ def _stance_factor(ev: Evidence, cat: str) -> float:
         factor *= _aim_factor(ev)
     if ev.protective and cat in _PROTECTED:
         factor *= PROTECT_DISCOUNT  # "how do I report a scam" reads like the scam
-    if (
-        (ev.news or ev.victim or ev.looking_back)
-        and cat in _PROTECTED
-        or (ev.dieting and cat == "self-harm")
-    ):
-        # a report, the harm done to the reader, a crisis come through: not the harm
+    framed = (ev.news or ev.victim or ev.looking_back) and cat in _PROTECTED
+    if framed or (ev.dieting and cat == "self-harm"):
+        # a report, the harm done to the reader, a crisis come through, ordinary dieting
         factor *= FRAME_DISCOUNT
     if cat == "jailbreak" and ev.about_bot:
         factor *= FRAME_DISCOUNT  # "can you remember what I said?": a question, no probe

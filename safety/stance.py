@@ -17,6 +17,12 @@ from __future__ import annotations
 
 import re
 
+
+def _holds(clean: str, *needs: re.Pattern[str], unless: re.Pattern[str]) -> bool:
+    """Every pattern of ``needs`` is in ``clean``, and ``unless`` (what voids it) is not."""
+    return all(p.search(clean) for p in needs) and not unless.search(clean)
+
+
 _PREJUDICE = (
     r"(?:歧视|地域黑|地图炮|偏见|贴标签|标签化|一棍子打死|一竿子打翻|以偏概全|一概而论|"
     r"刻板印象|看不起|瞧不起|污名化|扣帽子|嘲笑|仇视|敌视|网暴|网络暴力|人身攻击)"
@@ -145,7 +151,7 @@ _TO_YOU = re.compile(r"\b(?:you|your|u|ur|yourself)\b")
 
 
 def teases_own(clean: str) -> bool:
-    return bool(_TEASE.search(clean)) and not _TO_YOU.search(clean)
+    return _holds(clean, _TEASE, unless=_TO_YOU)
 
 
 # Running oneself down ("考试又挂了，感觉整个人都废了", 我真是个废物): the insult has no target
@@ -234,7 +240,7 @@ _INTENT = re.compile(
 
 
 def victim_of(clean: str) -> bool:
-    return bool(_VICTIM_OF.search(clean)) and not _INTENT.search(clean)
+    return _holds(clean, _VICTIM_OF, unless=_INTENT)
 
 
 # "Is it normal to fantasize about punching my boss? I'd never do it lol."
@@ -245,7 +251,7 @@ _DISAVOW = re.compile(
 
 
 def disavows(clean: str) -> bool:
-    return bool(_DISAVOW.search(clean)) and not _INTENT.search(clean)
+    return _holds(clean, _DISAVOW, unless=_INTENT)
 
 
 # A reader asking what the character or the app can do ("你能记住我上次说的话吗？"): the
@@ -266,7 +272,7 @@ _OVERRIDE = re.compile(
 
 
 def asks_about_bot(clean: str) -> bool:
-    return bool(_ABOUT_BOT.search(clean)) and not _OVERRIDE.search(clean)
+    return _holds(clean, _ABOUT_BOT, unless=_OVERRIDE)
 
 
 # Looking back on a crisis one came through ("两年前我也想过跳楼，现在好起来了", "years ago I
@@ -285,9 +291,7 @@ _NOW_BETTER = re.compile(
 
 
 def looks_back(clean: str) -> bool:
-    return bool(_LOOKING_BACK.search(clean) and _NOW_BETTER.search(clean)) and not _INTENT.search(
-        clean
-    )
+    return _holds(clean, _LOOKING_BACK, _NOW_BETTER, unless=_INTENT)
 
 
 # Dieting the ordinary way ("最近在减肥，已经瘦了十斤，继续加油", "down 10 pounds from running"):
@@ -305,4 +309,4 @@ _DISORDER = re.compile(
 
 
 def diets_healthily(clean: str) -> bool:
-    return bool(_DIET.search(clean) and _HEALTHY.search(clean) and not _DISORDER.search(clean))
+    return _holds(clean, _DIET, _HEALTHY, unless=_DISORDER)
