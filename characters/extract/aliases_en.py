@@ -95,8 +95,18 @@ def _titled_surnames(names: dict[str, int], groups: Groups, by_last: dict[str, l
             home = home if rare and not told_apart(title, [home], names, names[name]) else None
         if home is not None:
             groups[home].append((name, f"the only {title} … {words[0]} with a longer name"))
+        elif mister := _mister_of(title, words, seeds, groups):
+            groups[mister].append((name, f"{title} {words[0]} is {mister} by his trade"))
         else:
             groups.setdefault(name, [])
+
+
+def _mister_of(title: str, words: list[str], seeds: list[str], groups: Groups) -> str | None:
+    """Doctor Losberne is Mr. Losberne: a man's job title before a surname nobody else of
+    the book bears joins that surname's Mr. form."""
+    if _role_of(title) not in _ABBREVIATED_ROLES.values() or len(words) != 1 or seeds:
+        return None
+    return next((g for g in (f"Mr. {words[0]}", f"Mr {words[0]}") if g in groups), None)
 
 
 def _same_title_full_form(name: str, title: str, words: list[str], groups: Groups) -> str | None:

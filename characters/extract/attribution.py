@@ -77,10 +77,27 @@ def _handed_on(scene: Scene, i: int) -> bool:
     ``i`` that is not the tag of the quote before it gives the paragraph a second speaker."""
     start, end = scene.quotes[i - 1].end + 1, scene.quotes[i].start - 1
     before = tag_before_en(scene.text, start, end, scene.narration)
-    if before is None or before.mention.pronoun is not None:
+    if before is None:
         return False
     after = tag_after_en(scene.text, start, end, scene.narration)
-    return after is None or after.mention.start != before.mention.start
+    if after is not None and after.mention.start == before.mention.start:
+        return False  # one tag serving the quotes on both sides of it
+    if before.mention.pronoun is None:
+        return True
+    # '"…?" He echoed her words. … for she went on:': a pronoun leads in a new
+    # speaker only when its sex is not the sex of the tag of the quote before
+    if after is None:
+        p_start, p_end = pre_span(scene, i - 1)
+        after = tag_before_en(scene.text, p_start, p_end, scene.narration)
+    sexes = {_sex(scene, t.mention) for t in (before, after) if t is not None}
+    return sexes == {"m", "f"}
+
+
+def _sex(scene: Scene, m: Mention) -> str:
+    if m.pronoun is not None:
+        return m.pronoun
+    entity = scene.entities.get(m.entity)
+    return entity.gender if entity is not None else ""
 
 
 def find_tags(scene: Scene, units: list[Utterance]) -> None:

@@ -26,6 +26,7 @@ def build_roster_en(text: str, quotes: list[Quote], min_count: int | None = None
         min_count = 1 if len(text) < 50_000 else 2  # a short story names people rarely
     counts = person_names(stats, min_count)
     counts.update(_bridging_full_names(stats, counts))
+    counts.update(_bridging_job_titles(stats, counts))
     entities = cluster_english(counts)
     assign_genders(text, entities, "en")
     given_name_genders(entities)
@@ -82,6 +83,29 @@ def _bridging_full_names(stats: NameStats, kept: dict[str, int]) -> dict[str, in
         if _surname_in_use(first, kept):
             continue  # "Weston Churchill": a surname before a surname, not a first name
         if last in kept or _surname_in_use(last, kept):
+            out[name] = n
+    return out
+
+
+# titles that are also what the book calls the person: "Doctor Losberne" -> "the doctor"
+_JOB_TITLES = frozenset(
+    "Doctor Dr Dr. Professor Captain Colonel Major General Inspector Sergeant Judge Squire "
+    "Reverend Rev Rev.".split()
+)
+
+
+def _bridging_job_titles(stats: NameStats, kept: dict[str, int]) -> dict[str, int]:
+    """ "Doctor Losberne" written once is what makes "said the doctor" (70 times) Mr.
+    Losberne: a job title before a surname the book uses is kept, however rare, when the
+    book also calls someone "the <job>"."""
+    out: dict[str, int] = {}
+    for name, n in stats.count.items():
+        title, words = split_title(name)
+        if name in kept or title not in _JOB_TITLES or len(words) != 1:
+            continue
+        role = "the " + title.rstrip(".").lower()
+        role = {"the dr": "the doctor", "the rev": "the reverend"}.get(role, role)
+        if role in kept and _surname_in_use(words[0], kept):
             out[name] = n
     return out
 

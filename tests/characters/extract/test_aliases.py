@@ -12,6 +12,8 @@ from characters.extract.aliases_zh import (
     surname_titles,
 )
 from characters.extract.analyse import analyse
+from characters.extract.quotes import find_quotes, paragraphs
+from characters.extract.roster_en import build_roster_en
 from tests.characters.extract.conftest import EN_STORY, ZH_STORY
 
 
@@ -98,6 +100,19 @@ def test_english_rules() -> None:
     assert "Mrs Hale" in mrs and "Mr. Hale" not in mrs  # Mrs. is his wife, other spelling kept
     assert "Hale" in next(g for g in groups if "Mr. Hale" in g)  # surname alone: the Mr. form
     assert {"Drury", "the Captain"} <= next(g for g in groups if "Captain Drury" in g)
+
+
+def test_a_job_title_written_once_ties_the_role_to_the_mister() -> None:
+    text = (
+        "Mr. Pollard came at noon. Mr. Pollard looked at the boy. Doctor Pollard, they "
+        'called him at the inn.\n\n"Rest," said the doctor.\n\n"Rest and broth," said the doctor.'
+        '\n\n"Thank you, sir," said Tom.\n\n"Good," said Tom.'
+    )
+    quotes = find_quotes(text, paragraphs(text))
+    groups = [set(e.aliases) for e in build_roster_en(text, quotes)]
+    assert {"Mr. Pollard", "Doctor Pollard", "the doctor"} <= next(
+        g for g in groups if "Mr. Pollard" in g
+    )
 
 
 def test_mrs_with_her_own_given_name_is_her_but_with_his_is_his_wife() -> None:

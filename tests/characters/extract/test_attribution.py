@@ -86,6 +86,21 @@ def test_en_second_named_tag_in_one_paragraph_is_a_new_speaker() -> None:
     assert [s for _, s in speakers(analyse(text, "en", entities=people))] == ["Clara", "Clara"]
 
 
+def test_en_pronoun_of_the_other_sex_leading_in_is_a_new_speaker() -> None:
+    people = roster(("Clara", [], "f"), ("Arthur", [], "m"))
+    text = (
+        'Clara watched the harbour lights with Arthur.\n\n'
+        '"Is the boat ours?"  He echoed the words slowly.  She heard '
+        'the doubt in them, for she went on:  '
+        '"Say it is."'
+    )
+    got = [s for _, s in speakers(analyse(text, "en", entities=people))]
+    assert got == ["Arthur", "Clara"]
+    # the same sex carries on: one speaker's beat, not a new turn
+    text = text.replace("She heard", "He heard").replace("for she", "for he")
+    assert [s for _, s in speakers(analyse(text, "en", entities=people))] == ["Arthur", "Arthur"]
+
+
 def test_en_lead_in_after_a_quoted_phrase_in_the_narration() -> None:
     people = roster(("Clara", [], "f"), ("Arthur", [], "m"))
     text = (
