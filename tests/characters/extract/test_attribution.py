@@ -89,9 +89,9 @@ def test_en_second_named_tag_in_one_paragraph_is_a_new_speaker() -> None:
 def test_en_pronoun_of_the_other_sex_leading_in_is_a_new_speaker() -> None:
     people = roster(("Clara", [], "f"), ("Arthur", [], "m"))
     text = (
-        'Clara watched the harbour lights with Arthur.\n\n'
+        "Clara watched the harbour lights with Arthur.\n\n"
         '"Is the boat ours?"  He echoed the words slowly.  She heard '
-        'the doubt in them, for she went on:  '
+        "the doubt in them, for she went on:  "
         '"Say it is."'
     )
     got = [s for _, s in speakers(analyse(text, "en", entities=people))]
