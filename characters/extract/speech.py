@@ -110,7 +110,15 @@ def _loose_after(
     comma = text[start - 2] not in "?!"
     if comma and first is not None and _EN_ANY_VERB_AFTER.match(text, first.end, end):
         return Tag(first, _kind(first) + " after (loose)", 0.7)
+    # '"…?" he broke out': a lower-case he or she goes on with the quote's sentence
+    lower = first is not None and first.pronoun in ("m", "f") and first.surface.islower()
+    if lower and first is not None and not _EN_PERCEIVES.match(text, first.end, end):
+        return Tag(first, "anaphoric after (loose)", 0.7)
     return None
+
+
+# '"…" she heard him say': the one who hears is not the one who speaks
+_EN_PERCEIVES = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:heard|saw|felt|knew|noticed|watched|found)\b")
 
 
 _EN_ANY_VERB_INVERTED = re.compile(

@@ -101,6 +101,17 @@ def test_en_pronoun_of_the_other_sex_leading_in_is_a_new_speaker() -> None:
     assert [s for _, s in speakers(analyse(text, "en", entities=people))] == ["Arthur", "Arthur"]
 
 
+def test_en_lower_case_pronoun_after_a_question_is_its_tag() -> None:
+    people = roster(("Clara", [], "f"), ("Arthur", [], "m"))
+    text = (
+        'Clara and Arthur stood at the gate.\n\n"Did you know?" she almost screamed.\n\n'
+        '"Know what?" he brought out.\n\n"Nothing," he heard her say at last.'
+    )
+    got = [s for _, s in speakers(analyse(text, "en", entities=people))]
+    assert got[:2] == ["Clara", "Arthur"]
+    assert got[2] != "Arthur"  # the one who hears is not the speaker
+
+
 def test_en_lead_in_after_a_quoted_phrase_in_the_narration() -> None:
     people = roster(("Clara", [], "f"), ("Arthur", [], "m"))
     text = (
