@@ -258,3 +258,17 @@ def test_en_her_mother_in_a_tag_is_mrs_and_the_daughters_surname() -> None:
     assert feats["Mrs. Penrose"]["kin_fits"] == 1.0
     assert "kin_fits" not in feats.get("Mrs. Hale", {})
     assert speakers(result)[-1][1] == "Mrs. Penrose"
+
+
+def test_en_a_name_set_off_by_punctuation_is_spoken_to() -> None:
+    people = roster(("Clara", [], "f"), ("Arthur", [], "m"), ("Mrs. Hale", [], "f"))
+    text = (
+        'Clara and Arthur sat by the fire.\n\n"Come and sit down, Arthur. Mrs. Hale said '
+        'you would."\n\n"And, my dear Clara, I shall."'
+    )
+    first = _features(analyse(text, "en", entities=people), 0)
+    assert first["Arthur"].get("vocative_inside") == 1.0
+    assert "vocative_inside" not in first.get("Mrs. Hale", {})  # spoken of, not to
+    second = _features(analyse(text, "en", entities=people), 1)
+    assert second["Arthur"].get("vocative_prev") == 1.0
+    assert second["Clara"].get("vocative_inside") == 1.0
