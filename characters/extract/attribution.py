@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from characters.extract.chapters import is_break
 from characters.extract.lexicon import EN_SAY
 from characters.extract.model import Entity, Mention
 from characters.extract.quotes import Quote
@@ -39,6 +40,7 @@ class Utterance:
     start: int  # first quote start
     end: int  # last quote end
     tag: Tag | None = None
+    after_break: bool = False  # a chapter heading or "* * *" since the utterance before
 
 
 @dataclass(slots=True)
@@ -69,6 +71,11 @@ def utterances(scene: Scene) -> list[Utterance]:
             prev.end, prev.para = q.end, q.para
         else:
             units.append(Utterance([i], q.para, q.start, q.end))
+            if prev is not None and q.para - prev.para > 1:
+                between = range(prev.para + 1, q.para)
+                units[-1].after_break = any(
+                    is_break(scene.text[slice(*scene.paras[p])]) for p in between
+                )
     return units
 
 
@@ -221,8 +228,11 @@ def _gender_fits(scene: Scene, entity: str, gender: str) -> bool:
 
 
 def adjacent(units: list[Utterance], j: int, k: int) -> bool:
-    """Two turns of one conversation: no more than one paragraph of narration between."""
-    return j >= 0 and units[k].para - units[j].para <= 2
+    """Two turns of one conversation: no more than one paragraph of narration between,
+    and not a chapter heading or a scene break."""
+    if j < 0 or units[k].para - units[j].para > 2:
+        return False
+    return not any(units[i].after_break for i in range(j + 1, k + 1))
 
 
 _BETWEEN_TURNS = " \t\r\n\u3000\"“”「」『』‘’'"

@@ -79,6 +79,15 @@ def split_chapters(text: str, language: str, parts: tuple[Part, ...] = ()) -> li
     return chapters
 
 
+def is_break(paragraph: str) -> bool:
+    """A chapter heading or a scene break ("* * *") standing as a paragraph of its own."""
+    line = paragraph.strip()
+    if not any(ch.isalnum() for ch in line):
+        return True
+    heading = _ZH_HEADING if any("\u4e00" <= ch <= "\u9fff" for ch in line) else _EN_HEADING
+    return "\n" not in line and heading.fullmatch(line) is not None
+
+
 def _find_headings(text: str, language: str) -> list[_Heading]:
     found: list[_Heading] = []
     if language == "zh":

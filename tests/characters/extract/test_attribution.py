@@ -272,3 +272,14 @@ def test_en_a_name_set_off_by_punctuation_is_spoken_to() -> None:
     second = _features(analyse(text, "en", entities=people), 1)
     assert second["Arthur"].get("vocative_prev") == 1.0
     assert second["Clara"].get("vocative_inside") == 1.0
+
+
+def test_en_a_scene_break_ends_the_conversation() -> None:
+    people = roster(("Clara", [], "f"), ("Arthur", [], "m"))
+    text = (
+        '"Shall we go?" said Clara.\n\n"Not yet."\n\n* * *\n\n"Is it morning?" said Clara.'
+        '\n\n"Nearly."'
+    )
+    result = analyse(text, "en", entities=people)
+    assert result.units[2].after_break and not result.units[1].after_break
+    assert "prev2" not in _features(result, 2).get("Clara", {})  # no turn-taking across it
