@@ -165,7 +165,7 @@ def _job_roles(text: str, stats: NameStats) -> None:
         phrase = " ".join(words)
         # "the man" is resolved like a pronoun; "the hump-backed man" and "the gentleman
         # in the white waistcoat" are how a book names someone it never names
-        marked = "-" in phrase or bool({"in", "with"} & set(words))
+        marked = len(words) > 2 and ("-" in phrase or bool({"in", "with"} & set(words)))
         if words[-1].endswith("ly") or (words[-1] in _NOT_ROLES | _DESCRIPTIONS and not marked):
             continue
         if " " not in phrase and not _noun(text, phrase, nouns):
@@ -199,7 +199,11 @@ _NOT_ROLES = frozenset(
     "herself himself itself myself same first last next word back home out enough "
     "of to with on in at for from by into upon about over after before up down off away "
     "something everything anything all both none who which what so yes no again too "
-    "once twice softly quietly gently aloud nobody somebody everybody man woman".split()
+    "once twice softly quietly gently aloud nobody somebody everybody man woman "
+    # words a tag parse can take for a name ("said, with…", "the second old gentleman")
+    "more less most least much many few rest whole not is was be are were has had can could "
+    "will would shall should may might must very still just only even also then now there "
+    "here when where how why second third fourth fifth voice voices".split()
 )
 
 

@@ -115,6 +115,17 @@ def test_a_job_title_written_once_ties_the_role_to_the_mister() -> None:
     )
 
 
+def test_words_after_a_speech_verb_that_are_no_nouns_are_nobody() -> None:
+    text = (
+        'With that, Tom began with, "Well, well." More rain fell. "Yes," Tom said more. '
+        '"No," said the second old gentleman. With a sigh Ada began with, "So."\n\n'
+        '"Who?" said the voice. "You," said the voice. More was said. "Ah," said Tom.'
+    )
+    quotes = find_quotes(text, paragraphs(text))
+    names = {a for e in build_roster_en(text, quotes) for a in e.aliases}
+    assert names.isdisjoint({"with", "more", "the second", "the voice"})
+
+
 def test_mrs_with_her_own_given_name_is_her_but_with_his_is_his_wife() -> None:
     counts = {
         "Mrs. Nora Quill": 6, "Nora Quill": 3, "Nora": 12,
