@@ -30,8 +30,8 @@ _OTHER_ROLES = (
     "professor inspector policeman president general priest vicar clergyman young one"
 ).split()
 ROLE_GENDER = {w: "m" for w in _MALE_ROLES} | {w: "f" for w in _FEMALE_ROLES}
-_EN_ROLE = re.compile(
-    r"\b(?:the|his|her|my|their|your|our)\s+"
+_EN_ROLE = re.compile(  # "Her father fondly replied," opens a sentence too
+    r"\b(?:[Tt]he|[Hh]is|[Hh]er|[Mm]y|[Tt]heir|[Yy]our|[Oo]ur)\s+"
     r"(?:(?:old|young|little|elder|younger|poor|good|tall|stout|other|first|second|third)\s+)?"
     r"("
     + "|".join(sorted(_MALE_ROLES + _FEMALE_ROLES + _OTHER_ROLES, key=len, reverse=True))

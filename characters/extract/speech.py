@@ -154,7 +154,7 @@ def tag_before_en(text: str, start: int, end: int, table: MentionTable) -> Tag |
     cut = 0
     for s in _EN_SENTENCE_END.finditer(seg):
         cut = s.end()
-    if not re.search(rf"(?:[,:—\-]|\b(?:{_EN_SAY}))\s*$", seg):
+    if not re.search(rf"(?:[,:—\-]|\b(?:{_EN_SAY}|with))\s*$", seg):
         return None
     sentence = table.between(start + cut, end)
     for m in sentence:
@@ -164,6 +164,11 @@ def tag_before_en(text: str, start: int, end: int, table: MentionTable) -> Tag |
     if sentence and _EN_SAY_WORD.search(text, sentence[0].end, end):
         subject = _clause_subject(text, sentence) or sentence[0]
         return Tag(subject, _kind(subject) + " before (sentence)", 0.8)
+    # "He diverted it as follows:", "she interrupted him with": whatever the verb, a colon
+    # or a "with" right before the quote leads it in; the subject opening the sentence speaks
+    opener = text[start + cut : sentence[0].start].split() if sentence else ["-"] * 3
+    if re.search(r"(?::|\bwith)\s*$", seg) and len(opener) <= 2:
+        return Tag(sentence[0], _kind(sentence[0]) + " before (loose)", 0.6)
     return None
 
 

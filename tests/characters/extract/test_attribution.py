@@ -283,3 +283,16 @@ def test_en_a_scene_break_ends_the_conversation() -> None:
     result = analyse(text, "en", entities=people)
     assert result.units[2].after_break and not result.units[1].after_break
     assert "prev2" not in _features(result, 2).get("Clara", {})  # no turn-taking across it
+
+
+def test_en_sentence_opening_role_and_a_colon_lead_in_are_tags() -> None:
+    people = roster(("Clara", [], "f"), ("Arthur", [], "m"))
+    text = (
+        "Clara looked up from her book at Arthur.\n\nShe turned the page. Her father fondly "
+        'replied, "Not tonight."\n\nArthur diverted the talk as follows: "Tea, then?"'
+    )
+    result = analyse(text, "en", entities=people)
+    tags = [u.tag for u in result.units]
+    assert tags[0] is not None and tags[0].mention.surface == "Her father"
+    assert tags[1] is not None and tags[1].rule == "explicit before (loose)"
+    assert speakers(result)[1][1] == "Arthur"
