@@ -18,6 +18,14 @@ EN_SAY = (
     "assented", "hazarded", "objected", "warned", "confessed", "announced", "remonstrated",
     "chimed in", "smiled", "nodded", "told", "tells", "joined in", "reflected", "uttered",
     "shrieked", "roared", "bawled", "panted", "stuttered", "conceded", "mused", "scolded",
+    "interposed", "ejaculated", "grumbled", "moaned", "breathed", "queried", "sneered",
+    "thundered", "commanded", "questioned", "interjected", "quavered", "asserted", "implored",
+    "complained", "begged", "drawled", "stated", "mumbled", "confided", "chuckled",
+    "pronounced", "proclaimed", "hissed", "entreated", "scoffed", "blurted", "prompted",
+    "reassured", "whined", "commented", "snarled", "crooned", "simpered", "droned",
+    "admonished", "lisped", "whimpered", "giggled", "snorted", "argued", "cautioned",
+    "reminded", "volunteered", "teased", "coaxed", "spluttered", "bellowed", "chirped",
+    "boomed", "barked", "promised", "assured", "informed",
 )  # fmt: skip
 EN_MALE_TITLES = frozenset(
     "Mr M Mister Sir Lord Dr Doctor Captain Colonel Major General Uncle Father Brother Monsieur "
