@@ -8,7 +8,8 @@ narrator, whose "I" in the paragraph is what a name is for anyone else; and an u
 quote after "Mrs. Bennet … continued her triumph." is usually the sentence's subject
 speaking (leave-one-novel-out +0.4 points, most of it on pronoun tags). A name set off by
 punctuation inside a quote ("Come and sit down, William.") is the listener: not this
-speaker, and likely the next (+0.5 points, most of it on untagged quotes). These features
+speaker, and likely the next (+0.5 points, most of it on untagged quotes); answered by
+name ("Next week, Lucy."), Lucy likely spoke the turn before (+0.15). These features
 put them among the candidates so that the learned weights can choose them; they never
 fire for Chinese, whose weights were fit without them.
 
@@ -30,7 +31,8 @@ from characters.extract.names_en import split_title
 
 FEATURES_EN = (
     "conv_earlier", "addressed_recent", "narrator_para", "narrator_prev_para", "lead_subject",
-    "addressee_sex_fits", "addressee_sex_clash", "kin_fits", "vocative_inside", "vocative_prev",
+    "addressee_sex_fits", "addressee_sex_clash", "kin_fits",
+    "vocative_inside", "vocative_prev", "vocative_next",
 )  # fmt: skip
 _EARLIEST = 8  # turns back; the beam remembers this many decisions
 
@@ -66,6 +68,9 @@ def static_en(scene: Scene, units: list[Utterance], k: int, add: Add) -> None:
         _addressee_sex(scene, units[k - 1], add)
         for entity in _vocatives(scene, units[k - 1]):
             add(entity, "vocative_prev", 1.0)
+    if k + 1 < len(units) and adjacent(units, k, k + 1):  # "Next week, Lucy.": Lucy asked
+        for entity in _vocatives(scene, units[k + 1]):
+            add(entity, "vocative_next", 1.0)
 
 
 # "Come and sit down, William." / "And, my dear Jane, I…" / "Mr. Beebe!": a name set off

@@ -272,6 +272,7 @@ def test_en_a_name_set_off_by_punctuation_is_spoken_to() -> None:
     second = _features(analyse(text, "en", entities=people), 1)
     assert second["Arthur"].get("vocative_prev") == 1.0
     assert second["Clara"].get("vocative_inside") == 1.0
+    assert first["Clara"].get("vocative_next") == 1.0  # answered by name: she spoke first
 
 
 def test_en_a_scene_break_ends_the_conversation() -> None:
