@@ -21,6 +21,10 @@ def groups_of(entities: list) -> list[set[str]]:  # type: ignore[type-arg]
     return [set(e.aliases) for e in entities]
 
 
+def en_roster(text: str) -> list[set[str]]:
+    return groups_of(build_roster_en(text, find_quotes(text, paragraphs(text))))
+
+
 def zh_clusters(counts: dict[str, int]) -> Clusters:
     clusters = Clusters(Counter(counts))
     for name in counts:
@@ -108,8 +112,7 @@ def test_a_job_title_written_once_ties_the_role_to_the_mister() -> None:
         'called him at the inn.\n\n"Rest," said the doctor.\n\n"Rest and broth," said the doctor.'
         '\n\n"Thank you, sir," said Tom.\n\n"Good," said Tom.'
     )
-    quotes = find_quotes(text, paragraphs(text))
-    groups = [set(e.aliases) for e in build_roster_en(text, quotes)]
+    groups = en_roster(text)
     assert {"Mr. Pollard", "Doctor Pollard", "the doctor"} <= next(
         g for g in groups if "Mr. Pollard" in g
     )
@@ -121,8 +124,7 @@ def test_words_after_a_speech_verb_that_are_no_nouns_are_nobody() -> None:
         '"No," said the second old gentleman. With a sigh Ada began with, "So."\n\n'
         '"Who?" said the voice. "You," said the voice. More was said. "Ah," said Tom.'
     )
-    quotes = find_quotes(text, paragraphs(text))
-    names = {a for e in build_roster_en(text, quotes) for a in e.aliases}
+    names = set().union(*en_roster(text))
     assert names.isdisjoint({"with", "more", "the second", "the voice"})
 
 
