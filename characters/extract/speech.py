@@ -111,8 +111,9 @@ def _loose_after(
     if comma and first is not None and _EN_ANY_VERB_AFTER.match(text, first.end, end):
         return Tag(first, _kind(first) + " after (loose)", 0.7)
     # '"…?" he broke out': a lower-case he or she goes on with the quote's sentence
-    lower = first is not None and first.pronoun in ("m", "f") and first.surface.islower()
-    if lower and first is not None and not _EN_PERCEIVES.match(text, first.end, end):
+    if first is None or first.pronoun not in ("m", "f") or not first.surface.islower():
+        return None
+    if not _EN_PERCEIVES.match(text, first.end, end):
         return Tag(first, "anaphoric after (loose)", 0.7)
     return None
 
