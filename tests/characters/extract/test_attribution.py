@@ -297,3 +297,10 @@ def test_en_sentence_opening_role_and_a_colon_lead_in_are_tags() -> None:
     assert tags[0] is not None and tags[0].mention.surface == "Her father"
     assert tags[1] is not None and tags[1].rule == "explicit before (loose)"
     assert speakers(result)[1][1] == "Arthur"
+
+
+def test_en_less_common_speech_verbs_make_tags() -> None:
+    people = roster(("Ada", [], "f"), ("Tom", [], "m"))
+    text = 'Ada looked at Tom.\n\nTom interposed, "No."\n\nAda queried, "Why not?"'
+    tags = [u.tag for u in analyse(text, "en", entities=people).units]
+    assert [t.rule if t else None for t in tags] == ["explicit before", "explicit before"]
