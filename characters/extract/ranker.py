@@ -294,7 +294,9 @@ def _antecedents(scene: Scene, unit: Utterance, m: Mention, add: Add) -> None:
     before = [
         x
         for x in scene.narration.between(max(0, m.start - _LOOKBACK), m.start)
-        if x.pronoun is None and _strict(scene, x.entity, m.pronoun)
+        if x.pronoun is None
+        and _strict(scene, x.entity, m.pronoun)
+        and scene.text[x.end : x.end + 2] not in ("'s", "’s")  # "Jane's letter": not her
     ]
     local = [x for x in before if x.start >= para_start]
     if local:

@@ -304,3 +304,14 @@ def test_en_less_common_speech_verbs_make_tags() -> None:
     text = 'Ada looked at Tom.\n\nTom interposed, "No."\n\nAda queried, "Why not?"'
     tags = [u.tag for u in analyse(text, "en", entities=people).units]
     assert [t.rule if t else None for t in tags] == ["explicit before", "explicit before"]
+
+
+def test_en_a_possessive_name_is_no_antecedent_for_a_pronoun_tag() -> None:
+    people = roster(("Clara", [], "f"), ("Ada", [], "f"), ("Tom", [], "m"))
+    text = (
+        "Clara and Tom walked on.\n\nShe was reading Ada's letter again when Tom stopped. "
+        'Folding it away, she said, "You never walk this way."'
+    )
+    features = _features(analyse(text, "en", entities=people), 0)
+    assert "pron_rank" not in features.get("Ada", {})
+    assert features["Clara"].get("pron_rank", 0) > 0
