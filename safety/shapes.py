@@ -220,7 +220,7 @@ def gives_orders(text: str) -> bool:
 
 
 # Shapes that stand on their own: (pattern, category, calibrated score, reason).
-_ALONE: tuple[tuple[re.Pattern[str], str, float, str], ...] = (
+_ALONE: tuple[threats.Shape, ...] = (
     (_YOU_INSULT, "harassment", 0.45, "an insult aimed at 'you'"),
     (_INCITE, "self-harm", 0.9, "talks someone into suicide"),
     (_IDEATION, "self-harm", 0.7, "thoughts of suicide or self-injury through a means"),

@@ -170,7 +170,8 @@ _VOW_EN = re.compile(
 
 
 # (pattern, category, calibrated score, reason), for ``safety.shapes``.
-THREATS: tuple[tuple[re.Pattern[str], str, float, str], ...] = (
+Shape = tuple[re.Pattern[str], str, float, str]
+THREATS: tuple[Shape, ...] = (
     (_THREAT_ZH, "violence", 0.5, "first-person threat to kill or maim"),
     (_VOW_EN, "violence", 0.5, "first-person threat to kill or maim"),
     (_MENACE, "harassment", 0.55, "a veiled threat or blackmail"),

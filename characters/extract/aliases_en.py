@@ -104,7 +104,7 @@ def _titled_surnames(names: dict[str, int], groups: Groups, by_last: dict[str, l
 def _mister_of(title: str, words: list[str], seeds: list[str], groups: Groups) -> str | None:
     """Doctor Losberne is Mr. Losberne: a man's job title before a surname nobody else of
     the book bears joins that surname's Mr. form."""
-    if _role_of(title) not in _ABBREVIATED_ROLES.values() or len(words) != 1 or seeds:
+    if role_of(title) not in _ABBREVIATED_ROLES.values() or len(words) != 1 or seeds:
         return None
     return next((g for g in (f"Mr. {words[0]}", f"Mr {words[0]}") if g in groups), None)
 
@@ -167,7 +167,7 @@ def _the_roles(names: dict[str, int], groups: Groups) -> None:
         holders = {
             _group_holding(groups, n) or n
             for n in names
-            if _role_of(n.split()[0]) == role.lower() and len(n.split()) > 1 and n in _all(groups)
+            if role_of(n.split()[0]) == role.lower() and len(n.split()) > 1 and n in _all(groups)
         }
         if len(holders) == 1:
             target = holders.pop()
@@ -182,7 +182,8 @@ _ABBREVIATED_ROLES = {
 }  # fmt: skip
 
 
-def _role_of(title: str) -> str:
+def role_of(title: str) -> str:
+    """The job a title names, abbreviations written out: "Dr." -> "doctor"."""
     bare = title.rstrip(".").lower()
     return _ABBREVIATED_ROLES.get(bare, bare)
 

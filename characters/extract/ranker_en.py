@@ -83,7 +83,13 @@ _AFTER_VOCATIVE = re.compile(r"\s*(?:[,.!?;:—-]|$)")
 
 
 def _vocatives(scene: Scene, unit: Utterance) -> set[str]:
-    found = set()
+    """Whom the utterance's quotes speak to by name (cached: read for three turns)."""
+    key = ("vocatives", unit.start)
+    if key in scene.static:
+        cached: set[str] = scene.static[key]
+        return cached
+    found: set[str] = set()
+    scene.static[key] = found
     for i in unit.quotes:
         q = scene.quotes[i]
         for m in scene.inside.between(q.start, q.end):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from characters.extract.aliases_en import cluster_english, told_apart
+from characters.extract.aliases_en import cluster_english, role_of, told_apart
 from characters.extract.given_names_en import given_name_genders
 from characters.extract.model import Entity, Evidence
 from characters.extract.names_en import (
@@ -103,8 +103,7 @@ def _bridging_job_titles(stats: NameStats, kept: dict[str, int]) -> dict[str, in
         title, words = split_title(name)
         if name in kept or title not in _JOB_TITLES or len(words) != 1:
             continue
-        role = "the " + title.rstrip(".").lower()
-        role = {"the dr": "the doctor", "the rev": "the reverend"}.get(role, role)
+        role = "the " + role_of(title)
         if role in kept and _surname_in_use(words[0], kept):
             out[name] = n
     return out
