@@ -151,6 +151,8 @@ GEN_SETS = (
     ("gen_s9en", ("", "harm_s9en.txt", "")),
     # Session 9: Chinese social-media toxicity and look-alikes, committed before measurement.
     ("gen_s9zh", ("", "harm_s9zh.txt", "benign_s9zh.txt")),
+    # Session 12: general harms and look-alikes, committed before their first measurement.
+    ("gen_s12probe", ("", "harm_s12probe.txt", "benign_s12probe.txt")),
 )
 
 

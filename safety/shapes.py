@@ -137,8 +137,12 @@ _YOU_INSULT = re.compile(
     r"(?:ugly|worthless|pathetic|useless|disgusting|loser|retard|trash|garbage|failure|creep|joke|"
     r"waste of)\b|"
     r"\bwhat an? (?:\w+ )?(?:ugly|worthless|pathetic|useless|disgusting) \w+ you are\b|"
-    r"\b(?:look at|look at this|this) (?:ugly|fat|disgusting) (?:whale|cow|pig|hog|bitch|slut|"
-    r"troll|freak|landwhale)\b|"
+    r"\b(?:look at|look at this|look at that|this|that) (?:absolute |fucking |total )?"
+    r"(?:ugly |fat |disgusting )?(?:whale|cow|pig|hog|bitch|slut|troll|freak|landwhale)\b"
+    r"(?! (?:of a|shark|watching|farm|sanctuary))|"
+    # bullying by exclusion, told to the one left out
+    r"\b(?:nobody|no one|no-one) (?:\w+ ){0,4}?(?:likes|wants|cares about) you\b(?! when| if)|"
+    r"\bwe all (?:just )?pretend (?:to like you|so you|because you)\b|"
     r"\byou (?:ugly|worthless|pathetic|useless|disgusting|fat) (?:\w+ )?(?:creep|loser|bitch|cow|"
     r"pig|freak|piece of|waste of|excuse for)"
 )

@@ -119,7 +119,11 @@ _IDIOMS = re.compile(
     r"(?:笑|累|饿|热|冷|气|困|烦|急|吓|忙|美|帅|萌|馋|痒|疼|酸|丑|尬|难受)死(?:我)?了|"
     r"(?:笑|累|饿|热|冷|气|困|烦|急|吓|忙|美|帅|萌|馋)死我|死胖子|死宅|死鬼|"
     r"刀工|切(?:菜|肉|丁|片|丝|块|洋葱|土豆|西红柿|黄瓜)|\bcut (?:me|him|her|us|them) off\b|"
-    r"blood (?:drive|donation|bank|test|type|pressure|sugar)|donate blood|bloodline"
+    r"blood (?:drive|donation|bank|test|type|pressure|sugar)|donate blood|bloodline|"
+    # a game or a contest: "I'm gonna beat (the crap out of) you at Mario Kart"
+    r"\bbeat (?:the (?:crap|hell|pants|socks) (?:out of|off) )?(?:you|me|him|her|them|us|"
+    r"everyone|everybody)(?: \w+){0,2}? (?:at|in) (?!(?:the|his|her|their|my|your) "
+    r"(?:face|head|stomach|chest|street|parking|car|alley)\b)"
 )
 
 

@@ -549,6 +549,24 @@ async def test_fifth_probe_forum_posts(moderator: LayeredModerator) -> None:
         assert await flagged(moderator, text) == set(), text
 
 
+async def test_session12_probe_threats_and_exclusion(moderator: LayeredModerator) -> None:
+    """Families the session-12 probe missed at first contact (34/40 harms), reworded: a vow
+    to beat someone up, a bullet wished on a named person, images shown to the victim's
+    family, bullying by exclusion told to its target."""
+    for cat, text in (
+        ("violence", "I swear I'll beat the crap out of that guy next time he parks in my spot."),
+        ("violence", "Someone needs to put a bullet in the mayor's head, for real."),
+        ("harassment", "Block me again and I'll make sure your dad sees all of the photos."),
+        ("harassment", "No one in your class actually likes you, we all pretend because you cry."),
+    ):
+        assert cat in await flagged(moderator, text), text
+    for text in (
+        "I'm gonna beat the crap out of you at Mario Kart tonight, be ready.",
+        "Look at that whale shark, it's enormous!",
+    ):
+        assert await flagged(moderator, text) == set(), text
+
+
 async def test_sixth_probe_quiet_harms(moderator: LayeredModerator) -> None:
     """Families of the sixth session-10 probe (12/27 harms on the CLI path at its first
     measurement), reworded."""
