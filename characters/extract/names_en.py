@@ -33,6 +33,12 @@ _SAY_ROLE = re.compile(
     r"|[a-z]+\b(?=[,.;!?]))"
 )
 _DEGREE = frozenset({"somewhat", "rather", "very"})
+# "said the crowd", "said the two women": many voices, nobody's name
+_GROUP = re.compile(
+    r"(?<!s)s$|\b(?:two|three|four|both|all|several|many|some)\b|"
+    r"\b(?:men|women|children|people|folk|crowd|company|party|family|group|mob|others)$"
+)
+_QUOTE_END = re.compile(r"[\"”’'][ \t]*$")
 # "the maid said at once:": the same role as the subject of a speech verb
 _ROLE_SAYS = re.compile(rf"\b[Tt]he\s+([a-z]+(?:-[a-z]+)?)\s+(?:{'|'.join(EN_SAY)})\b")
 _ABBREVIATED = frozenset("Mr Mrs Ms Dr St Rev M Mme Mlle".split())
@@ -156,7 +162,10 @@ def _job_roles(text: str, stats: NameStats) -> None:
     """ "said the croupier" again and again: a minor character known only by a job.
     Family words and man/lady describe named people and are resolved like pronouns."""
     nouns: dict[str, bool] = {}
-    said = [m.group(1) for m in _SAY_ROLE.finditer(text)]
+    found = list(_SAY_ROLE.finditer(text))
+    said = [m.group(1) for m in found]
+    # right after a quote ('…," said the vicar'): "answered the letter" is no speaker
+    tagged = {m.group(1) for m in found if _QUOTE_END.search(text, m.start() - 4, m.start())}
     said += ["the " + m.group(1) for m in _ROLE_SAYS.finditer(text)]
     for found in said:
         words = found.split()  # hard-wrapped lines
@@ -172,6 +181,12 @@ def _job_roles(text: str, stats: NameStats) -> None:
             continue  # "said softly", "spoke of": a bare word must be used as a noun
         stats.count[phrase] += 1
         stats.speaker[phrase] += 1
+    once = {p for p in tagged if p.startswith("the ") and stats.speaker[p] == 1}
+    for phrase in {p for p in once if not _GROUP.search(p)}:
+        # "said the vicar" once, "the vicar" six times more: a minor character, not a passer-by
+        uses = len(re.findall(rf"\b[Tt]he {re.escape(phrase[4:])}\b", text))
+        if uses >= _ROLE_USES:
+            stats.count[phrase] = uses
 
 
 _EPITHET_SHARE = 0.6  # of the bare word's uses that follow "the"
@@ -217,6 +232,7 @@ def _sentence_start(text: str, pos: int) -> bool:
 
 
 _ROLE_SPEAKS = 2  # "said the parlourmaid" twice: a minor character known by her job
+_ROLE_USES = 3  # or once, with the role written three times in all
 
 
 def person_names(stats: NameStats, min_count: int = 2) -> dict[str, int]:
@@ -230,7 +246,12 @@ def person_names(stats: NameStats, min_count: int = 2) -> dict[str, int]:
         says = stats.speaker[name] > 0
         if stats.lower[name] * 4 > n and stats.speaker[name] < 2:
             continue  # "Hope", "Will": mostly ordinary words, unless they speak ("said Rose")
-        if name[0].islower() and not stats.titled[name] and stats.speaker[name] < _ROLE_SPEAKS:
+        if (
+            name[0].islower()
+            and not stats.titled[name]
+            and stats.speaker[name] < _ROLE_SPEAKS
+            and not (stats.speaker[name] and n >= _ROLE_USES)
+        ):
             continue  # a role in lower case ("the policeman") must speak more than once
         placey = stats.place[name] > 0.25 * n and not titled
         if (titled or says or mid >= 3) and not (placey and stats.speaker[name] < 2):

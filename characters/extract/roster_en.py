@@ -75,8 +75,15 @@ def _bridging_full_names(stats: NameStats, kept: dict[str, int]) -> dict[str, in
     Honeychurch": a two-word name is kept, however rare, when both its words are names
     the book uses on their own (the first alone, the surname alone or with a title)."""
     out: dict[str, int] = {}
+    used = {word for name in kept for word in name.split()}
     for name, n in stats.count.items():
         title, words = split_title(name)
+        if title == "Miss" and len(words) == 2 and f"Miss {words[1]}" in kept:
+            # "Miss Lucilla Harris" once gives "Miss Harris" her given name, unless the
+            # name is someone's already ("Miss Helen Schlegel" beside her sister Miss Schlegel)
+            if words[0] not in used:
+                out[name] = n
+            continue
         if title or len(words) != 2 or name in kept or words[0] not in kept:
             continue
         first, last = words
