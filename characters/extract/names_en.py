@@ -162,10 +162,10 @@ def _job_roles(text: str, stats: NameStats) -> None:
     """ "said the croupier" again and again: a minor character known only by a job.
     Family words and man/lady describe named people and are resolved like pronouns."""
     nouns: dict[str, bool] = {}
-    found = list(_SAY_ROLE.finditer(text))
-    said = [m.group(1) for m in found]
+    tags = list(_SAY_ROLE.finditer(text))
+    said = [m.group(1) for m in tags]
     # right after a quote ('…," said the vicar'): "answered the letter" is no speaker
-    tagged = {m.group(1) for m in found if _QUOTE_END.search(text, m.start() - 4, m.start())}
+    tagged = {m.group(1) for m in tags if _QUOTE_END.search(text, m.start() - 4, m.start())}
     said += ["the " + m.group(1) for m in _ROLE_SAYS.finditer(text)]
     for found in said:
         words = found.split()  # hard-wrapped lines
