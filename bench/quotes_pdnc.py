@@ -5,7 +5,8 @@
 For each novel the extractor runs on ``novel_text.txt`` alone (no gold roster).
 A gold quote counts as correct when the extracted quote overlapping it was given
 an entity whose aliases map to the gold speaker (an entity maps to the gold
-character sharing most alias strings with it; a first-person narrator maps to
+character sharing most alias strings with it, a tie to the one whose matched alias is
+longest; a first-person narrator maps to
 the character marked ``_narr``). Missed quotes count as wrong. Quotes whose gold
 speaker is ``_unknowable`` or ``_group`` are left out, as in the PDNC paper.
 
@@ -93,11 +94,15 @@ def map_entities(result: Analysis, gold: Gold) -> dict[str, str]:
             mapping[ent.id] = gold.narrator
             continue
         votes: Counter[str] = Counter()
+        longest: Counter[str] = Counter()  # words in the longest alias matched
         for alias in ent.aliases:
             for name in owner.get(alias.lower(), []):
                 votes[name] += 1
+                longest[name] = max(longest[name], len(alias.split()))
         if votes:
-            mapping[ent.id] = votes.most_common(1)[0][0]
+            # a tie goes to the fuller name: "John Andrew" says more than a bare "John"
+            # that the gold list happens to give to John Beaver
+            mapping[ent.id] = max(votes, key=lambda n: (votes[n], longest[n]))
     return mapping
 
 

@@ -206,6 +206,10 @@ def _single_home(
         top = max(firsts, key=lambda s: names.get(s, 0))
         if names.get(top, 0) >= 3 * sum(names.get(s, 0) for s in firsts if s != top):
             return top, "first name of the dominant full name"
+        # John Beaver is "Beaver" to the narrator, so the bare "John" is the other John
+        plain = [s for s in firsts if names.get(s.split()[-1], 0) < names[word]]
+        if len(plain) == 1:
+            return plain[0], "first name of the only such full name not called by surname"
         return None, ""
     mister = next((g for g in groups if g in (f"Mr. {word}", f"Mr {word}")), None)
     if mister is not None:

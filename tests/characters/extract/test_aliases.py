@@ -106,6 +106,15 @@ def test_english_rules() -> None:
     assert {"Drury", "the Captain"} <= next(g for g in groups if "Captain Drury" in g)
 
 
+def test_a_shared_given_name_goes_to_the_one_not_called_by_surname() -> None:
+    counts = {"Tom Barrow": 6, "Tom Ashby": 5, "Barrow": 80, "Tom": 40}
+    tom = next(g for g in groups_of(cluster_english(counts)) if "Tom" in g)
+    assert "Tom Ashby" in tom and "Tom Barrow" not in tom
+    # both men called by their given names too: "Tom" stays nobody's in particular
+    both = {"Tom Barrow": 6, "Tom Ashby": 5, "Tom": 40}
+    assert {"Tom"} in groups_of(cluster_english(both))
+
+
 def test_a_job_title_written_once_ties_the_role_to_the_mister() -> None:
     text = (
         "Mr. Pollard came at noon. Mr. Pollard looked at the boy. Doctor Pollard, they "
