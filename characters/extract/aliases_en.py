@@ -28,6 +28,7 @@ def cluster_english(counts: dict[str, int]) -> list[Entity]:
     by_first: dict[str, list[str]] = defaultdict(list)
     by_last: dict[str, list[str]] = defaultdict(list)
     _full_names(names, groups, by_first, by_last)
+    _longer_full_names(groups, by_first, by_last)
     _titled_surnames(names, groups, by_last)
     _the_roles(names, groups)
     singles = [n for n in names if not split_title(n)[0] and len(split_title(n)[1]) == 1]
@@ -65,6 +66,20 @@ def _full_names(
             groups[seed].append((name, "Mrs. + her own given name"))
         elif title:  # Mrs. John Knightley is his wife
             groups.setdefault(name, [])
+
+
+def _longer_full_names(
+    groups: Groups, by_first: dict[str, list[str]], by_last: dict[str, list[str]]
+) -> None:
+    """ "Moody Spurgeon" is "Moody Spurgeon Macpherson" when only one longer name starts so."""
+    for seed in [s for s in groups if len(s.split()) == 2]:
+        longer = [s for s in groups if len(s.split()) > 2 and s.startswith(seed + " ")]
+        if len(longer) != 1:
+            continue
+        members = groups.pop(seed)
+        groups[longer[0]] += [(seed, "the start of the only longer full name"), *members]
+        by_first[seed.split()[0]].remove(seed)
+        by_last[seed.split()[-1]].remove(seed)
 
 
 def _titled_surnames(names: dict[str, int], groups: Groups, by_last: dict[str, list[str]]) -> None:
@@ -169,10 +184,23 @@ def _the_roles(names: dict[str, int], groups: Groups) -> None:
             for n in names
             if role_of(n.split()[0]) == role.lower() and len(n.split()) > 1 and n in _all(groups)
         }
+        rule = f"the only {role} with a name"
+        if len(holders) > 1:  # Dr. Bull (70) beside Dr. Renard (14): "the doctor" is Bull
+            size = {h: sum(names.get(a, 0) for a in _forms(groups, h)) for h in holders}
+            top = max(holders, key=lambda h: size[h])
+            if size[top] >= _DOMINANT * (sum(size.values()) - size[top]):
+                holders, rule = {top}, f"the {role} named five times as often as the others"
         if len(holders) == 1:
             target = holders.pop()
             groups.pop(name, None)
-            groups[target].append((name, f"the only {role} with a name"))
+            groups[target].append((name, rule))
+
+
+_DOMINANT = 5
+
+
+def _forms(groups: Groups, seed: str) -> list[str]:
+    return [seed] + [a for a, _ in groups.get(seed, [])]
 
 
 # "the doctor" is Dr. Bull: the written-out role of an abbreviated title

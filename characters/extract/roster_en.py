@@ -254,7 +254,17 @@ def _join_titled_given_names(entities: list[Entity]) -> list[Entity]:
             continue
         sex = title_gender(title)
         homes = [h for h in firsts.get(words[0], []) if h is not ent and h.gender in (sex, "")]
+        homes = _far_more_named(homes)
         if len(homes) != 1 or homes[0].id in gone:
             continue
         _absorb(homes[0], ent, f"{title} with the given name {words[0]}", gone)
     return [e for e in entities if e.id not in gone]
+
+
+def _far_more_named(homes: list[Entity]) -> list[Entity]:
+    """Blanche de Cominges (34 mentions) beside a Blanche du Placet (2): the first."""
+    if len(homes) < 2:
+        return homes
+    top = max(homes, key=lambda h: h.mentions)
+    rest = sum(h.mentions for h in homes if h is not top)
+    return [top] if top.mentions >= _DAUGHTER_RATIO * rest else homes

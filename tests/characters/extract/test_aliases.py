@@ -115,6 +115,25 @@ def test_a_shared_given_name_goes_to_the_one_not_called_by_surname() -> None:
     assert {"Tom"} in groups_of(cluster_english(both))
 
 
+def test_dominant_holders_take_the_role_and_the_titled_given_name() -> None:
+    counts = {
+        "Dr. Quill": 40, "Dr. Mott": 6, "the doctor": 12,
+        "Nell Arden": 30, "Nell Price": 2, "Mlle. Nell": 25,
+        "Kit Orme": 5, "Kit Orme Lacey": 3,
+    }  # fmt: skip
+    groups = groups_of(cluster_english(counts))
+    assert "the doctor" in next(g for g in groups if "Dr. Quill" in g)
+    assert "Kit Orme" in next(g for g in groups if "Kit Orme Lacey" in g)
+    even = groups_of(cluster_english({"Dr. Quill": 10, "Dr. Mott": 6, "the doctor": 12}))
+    assert {"the doctor"} in even  # two doctors of a size: the role stays nobody's
+
+
+def test_a_titled_given_name_joins_the_far_more_named_of_two() -> None:
+    text = "We met Nell Price. " * 3 + "We heard Nell Arden sing. " * 16 + "Mlle. Nell bowed. " * 4
+    groups = en_roster(text)
+    assert "Mlle. Nell" in next(g for g in groups if "Nell Arden" in g)
+
+
 def test_a_job_title_written_once_ties_the_role_to_the_mister() -> None:
     text = (
         "Mr. Pollard came at noon. Mr. Pollard looked at the boy. Doctor Pollard, they "
