@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from characters.extract.mentions import ROLE_GENDER
 from characters.extract.model import Entity
-from characters.extract.names_en import split_title
+from characters.extract.names_en import split_title, title_gender
 
 MALE = frozenset(
     """Abraham Adam Adolphus Alan Alaric Albert Alexander Alfred Algernon Alphonse Ambrose Amos
@@ -64,12 +64,15 @@ FEMALE = frozenset(
 
 
 def given_name_genders(entities: list[Entity]) -> None:
-    """Fill in the sex of people the pronouns left undecided, from their given names."""
+    """Fill in the sex of people the pronouns left undecided, from their given names; and
+    correct it where the pronouns disagree with a name that has only one sex and no title
+    says otherwise (Charlotte, the Sowerberrys' maid, is mostly named beside Noah's "he")."""
     for ent in entities:
-        if ent.gender or ent.kind != "person":
+        if ent.kind != "person":
             continue
         votes = {_sex(alias) for alias in ent.aliases} - {""}
-        if len(votes) == 1:
+        titled = {title_gender(split_title(alias)[0]) for alias in ent.aliases} - {""}
+        if len(votes) == 1 and (not ent.gender or not titled):
             ent.gender = votes.pop()  # type: ignore[assignment]
 
 

@@ -12,6 +12,8 @@ from characters.extract.aliases_zh import (
     surname_titles,
 )
 from characters.extract.analyse import analyse
+from characters.extract.given_names_en import given_name_genders
+from characters.extract.model import Entity
 from characters.extract.quotes import find_quotes, paragraphs
 from characters.extract.roster_en import build_roster_en
 from tests.characters.extract.conftest import EN_STORY, ZH_STORY
@@ -212,3 +214,11 @@ def test_traditional_and_simplified_are_one_entity(tmp_path) -> None:  # type: i
     quotes = [json.loads(x) for x in (result.out / "quotes.jsonl").read_text().splitlines()]
     text = path.read_bytes().decode("big5hkscs")
     assert all(text[q["start"] : q["end"]] == q["text"] for q in quotes)
+
+
+def test_a_one_sex_given_name_corrects_the_pronouns_unless_a_title_agrees_with_them() -> None:
+    maid = Entity("e1", "Charlotte", ["Charlotte"], gender="m")  # named beside a "he"
+    wife = Entity("e2", "Mrs. Charles", ["Mrs. Charles", "Charles"], gender="f")
+    unknown = Entity("e3", "Jim Vane", ["Jim Vane", "Jim"])
+    given_name_genders([maid, wife, unknown])
+    assert (maid.gender, wife.gender, unknown.gender) == ("f", "f", "m")
