@@ -36,7 +36,8 @@ _DEGREE = frozenset({"somewhat", "rather", "very"})
 # "said the crowd", "said the two women": many voices, nobody's name
 _GROUP = re.compile(
     r"(?<!s)s$|\b(?:two|three|four|both|all|several|many|some)\b|"
-    r"\b(?:men|women|children|people|folk|crowd|company|party|family|group|mob|others)$"
+    r"\b(?:men|women|children|people|folk|crowd|company|party|family|group|mob|others|board|"
+    r"committee|council|jury|court|audience)$"
 )
 _QUOTE_END = re.compile(r"[\"”’'][ \t]*$")
 # "the maid said at once:": the same role as the subject of a speech verb
@@ -181,12 +182,24 @@ def _job_roles(text: str, stats: NameStats) -> None:
             continue  # "said softly", "spoke of": a bare word must be used as a noun
         stats.count[phrase] += 1
         stats.speaker[phrase] += 1
-    once = {p for p in tagged if p.startswith("the ") and stats.speaker[p] == 1}
-    for phrase in {p for p in once if not _GROUP.search(p)}:
-        # "said the vicar" once, "the vicar" six times more: a minor character, not a passer-by
-        uses = len(re.findall(rf"\b[Tt]he {re.escape(phrase[4:])}\b", text))
-        if uses >= _ROLE_USES:
-            stats.count[phrase] = uses
+    _named_again(text, {" ".join(p.split()) for p in tagged}, stats)
+
+
+def _named_again(text: str, tagged: set[str], stats: NameStats) -> None:
+    """ "said the vicar" once and "the vicar" six times more: a minor character, not a
+    passer-by. One pass over the text counts every such role."""
+    once = [
+        p[4:]
+        for p in tagged
+        if p.startswith("the ") and stats.speaker[p] == 1 and not _GROUP.search(p)
+    ]
+    if not once:
+        return
+    roles = "|".join(re.escape(w) for w in sorted(once, key=len, reverse=True))
+    uses = Counter(m.group(1) for m in re.finditer(rf"\b[Tt]he ({roles})\b", text))
+    for role in once:
+        if uses[role] >= _ROLE_USES:
+            stats.count["the " + role] = uses[role]
 
 
 _EPITHET_SHARE = 0.6  # of the bare word's uses that follow "the"

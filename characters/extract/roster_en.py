@@ -194,9 +194,7 @@ _DAUGHTER_RATIO = 5
 def _the_daughter(homes: dict[str, Entity]) -> dict[str, Entity]:
     """Miss Welland beside May Welland (175 mentions) and her mother's rarely written
     Augusta Welland (3): the heroine's full name is the one a reader hears as "Miss"."""
-    top = max(homes.values(), key=lambda h: h.mentions)
-    rest = sum(h.mentions for h in homes.values() if h is not top)
-    return {top.id: top} if top.mentions >= _DAUGHTER_RATIO * rest else homes
+    return {h.id: h for h in _far_more_named(list(homes.values()))}
 
 
 def _absorb(home: Entity, ent: Entity, rule: str, gone: set[str]) -> None:

@@ -167,8 +167,9 @@ def tag_before_en(text: str, start: int, end: int, table: MentionTable) -> Tag |
         return Tag(subject, _kind(subject) + " before (sentence)", 0.8)
     # "He diverted it as follows:", "she interrupted him with": whatever the verb, a colon
     # or a "with" right before the quote leads it in; the subject opening the sentence speaks
-    opener = text[start + cut : sentence[0].start].split() if sentence else ["-"] * 3
-    if re.search(r"(?::|\bwith)\s*$", seg) and len(opener) <= 2:
+    if not sentence or not re.search(r"(?::|\bwith)\s*$", seg):
+        return None
+    if len(text[start + cut : sentence[0].start].split()) <= 2:  # opens the sentence
         return Tag(sentence[0], _kind(sentence[0]) + " before (loose)", 0.6)
     return None
 
