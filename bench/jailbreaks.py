@@ -153,6 +153,10 @@ GEN_SETS = (
     ("gen_s9zh", ("", "harm_s9zh.txt", "benign_s9zh.txt")),
     # Session 12: general harms and look-alikes, committed before their first measurement.
     ("gen_s12probe", ("", "harm_s12probe.txt", "benign_s12probe.txt")),
+    # Session 13: written by helpers in new styles (en; zh social media), committed before
+    # their first measurement.
+    ("gen_s13en", ("", "harm_s13en.txt", "benign_s13en.txt")),
+    ("gen_s13zh", ("", "harm_s13zh.txt", "benign_s13zh.txt")),
 )
 
 
