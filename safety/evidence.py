@@ -22,6 +22,7 @@ from safety.stance import (
     asks_about_bot,
     diets_healthily,
     disavows,
+    is_notice,
     looks_back,
     owns_prejudice,
     plots_mystery,
@@ -87,6 +88,7 @@ class Evidence:
     clean: str = ""  # the normalised text (a hunch's topic words are looked up in it)
     protective: bool = False  # asks how to defend against a harm, report or prevent it
     news: bool = False  # recounts someone else's harm as a report
+    notice: bool = False  # says in a header that it is news or a public notice
     untargeted: bool = False  # teasing, running oneself down, a verdict on a chapter (stance)
     plot: bool = False  # plots a mystery for its readers or players (stance)
     victim: bool = False  # the reader is the one threatened, exposed or scolded (stance)
@@ -182,6 +184,7 @@ def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str, rejecting
     ev.antibias_cues = len(cues) if ev.antibias else 0
     ev.antibias_stance = not strong and rejecting
     ev.news = reports_news(clean)
+    ev.notice = is_notice(clean)
     ev.victim = victim_of(clean)
     ev.plot = plots_mystery(clean) and not {"real", "harmtopic"} & mods  # no ricin in a plot
     insulted = ev.scores["harassment"] > 0 or ev.group
@@ -280,7 +283,9 @@ def _offensive(ev: Evidence, score: float, source: str) -> None:
     # "被骂" or quote police news while attacking (33 of its offensive dev posts were lost
     # when both were spared in full).
     score *= _aim_factor(ev) * (FRAME_DISCOUNT if ev.plot else 1.0)
-    if ev.news and not ev.group and ev.scores["harassment"] == 0:
+    if ev.notice and not ev.group:
+        score *= FRAME_DISCOUNT  # 反诈提醒：…, 法律科普：…: a notice, whatever it quotes
+    elif ev.news and not ev.group and ev.scores["harassment"] == 0:
         # Plain news, no group, and nothing offensive read before (警察追车，嫌疑人撞上了护栏).
         # Read before the embeddings only: COLD posts that quote police news to attack
         # someone lost 5 of its offensive posts when the embedding read was spared too.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from safety import threats
+from safety import offers, threats
 
 # "Mexicans are rapists and drug dealers": a group (lexicon ``group``) charged wholesale.
 _SWEEPING = re.compile(
@@ -85,7 +85,22 @@ _IDEATION = re.compile(
     r"遗书(?:已经)?写好|写好了?遗书|把遗书写好|"
     r"(?:又|还是|偷偷)(?:划|割)了?(?:手腕|手臂|胳膊|自己|几刀|一刀)|(?:划|割)了?(?:手腕|手臂)|"
     r"\b(?:i'?ve|i have|i just|just) (?:taken|swallowed|took) (?:all|a whole|the whole|every|"
-    r"an entire|the rest)(?: of)? (?:\S+\s+){0,3}?(?:pills|bottle|tablets|pack|meds)\b"
+    r"an entire|the rest)(?: of)? (?:\S+\s+){0,3}?(?:pills|bottle|tablets|pack|meds)\b|"
+    # "which over the counter stuff works fastest if you take a lot of it at once? I'm done"
+    r"\b(?:works? (?:the )?fastest|quickest|most painless)\b.{0,50}\btake (?:a lot|all|a bunch|"
+    r"enough)\b|\btake (?:a lot|all|a bunch|loads) of (?:it|them|pills|tablets) at once\b.{0,40}"
+    r"\b(?:done|tonight|quick|end|gone|forever)\b|"
+    r"\b(?:cut|cutting|cuts|blade|razor)\b.{0,60}\bgo deeper\b|\bgo deeper\b.{0,60}\b(?:cut|"
+    r"blade|razor|sting|bleed)|"
+    # 药已经偷偷攒了好几个月了，应该够量了，有人知道吃完多久会没感觉吗
+    r"(?:攒|存|囤)(?:了)?\S{0,10}(?:药|安眠药|药片)\S{0,10}(?:够量|够了)|(?:药|安眠药|药片)\S{0,8}(?:攒|存|囤)"
+    r"\S{0,12}(?:够量|够了)|吃完\S{0,4}多久\S{0,4}(?:会)?(?:没感觉|没知觉|睡过去|没有痛苦)"
+)
+# Starving held up as a goal (pro-ana): 饿到胃疼才是在变瘦，骨感才是美.
+_PRO_ANA = re.compile(
+    r"饿到\S{0,4}(?:才|就)(?:是)?(?:在)?(?:变瘦|瘦)|骨感(?:才是|就是)美|(?:吃了|吃东西|吃饭)就(?:是)?失败|"
+    r"\bif you ate (?:today|anything)\b.{0,20}\b(?:failed|fail|weak)\b|\bhunger is (?:just )?"
+    r"(?:weakness|fat) leaving\b"
 )
 # Erotic prose without an explicit word ("her moans got louder as his tongue moved lower ...
 # her back arched"): marks of a sex scene add up, words only sex uses counting in full and
@@ -99,12 +114,13 @@ _EROTIC = re.compile(
     r"kiss(?:es|ed|ing)? down (?:your|my|his|her) (?:chest|neck|stomach|body|belly)|"
     r"climbs? on top of (?:you|me|him|her)|reach(?:es|ed|ing)? for (?:your|my|his|her) "
     r"(?:belt|zipper|fly)|push(?:es|ed)? (?:you|me|him|her) (?:onto|down on) the bed|"
-    r"panties|erection|aroused|arch(?:ed|ing|es)? (?:her|his|my) back|(?:her|his|my) back arched)"
+    r"panties|erection|aroused|arch(?:ed|ing|es)? (?:her|his|my) back|(?:her|his|my) back arched|"
+    r"(?:your|his|her) mouth on (?:me|my|him|her)\b|(?:let|make|made) (?:you|me) (?:finish|cum)\b)"
 )
 _EROTIC_TOO = re.compile(
     r"\b(?:groan|thrust|straddl|writh|bucked|throb|quiver|tongue|thighs|wet|lick|suck|hips|"
     r"grinding|pins? (?:you|me|him|her) against|kneels? in front of (?:you|me)|you like that|"
-    r"bent over|sheets|grind|bra\b|unbutton|unzip)"
+    r"bent over|sheets|grind|bra\b|unbutton|unzip|headboard)"
 )
 EROTIC_MARKS = 2.5
 # "my girlfriend is 14", "she's 13 and I'm 22": an age under 18 stated of a person.
@@ -122,11 +138,23 @@ def states_minor_age(clean: str) -> bool:
     return bool(_STATED_AGE.search(clean))
 
 
+# A hookup ad: "any guys near Leeds want to come over … no strings, send pics".
+_HOOKUP = re.compile(
+    r"\b(?:dtf|no strings|nsa fun|fwb|hook ?up)\b.{0,80}\b(?:tonight|come over|send pics|near me|"
+    r"can host|my place|dm me)\b|\b(?:tonight|come over|send pics|near me|can host)\b.{0,80}"
+    r"\b(?:dtf|no strings|nsa fun)\b|\bsend pics of what you'?re packing\b"
+)
+# Anti-Semitic echo brackets around a word: "the same (((tribe)))".
+_ECHO = re.compile(r"\({3}\s*[\w\s-]{1,30}\s*\){3}")
+
 # Grooming: reaching a child behind the parents' backs.
 _SECRET = re.compile(
     r"without (?:their|her|his) parents (?:knowing|noticing|finding out|seeing)|"
     r"secret from (?:their|her|his) parents|"
-    r"(?:不让|别让|瞒着)(?:他|她|孩子)?(?:的)?(?:父母|爸妈|家长|爸爸妈妈)"
+    r"(?:不让|别让|瞒着)(?:他|她|孩子)?(?:的)?(?:父母|爸妈|家长|爸爸妈妈)|"
+    r"(?:不许|不要|别)告诉(?:你)?(?:的)?(?:父母|爸妈|家长|爸爸妈妈|妈妈|爸爸)|"
+    r"\b(?:don'?t|do not|never) tell (?:your|ur) (?:mom|mum|dad|parents|mother|father)\b|"
+    r"\bour (?:little )?secret\b|单独(?:接|带)(?:出来|出去|回家)\S{0,4}过夜|家长那边我(?:去)?搞定"
 )
 # "You're so worthless": a harsh insult aimed at the listener. At 0.45 it counts only with a
 # classifier that agrees, so dialogue a reader narrates ("You're worthless, said the witch")
@@ -168,7 +196,8 @@ _CALLED = re.compile(
     r"\bcalled (?:me|him|her|them|us|(?:my|his|her|their|our) \w+)(?: an?)? ([\w-]+(?: [\w-]+)?)|"
     r"骂(?:我|他|她|你|我们|他们|\S{1,4}?)(?:是|为)?(\S{1,3})|"
     r"把\S{0,6}?都?(?:叫|叫做|叫成|说成|称为|骂成|当成)(\S{1,3})|"
-    r"\bcall(?:ing)? (?:everyone|everybody|all \w+|them all)(?: an?)? ([\w-]+)"
+    r"\bcall(?:ing)? (?:everyone|everybody|all \w+|them all)(?: an?)? ([\w-]+)|"
+    r"用[\"“'‘]?(\S{1,3}?)[\"”'’]?(?:这种词|这个词|这样的词)?(?:来)?(?:骂|形容|称呼)"
 )
 
 
@@ -177,7 +206,7 @@ def quoted_insults(clean: str) -> set[str]:
     out: set[str] = set()
     for m in _CALLED.finditer(clean):
         latin = m.group(1) or m.group(4)
-        said = (latin or m.group(2) or m.group(3) or "").lower()
+        said = (latin or m.group(2) or m.group(3) or m.group(5) or "").lower()
         out.update({said, said.split(" ")[0]} if latin else {said[:n] for n in (1, 2, 3)})
     return out
 
@@ -230,6 +259,9 @@ _ALONE: tuple[threats.Shape, ...] = (
     (_IDEATION, "self-harm", 0.7, "thoughts of suicide or self-injury through a means"),
     (_EMOJI_INSULT, "harassment", 0.6, "an insult spelled with emoji"),
     (_EMOJI_HATE, "hate", 0.6, "a people called animals with emoji"),
+    (_PRO_ANA, "self-harm", 0.6, "starving held up as a goal"),
+    (_HOOKUP, "sexual", 0.6, "a hookup ad"),
+    (_ECHO, "hate", 0.7, "anti-Semitic echo brackets"),
     *threats.THREATS,
 )
 
@@ -242,6 +274,7 @@ def harms(
     ``argues``: it takes a side against one (a word such as 不该 names a prejudice, but it is
     also how 女的就不该读研 bars a group)."""
     out = [(cat, score, why) for rx, cat, score, why in _ALONE if rx.search(clean)]
+    out += offers.offers(clean)
     if minor and _SECRET.search(clean) and not _PARENT.search(clean):
         out.append(("sexual/minors", 0.8, "contact with a child hidden from the parents"))
     if group and _GROUP_THREAT.search(clean):

@@ -132,8 +132,22 @@ _NOT_REPORT = re.compile(
 )
 
 
+# A post that says what it is in a header: 本地新闻：…, 反诈提醒：…, 法律科普：… (no COLD post
+# opens so; Weibo's public notices do).
+_NOTICE = re.compile(
+    r"^\s*[\[【(]?(?:本地新闻|新闻|快讯|警方通报|警情通报|通报|反诈提醒|防骗提醒|反诈|法律科普|科普|"
+    r"温馨提示|安全提示|辟谣)\s*[:：\]】)]"
+)
+
+
+def is_notice(clean: str) -> bool:
+    return bool(_NOTICE.match(clean))
+
+
 def reports_news(clean: str) -> bool:
     """Someone else's harm recounted as news, not a plan, a wish or a question."""
+    if is_notice(clean):
+        return True
     return bool(_AGENTS.search(clean) and _PAST.search(clean) and not _NOT_REPORT.search(clean))
 
 

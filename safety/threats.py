@@ -17,7 +17,8 @@ _WISH = re.compile(
     r"\b(?:deserves?|should|ought to|needs? to|must)\s+(?:all\s+)?(?:to\s+)?(?:be|get)\s+"
     r"(?:shot|stabbed|killed|hanged|hung|lynched|executed|gassed|raped|beaten|burned|burnt|"
     r"hunted down|hunted|rounded up|deported and shot|"
-    r"tortured|murdered|slaughtered|exterminated|wiped out|put down|strung up)\b|"
+    r"tortured|murdered|slaughtered|exterminated|wiped out|put down|strung up|stomped|"
+    r"curb[- ]?stomped|jumped|beaten up|knocked out|bashed in)\b|"
     r"\b(?:deserves?|should)\s+(?:all\s+)?(?:to\s+)?die\b|"
     r"\b(?:someone|somebody) (?:should|needs to|ought to) (?:just )?(?:shoot|kill|stab|murder|bomb|"
     r"hang|strangle|run over|blow up|burn down|firebomb)\b|"
@@ -44,7 +45,10 @@ _THREAT_ZH = re.compile(
     r"拿(?:菜刀|刀|砖头|棍子|铁棍)\S{0,4}?(?:跟|和|去找)(?:他|她|你)(?:拼命|同归于尽)|"
     r"真想一[脚拳刀棍]把(?:他|她|你)|去你家把你的?\S{1,4}砸了|"
     r"把(?:他|她|你)(?:打进|送进|打到)(?:医院|icu|重症|急诊)|(?:打残|废了)(?:他|她|你)|"
-    r"一把火把(?:他|她|你)们?家?(?:的\S{1,3})?烧了"
+    r"一把火把(?:他|她|你)们?家?(?:的\S{1,3})?烧了|"
+    # 老子拿汽油泼他家门; 踩到满脸是血才解气
+    r"(?:我|老子)\S{0,6}(?:拿|用|买)?汽油(?:泼|浇)|(?:泼|浇)(?:他|她|你)(?:家|们)?\S{0,4}汽油|"
+    r"(?:踩|打|揍)到\S{0,6}(?:满脸是血|头破血流|吐血|半死|住院)\S{0,3}才(?:解气|解恨|爽|痛快)"
 )
 
 # Veiled threats and blackmail: "I know where you live", "I know what time she gets off",
@@ -119,7 +123,11 @@ _HARM_VOW = re.compile(
     r"mosque|synagogue|mall|concert)\b|"
     r"\b(?:plan|planning|do|doing|commit|carry out|pull off|copy|start)\b.{0,15}\b(?:school|mass) "
     r"shooting\b|\bshoot up (?:the|my|a|our|this) (?:school|mall|church|mosque|synagogue|office|"
-    r"class|concert|party)\b"
+    r"class|concert|party)\b|"
+    # "I'm smashing a bottle over her head": a vow in the present tense
+    r"\b(?:i'?m|i'?ll|i will|i'?m gonna|i'?m going to)\s+(?:\w+\s+){0,2}?(?:smash|smashing|break|"
+    r"breaking|crack|cracking) (?:a|this|my|the) (?:bottle|chair|brick|bat|glass|pipe) (?:over|on|"
+    r"across) (?:his|her|their|your) (?:head|face|skull)\b"
 )
 
 # Praising an attack or its toll ("the guy who shot up the church is a hero", "the body count
@@ -161,7 +169,9 @@ _ANIMAL = re.compile(
     r"\b(?:kill|poison|take out|shoot|drown|strangle|silence)\s+(?:a|the|my|our|their|his|her|"
     r"that|this|(?:the |my )?neighbou?rs?'?s?'?)\s+(?:\w+\s+)?(?:dog|cat|puppy|kitten|pet|"
     r"horse)s?\b|"
-    r"毒死(?:邻居家?的?)?(?:狗|猫)"
+    r"毒死(?:邻居家?的?)?(?:狗|猫)|"
+    r"\b(?:skinned|skinning|set fire to|burned|burnt|drowned|tortured) (?:it|the (?:stray|cat|dog|"
+    r"puppy|kitten))\b.{0,40}\b(?:alive|screaming|still|slowly)\b"
 )
 
 # "I'm going to beat her until she bleeds", "I'll stab my boss": a vow against someone of

@@ -1,0 +1,122 @@
+"""Harm for sale and people exposed: ads and requests for drugs by street name, forged
+papers, loan sharks, gambling sites, account theft for hire, stolen card data and sex
+services; and an address or phone number posted with a call to go there.
+
+None of these needs a harmful word: 出冰、同城当面交易 and "Fullz for sale, escrow" are
+ordinary words in a trader's order, and the embedding heads score such ads as small talk
+(0.00-0.11 on the session-13 probe). Each shape wants the goods *and* the trade, so a
+news report of a drug bust or a warning about loan sharks (反诈提醒) does not match.
+
+Each reads ``Normalized.clean`` (simplified, NFKC, lower case, ASCII punctuation).
+"""
+
+from __future__ import annotations
+
+import re
+
+from safety.threats import Shape
+
+# The trader's words: how to reach them, the price, the terms.
+_TRADE_ZH = (
+    r"(?:同城|当面交易|见面交易|量大从优|暗号|加v|加微|加我|私我|私聊|私信|详聊|靠谱的|价格好说|"
+    r"价格|包邮|现货|有货|出货|收货|下单|联系方式|见主页|见简介|qq|先付|定金)"
+)
+_DRUG_ZH = (
+    r"(?:冰毒|溜冰|冰妹|叶子|k粉|麻古|摇头丸|大麻|神仙水|笑气|"
+    r"海洛因|白粉|可卡因|邮票|飞叶子|出冰|有冰)"
+)
+# 出冰、出叶子，同城当面交易; 求购K粉和麻古…靠谱的私我
+_DRUGS = re.compile(
+    rf"(?:出|卖|有|收|求购|求|买|搞到|代购|批发|到货)\S{{0,4}}{_DRUG_ZH}\S{{0,30}}{_TRADE_ZH}|"
+    rf"{_TRADE_ZH}\S{{0,30}}(?:出|卖|求购|买)\S{{0,4}}{_DRUG_ZH}|"
+    r"\b(?:selling|got|plug for|anyone (?:got|selling)|need a plug for)\b.{0,30}\b(?:coke|molly|"
+    r"xans|percs|oxys|shrooms|meth|crystal|tina|ket|fent)\b.{0,40}\b(?:dm|hmu|hit me up|"
+    r"telegram|wickr|snap|discreet|shipping|delivery|price|per (?:gram|g|oz))\b"
+)
+# 办理身份证、驾驶证、学历证书，全国联网可查，三天出证; fake IDs that scan
+_PAPERS = re.compile(
+    r"(?:办理?|代办|制作|做)\S{0,3}(?:身份证|驾驶证|驾照|学历|毕业证|学位证|文凭|护照|结婚证|房产证|"
+    r"假证)\S{0,30}(?:出证|可查|联网|包过|加急|天出|包真|联系)|(?:办|做|卖)(?:假证|假身份证|假驾照)|"
+    r"\b(?:makes?|selling|sell|order|get) (?:\w+ ){0,2}?fake (?:ids?|driver'?s licen[cs]es?|"
+    r"passports?|diplomas?)\b.{0,50}\b(?:scan|scanners?|pass|bouncers?|will pay|cash|dm|hologram)\b"
+)
+# 无抵押秒下款，借一万到手七千…逾期通讯录全家爆: the loan shark's ad and its threat
+_LOAN_SHARK = re.compile(
+    r"(?:无抵押|不看征信|黑户|无视黑白)\S{0,15}(?:下款|放款|借款|贷)\S{0,40}(?:逾期|爆|到手)|"
+    r"逾期\S{0,8}(?:通讯录|爆通讯录|全家爆|爆全家)"
+)
+# 澳门葡京线上赌场，首充送100%，真人荷官百家乐
+_GAMBLING = re.compile(
+    r"(?:线上|网上|真人|在线)(?:赌场|荷官|百家乐|棋牌|博彩)\S{0,40}(?:首充|充值|送|日赚|网址|注册|稳赚|"
+    r"带单)|(?:首充|首存)送\S{0,6}(?:%|彩金)|(?:百家乐|时时彩|六合彩)\S{0,20}(?:日赚|稳赚|包赢|带单|"
+    r"网址)"
+)
+# 专业盗微信号…先付定金; "any phishing page templates that actually work" is asked elsewhere
+_ACCOUNTS = re.compile(
+    r"(?:专业|接单|代)\S{0,4}(?:盗|破解|黑)\S{0,2}(?:微信|qq|支付宝|抖音|微博|游戏)(?:号|账号)?|"
+    r"(?:盗|破解|黑)(?:微信|qq|支付宝|抖音|微博)(?:号|账号)?\S{0,30}(?:定金|先付|价格|接单|拿到)|"
+    r"(?:查|调取)\S{0,4}(?:开房记录|通话记录|聊天记录|行踪|定位)\S{0,20}(?:定金|先付|价格|接单|联系)"
+)
+# "Fullz for sale, CVV + DOB + SSN, fresh drops every week, escrow available"
+_CARDS = re.compile(
+    r"\b(?:fullz|cvvs?|dumps(?: with pin)?|bank logs|cc logs)\b.{0,60}\b(?:for sale|selling|fresh|"
+    r"drops?|escrow|telegram|vouched|in stock|restock)\b|\b(?:selling|sell|buy)\b.{0,20}\b(?:fullz|"
+    r"cvvs|bank logs)\b"
+)
+# 寂寞少妇在线等你，上门服务全套只要三百
+_SEX_SERVICE = re.compile(
+    r"(?:寂寞|饥渴|空虚)(?:少妇|人妻|女大学生|学生妹|小姐姐)|(?:上门|酒店|同城)服务\S{0,6}(?:全套|包夜|快餐|"
+    r"\d+)|全套(?:服务|只要|\d+)"
+)
+# An address or a phone posted with a call to go there (人肉): "27 Carrow Close … go pay him a
+# visit lads", 住某某小区7栋302…大家轮流去他家门口堵他, 宿舍楼号都有了，兄弟们冲她宿舍.
+_PLACE = (
+    r"(?:\b\d{1,5} [a-z]+(?: [a-z]+)? (?:close|road|rd|street|st|avenue|ave|lane|ln|drive|dr|"
+    r"court|ct|way|crescent|place|terrace|boulevard|blvd)\b|\bhome address\b|\bhis address\b|"
+    r"\bher address\b|家庭住址|住址|宿舍楼号|宿舍号|手机号|电话号码|\d+栋\d+|小区\S{0,6}\d+|"
+    r"扒出来了)"
+)
+_GO_THERE = (
+    r"(?:\bpay (?:him|her|them) a visit\b|\byou know what to do\b|\bgo (?:get|see|visit) "
+    r"(?:him|her|them)\b|\bshow up (?:at|on)\b|\bspam (?:him|her|them|it)\b|\bmake (?:his|her|"
+    r"their) life hell\b|\bgets home (?:around|at|by)\b|\blet'?s visit\b|"
+    r"冲(?:她|他)|堵(?:她|他)|去(?:她|他)家|家门口|问候|轮流|扣1|人肉)"
+)
+_PLACE_RX = re.compile(_PLACE)
+_GO_THERE_RX = re.compile(_GO_THERE)
+_NEAR = 90  # characters between the address and the call
+
+# A warning or a report names the same goods and terms: 反诈提醒…逾期后会爆通讯录, "police
+# arrested two men selling fake IDs". Not for doxxing, which often calls its target a 骗子.
+_WARNING = re.compile(
+    r"反诈|防骗|提醒|警惕|谨防|千万别|千万不要|小心|举报|骗局|被骗|警方|民警|破获|查获|抓获|刑拘|判刑|"
+    r"\b(?:arrested|police|charged|convicted|sentenced|warning|beware|scam alert|psa|report(?:ed)?|"
+    r"don'?t (?:fall|buy|click|scan))\b"
+)
+TRADE: tuple[Shape, ...] = (
+    (_DRUGS, "illegal", 0.7, "drugs offered or sought"),
+    (_PAPERS, "illegal", 0.7, "forged papers offered"),
+    (_LOAN_SHARK, "illegal", 0.7, "a loan shark's ad"),
+    (_GAMBLING, "illegal", 0.65, "an illegal gambling ad"),
+    (_ACCOUNTS, "illegal", 0.7, "account theft or records for hire"),
+    (_CARDS, "illegal", 0.7, "stolen card data for sale"),
+    (_SEX_SERVICE, "sexual", 0.65, "sex services advertised"),
+)
+
+
+def offers(clean: str) -> list[tuple[str, float, str]]:
+    """Harm offered or sought (unless the text warns of it or reports it), and doxxing."""
+    out = [(cat, score, why) for rx, cat, score, why in TRADE if rx.search(clean)]
+    if out and _WARNING.search(clean):
+        out = []
+    if _doxes(clean):
+        out.append(("harassment", 0.7, "someone's address or phone posted with a call to go there"))
+    return out
+
+
+def _doxes(clean: str) -> bool:
+    # Two plain searches and a window: one regex with both orders cost 33 µs a text.
+    for m in _PLACE_RX.finditer(clean):
+        if _GO_THERE_RX.search(clean, max(0, m.start() - _NEAR), m.end() + _NEAR):
+            return True
+    return False
