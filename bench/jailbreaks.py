@@ -157,6 +157,9 @@ GEN_SETS = (
     # their first measurement.
     ("gen_s13en", ("", "harm_s13en.txt", "benign_s13en.txt")),
     ("gen_s13zh", ("", "harm_s13zh.txt", "benign_s13zh.txt")),
+    # Session 13 hold-out: written by helpers after the session-13 round, never tuned on.
+    ("gen_s13b_en", ("", "harm_s13b_en.txt", "benign_s13b_en.txt")),
+    ("gen_s13b_zh", ("", "harm_s13b_zh.txt", "benign_s13b_zh.txt")),
 )
 
 
