@@ -157,9 +157,13 @@ GEN_SETS = (
     # their first measurement.
     ("gen_s13en", ("", "harm_s13en.txt", "benign_s13en.txt")),
     ("gen_s13zh", ("", "harm_s13zh.txt", "benign_s13zh.txt")),
-    # Session 13 hold-out: written by helpers after the session-13 round, never tuned on.
+    # Session 13, written by helpers after its first round: measured once (first contact),
+    # then tuned on.
     ("gen_s13b_en", ("", "harm_s13b_en.txt", "benign_s13b_en.txt")),
     ("gen_s13b_zh", ("", "harm_s13b_zh.txt", "benign_s13b_zh.txt")),
+    # Session 13 final hold-out (public-data styles), never tuned on.
+    ("gen_s13c_en", ("", "harm_s13c_en.txt", "benign_s13c_en.txt")),
+    ("gen_s13c_zh", ("", "harm_s13c_zh.txt", "benign_s13c_zh.txt")),
 )
 
 
