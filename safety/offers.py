@@ -35,7 +35,7 @@ _DRUGS = re.compile(
 )
 # 办理身份证、驾驶证、学历证书，全国联网可查，三天出证; fake IDs that scan
 _PAPERS = re.compile(
-    r"(?:办理?|代办|制作|做)\S{0,3}(?:身份证|驾驶证|驾照|学历|毕业证|学位证|文凭|护照|结婚证|房产证|"
+    r"(?:办理?|代办|制作|做)\S{0,8}(?:身份证|驾驶证|驾照|学历|毕业证|学位证|文凭|护照|结婚证|房产证|"
     r"假证)\S{0,30}(?:出证|可查|联网|包过|加急|天出|包真|联系)|(?:办|做|卖)(?:假证|假身份证|假驾照)|"
     r"\b(?:makes?|selling|sell|order|get) (?:\w+ ){0,2}?fake (?:ids?|driver'?s licen[cs]es?|"
     r"passports?|diplomas?)\b.{0,50}\b(?:scan|scanners?|pass|bouncers?|will pay|cash|dm|hologram)\b"
@@ -63,6 +63,18 @@ _CARDS = re.compile(
     r"drops?|escrow|telegram|vouched|in stock|restock)\b|\b(?:selling|sell|buy)\b.{0,20}\b(?:fullz|"
     r"cvvs|bank logs)\b"
 )
+# 招聘"客服"，按话术给老人打电话…工作地点在境外，包机票: a scam call centre hiring
+_SCAM_JOBS = re.compile(
+    r"按话术\S{0,20}(?:打电话|推荐|聊天|引导)|(?:境外|缅甸|柬埔寨|国外)\S{0,20}(?:包机票|包吃住)\S{0,20}"
+    r"(?:日结|高薪|懂的)|(?:日结|高薪)\S{0,30}(?:境外|包机票)\S{0,20}(?:懂的|话术)"
+)
+# An emoji menu of street drugs: two or more by name with the dealer's terms.
+_STREET_DRUG = re.compile(
+    r"\b(?:coke|molly|mdma|xans?|percs?|oxys?|shrooms|ket|fent|tabs|carts|lean|addys)\b"
+)
+_DEALER = re.compile(
+    r"\b(?:plug|in stock|restock|same-day|drop|menu|cashapp|crypto|telegram|wickr|hmu|dm)\b"
+)
 # 寂寞少妇在线等你，上门服务全套只要三百
 _SEX_SERVICE = re.compile(
     r"(?:寂寞|饥渴|空虚)(?:少妇|人妻|女大学生|学生妹|小姐姐)|(?:上门|酒店|同城)服务\S{0,6}(?:全套|包夜|快餐|"
@@ -74,13 +86,18 @@ _PLACE = (
     r"(?:\b\d{1,5} [a-z]+(?: [a-z]+)? (?:close|road|rd|street|st|avenue|ave|lane|ln|drive|dr|"
     r"court|ct|way|crescent|place|terrace|boulevard|blvd)\b|\bhome address\b|\bhis address\b|"
     r"\bher address\b|家庭住址|住址|宿舍楼号|宿舍号|手机号|电话号码|\d+栋\d+|小区\S{0,6}\d+|"
-    r"扒出来了)"
+    r"扒出来了|(?:单位|学校|公司)\S{0,8}发(?:群里|网上|出来))"
 )
 _GO_THERE = (
     r"(?:\bpay (?:him|her|them) a visit\b|\byou know what to do\b|\bgo (?:get|see|visit) "
     r"(?:him|her|them)\b|\bshow up (?:at|on)\b|\bspam (?:him|her|them|it)\b|\bmake (?:his|her|"
     r"their) life hell\b|\bgets home (?:around|at|by)\b|\blet'?s visit\b|"
-    r"冲(?:她|他)|堵(?:她|他)|去(?:她|他)家|家门口|问候|轮流|扣1|人肉)"
+    r"冲(?:她|他)|堵(?:她|他)|去(?:她|他)家|家门口|问候|轮流|扣1|(?:学校|公司|单位)门口|给(?:她|他)宣传)"
+)
+# "建议大家关掉手机号搜索，被人肉要报警": how to guard against it.
+_GUARDS = re.compile(
+    r"报警|违法|保护(?:好)?(?:个人)?隐私|防止|建议大家|谨防|"
+    r"\b(?:protect|privacy|police|report (?:it|them|this))\b"
 )
 _PLACE_RX = re.compile(_PLACE)
 _GO_THERE_RX = re.compile(_GO_THERE)
@@ -101,15 +118,18 @@ TRADE: tuple[Shape, ...] = (
     (_ACCOUNTS, "illegal", 0.7, "account theft or records for hire"),
     (_CARDS, "illegal", 0.7, "stolen card data for sale"),
     (_SEX_SERVICE, "sexual", 0.65, "sex services advertised"),
+    (_SCAM_JOBS, "illegal", 0.65, "a scam call centre hiring"),
 )
 
 
 def offers(clean: str) -> list[tuple[str, float, str]]:
     """Harm offered or sought (unless the text warns of it or reports it), and doxxing."""
     out = [(cat, score, why) for rx, cat, score, why in TRADE if rx.search(clean)]
+    if len(set(_STREET_DRUG.findall(clean))) >= 2 and _DEALER.search(clean):
+        out.append(("illegal", 0.7, "drugs offered or sought"))
     if out and _WARNING.search(clean):
         out = []
-    if _doxes(clean):
+    if _doxes(clean) and not _GUARDS.search(clean):
         out.append(("harassment", 0.7, "someone's address or phone posted with a call to go there"))
     return out
 

@@ -22,7 +22,9 @@ _SWEEPING = re.compile(
     r"drug dealers|thieves|"
     r"terrorists|animals|vermin|parasites|savages|subhuman|inferior|filthy|dirty|lazy|stupid|"
     r"like dogs|like animals|property|need a firm hand|an abomination|a disease|a cancer|a plague|"
-    r"pedophiles|diseased|scum|trash)\b|"
+    r"pedophiles|diseased|scum|trash|groomers|degenerates|mentally ill|perverts|thugs|leeches)\b|"
+    r"\b(?:brains|minds) (?:just )?(?:aren'?t|are not|isn'?t) (?:wired|built|made) for\b|"
+    r"(?:那地方|那边|那里)出来的\S{0,3}都(?:这德性|一个德性|是骗子|不是好东西)|"
     r"\b(?:are|is) (?:genetically|naturally|biologically|inherently|born) (?:less (?:intelligent|"
     r"capable|human)|inferior|stupider|dumber|more (?:violent|criminal|primitive)|criminals?|"
     r"violent|lazy|stupid)\b|\b(?:is|are) (?:a )?mental (?:illness|disorder|defect)s?\b|"
@@ -41,7 +43,8 @@ _GROUP_THREAT = re.compile(
 )
 # "I'd never hire a Muslim", 女的就不该读研: a group barred from ordinary life.
 _BARRED = re.compile(
-    r"\b(?:never|wouldn't|won't|refuse to|don't|do not) (?:ever )?(?:hire|rent to|serve|trust|"
+    r"\b(?:never|wouldn't|won't|refuse to|don't|do not|shouldn'?t|should not) (?:ever )?(?:hire|"
+    r"rent to|serve|trust|"
     r"let (?:one|them|any)\w* (?:in|near))\b|"
     r"\b(?:shouldn't|should not|should never|must not) be allowed to (?:vote|breed|marry|adopt|"
     r"work|teach|drive|have (?:kids|children)|live here|immigrate)\b|"
@@ -92,6 +95,11 @@ _IDEATION = re.compile(
     r"\b(?:done|tonight|quick|end|gone|forever)\b|"
     r"\b(?:cut|cutting|cuts|blade|razor)\b.{0,60}\bgo deeper\b|\bgo deeper\b.{0,60}\b(?:cut|"
     r"blade|razor|sting|bleed)|"
+    r"\b(?:written|wrote|finished) (?:the|my) (?:letters?|notes?|goodbyes?)\b.{0,30}\b(?:picked|"
+    r"chose|set) (?:the|a) (?:date|day)\b|"
+    r"(?:又|偷偷|自己)(?:划|割)了?(?:好几|几|一|两|三)(?:道|刀)\S{0,20}(?:血|舒服|好受)|看着血流出来\S{0,6}(?:舒服|好受)|"
+    r"(?:攒|存|囤)了?\S{0,6}(?:安眠药|药)\S{0,12}(?:今晚|结束|走了|解脱)|"
+    r"一起走\S{0,12}(?:一个人不敢|私我|私信)|一个人不敢\S{0,10}一起走|"
     # 药已经偷偷攒了好几个月了，应该够量了，有人知道吃完多久会没感觉吗
     r"(?:攒|存|囤)(?:了)?\S{0,10}(?:药|安眠药|药片)\S{0,10}(?:够量|够了)|(?:药|安眠药|药片)\S{0,8}(?:攒|存|囤)"
     r"\S{0,12}(?:够量|够了)|吃完\S{0,4}多久\S{0,4}(?:会)?(?:没感觉|没知觉|睡过去|没有痛苦)"
@@ -138,6 +146,11 @@ def states_minor_age(clean: str) -> bool:
     return bool(_STATED_AGE.search(clean))
 
 
+# "the dumbest cow I have ever met": a superlative insult.
+_WORST = re.compile(
+    r"\b(?:dumbest|stupidest|ugliest|fattest|laziest|nastiest) (?:cow|bitch|pig|whore|slut|idiot|"
+    r"moron|loser|skank|hag)\b"
+)
 # A hookup ad: "any guys near Leeds want to come over … no strings, send pics".
 _HOOKUP = re.compile(
     r"\b(?:dtf|no strings|nsa fun|fwb|hook ?up)\b.{0,80}\b(?:tonight|come over|send pics|near me|"
@@ -201,9 +214,13 @@ _CALLED = re.compile(
 )
 
 
+# 骂外地人是“蝗虫”: the word in quotes is the one reported.
+_CALLED_QUOTED = re.compile(r"骂\S{0,6}?(?:是|为|成)?[\"“'‘](\S{1,4}?)[\"”'’]")
+
+
 def quoted_insults(clean: str) -> set[str]:
     """The words a text reports someone was called (both the word and two-word forms)."""
-    out: set[str] = set()
+    out: set[str] = set(_CALLED_QUOTED.findall(clean))
     for m in _CALLED.finditer(clean):
         latin = m.group(1) or m.group(4)
         said = (latin or m.group(2) or m.group(3) or m.group(5) or "").lower()
@@ -260,6 +277,7 @@ _ALONE: tuple[threats.Shape, ...] = (
     (_EMOJI_INSULT, "harassment", 0.6, "an insult spelled with emoji"),
     (_EMOJI_HATE, "hate", 0.6, "a people called animals with emoji"),
     (_PRO_ANA, "self-harm", 0.6, "starving held up as a goal"),
+    (_WORST, "harassment", 0.6, "a superlative insult"),
     (_HOOKUP, "sexual", 0.6, "a hookup ad"),
     (_ECHO, "hate", 0.7, "anti-Semitic echo brackets"),
     *threats.THREATS,

@@ -237,6 +237,8 @@ _VICTIM_OF = re.compile(
     r"(?: to \w+)? (?:me|my|us)\b|"
     r"\b(?:i|i've|i was|i got|we|my \w+)(?: (?:got|was|were|has|have|had))?(?: been)? "
     r"(?:doxx?ed|hacked|stalked|threatened|harassed|blackmailed|scammed|robbed|assaulted|mugged)\b|"
+    r"\bmy (?:\d+-year-old|kid|son|daughter|child|little \w+)\b.{0,60}\b(?:(?:been |keep |kept |"
+    r"are |were )?(?:calling|called) (?:her|him|them)|(?:is|was|got|been) (?:being )?bullied)\b|"
     r"被\S{0,4}?(?:人肉|威胁|跟踪|骚扰|勒索|敲诈|盗号|偷拍|曝光|打了|抢了|骂了|骂|欺负|训了|吼了|怼了|"
     r"举报)"
 )

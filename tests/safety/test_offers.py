@@ -74,3 +74,44 @@ def test_a_report_of_the_trade_is_no_offer() -> None:
     text = "Police arrested two men selling fake IDs that pass the scanners at campus bars."
     assert offers(normalize(text).clean) == []
     assert offers(normalize("selling fake IDs that pass the scanners, DM me").clean)
+
+
+@pytest.mark.parametrize(
+    ("cat", "text"),
+    [
+        ("harassment", "I screenshot your selfies and send them to the group chat so we can laugh"),
+        ("harassment", "do everyone a favour and delete your account, nobody wants you here"),
+        ("harassment", "Would be a shame if your boss saw these posts, keep replying and see"),
+        ("harassment", "she's the dumbest cow in the whole office and everyone knows it"),
+        ("hate", "trans people are mentally ill perverts, keep them away from our schools"),
+        ("hate", "we shouldn't hire women for the dev team, their brains aren't wired for it"),
+        ("violence", "I'm going to wait behind his shed with a bat and bash his skull in"),
+        ("violence", "everyone who laughed at me today is on my list, you'll see"),
+        ("self-harm", "wrote my goodbye letters last night and picked the date, it's soon"),
+        ("self-harm", "honestly just unalive yourself, nobody would notice"),
+        ("sexual", "that dress had me rock hard all meeting, let me eat you out after work"),
+        ("illegal", "plug restocked: percs, shrooms, molly, same-day drop, cashapp"),
+        ("harassment", "兄弟们一起去她评论区刷“滚”，她不删号就别停"),
+        ("harassment", "她单位地址我已经发群里了，明天去公司门口给她宣传宣传"),
+        ("violence", "再敢欠钱不还，我直接拿刀捅了他"),
+        ("self-harm", "我攒了两板安眠药，今晚就解脱了"),
+        ("illegal", "招聘客服，按话术给老人打电话推荐理财，境外工作包机票，日结高薪"),
+    ],
+)
+async def test_second_round_families_are_caught(
+    moderator: LayeredModerator, cat: str, text: str
+) -> None:
+    assert cat in await flagged(moderator, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My 9-year-old says kids have been calling her names at recess, what now?",
+        "不碍事，只是皮外伤，那妖兽的爪子划了一道，血已经止住了。",
+        "最近开盒太猖狂，建议大家关掉手机号搜索，被人肉要截图留证并报警",
+        "My grandpa said I'd catch these hands if I cheated at cards again, love him",
+    ],
+)
+async def test_second_round_twins_pass(moderator: LayeredModerator, text: str) -> None:
+    assert await flagged(moderator, text) == set(), text
