@@ -100,6 +100,7 @@ _GUARDS = re.compile(
     r"\b(?:protect|privacy|police|report (?:it|them|this))\b"
 )
 _PLACE_RX = re.compile(_PLACE)
+_PLACE_HINT = re.compile(r"\d|address|住址|宿舍|手机号|电话|扒出来|单位|学校|公司")
 _GO_THERE_RX = re.compile(_GO_THERE)
 _NEAR = 90  # characters between the address and the call
 
@@ -109,6 +110,14 @@ _WARNING = re.compile(
     r"反诈|防骗|提醒|警惕|谨防|千万别|千万不要|小心|举报|骗局|被骗|警方|民警|破获|查获|抓获|刑拘|判刑|"
     r"\b(?:arrested|police|charged|convicted|sentenced|warning|beware|scam alert|psa|report(?:ed)?|"
     r"don'?t (?:fall|buy|click|scan))\b"
+)
+# A word every trade shape needs, looked for first: most texts have none, and the shapes
+# cost 30 µs a text together.
+_TRADE_HINT = re.compile(
+    r"冰|叶子|k粉|麻古|摇头丸|大麻|神仙水|笑气|海洛因|白粉|可卡因|邮票|证|驾照|学历|文凭|护照|逾期|赌|荷官|"
+    r"百家乐|棋牌|博彩|首充|首存|彩|盗|破解|黑|记录|行踪|定位|寂寞|饥渴|空虚|服务|全套|话术|境外|缅甸|"
+    r"柬埔寨|国外|日结|高薪|coke|molly|xans|percs|oxys|shrooms|meth|crystal|tina|ket|fent|fake|fullz|"
+    r"cvv|dumps|logs"
 )
 TRADE: tuple[Shape, ...] = (
     (_DRUGS, "illegal", 0.7, "drugs offered or sought"),
@@ -124,7 +133,9 @@ TRADE: tuple[Shape, ...] = (
 
 def offers(clean: str) -> list[tuple[str, float, str]]:
     """Harm offered or sought (unless the text warns of it or reports it), and doxxing."""
-    out = [(cat, score, why) for rx, cat, score, why in TRADE if rx.search(clean)]
+    out = []
+    if _TRADE_HINT.search(clean):
+        out = [(cat, score, why) for rx, cat, score, why in TRADE if rx.search(clean)]
     if len(set(_STREET_DRUG.findall(clean))) >= 2 and _DEALER.search(clean):
         out.append(("illegal", 0.7, "drugs offered or sought"))
     if out and _WARNING.search(clean):
@@ -135,7 +146,10 @@ def offers(clean: str) -> list[tuple[str, float, str]]:
 
 
 def _doxes(clean: str) -> bool:
-    # Two plain searches and a window: one regex with both orders cost 33 µs a text.
+    # A literal hint, then two plain searches and a window: one regex with both orders cost
+    # 33 µs a text, the searches alone 13.
+    if not _PLACE_HINT.search(clean):
+        return False
     for m in _PLACE_RX.finditer(clean):
         if _GO_THERE_RX.search(clean, max(0, m.start() - _NEAR), m.end() + _NEAR):
             return True
