@@ -18,7 +18,8 @@ from safety.threats import Shape
 
 # The trader's words: how to reach them, the price, the terms.
 _TRADE_ZH = (
-    r"(?:同城|当面交易|见面交易|量大从优|暗号|加v|加微|加我|私我|私聊|私信|详聊|靠谱的|价格好说|"
+    r"(?:同城|当面交易|见面交易|量大从优|暗号|加v|加微|加我|私我|私聊|私信|详聊|靠谱的|价格好说|渠道|本地的|"
+    r"钓鱼|"
     r"价格|包邮|现货|有货|出货|收货|下单|联系方式|见主页|见简介|qq|先付|定金)"
 )
 _DRUG_ZH = (
@@ -55,6 +56,7 @@ _GAMBLING = re.compile(
 _ACCOUNTS = re.compile(
     r"(?:专业|接单|代)\S{0,4}(?:盗|破解|黑)\S{0,2}(?:微信|qq|支付宝|抖音|微博|游戏)(?:号|账号)?|"
     r"(?:盗|破解|黑)(?:微信|qq|支付宝|抖音|微博)(?:号|账号)?\S{0,30}(?:定金|先付|价格|接单|拿到)|"
+    r"(?:出|收|卖)\S{0,4}(?:实名)?(?:微信号|qq号|银行卡|四件套|电话卡|手机卡)\S{0,20}(?:量大|联系|tg|飞机|私|价格)|"
     r"(?:查|调取)\S{0,4}(?:开房记录|通话记录|聊天记录|行踪|定位)\S{0,20}(?:定金|先付|价格|接单|联系)"
 )
 # "Fullz for sale, CVV + DOB + SSN, fresh drops every week, escrow available"
@@ -86,13 +88,14 @@ _PLACE = (
     r"(?:\b\d{1,5} [a-z]+(?: [a-z]+)? (?:close|road|rd|street|st|avenue|ave|lane|ln|drive|dr|"
     r"court|ct|way|crescent|place|terrace|boulevard|blvd)\b|\bhome address\b|\bhis address\b|"
     r"\bher address\b|家庭住址|住址|宿舍楼号|宿舍号|手机号|电话号码|\d+栋\d+|小区\S{0,6}\d+|"
-    r"扒出来了|(?:单位|学校|公司)\S{0,8}发(?:群里|网上|出来))"
+    r"扒出来了|查到(?:她|他)\S{0,6}(?:公司|学校|单位|住)|(?:单位|学校|公司)\S{0,8}发(?:群里|网上|出来))"
 )
 _GO_THERE = (
-    r"(?:\bpay (?:him|her|them) a visit\b|\byou know what to do\b|\bgo (?:get|see|visit) "
-    r"(?:him|her|them)\b|\bshow up (?:at|on)\b|\bspam (?:him|her|them|it)\b|\bmake (?:his|her|"
-    r"their) life hell\b|\bgets home (?:around|at|by)\b|\blet'?s visit\b|"
-    r"冲(?:她|他)|堵(?:她|他)|去(?:她|他)家|家门口|问候|轮流|扣1|(?:学校|公司|单位)门口|给(?:她|他)宣传)"
+    r"(?:\bpay (?:him|her|them) a visit\b|\byou know what to do\b|\bif (?:anybody|anyone) wants "
+    r"to (?:go|pay|visit|let)\b|\blet (?:her|him|them) know what (?:we|you|i) think\b|"
+    r"\bgo (?:get|see|visit) (?:him|her|them)\b|\bshow up (?:at|on)\b|\bspam (?:him|her|them|it)\b|"
+    r"\bmake (?:his|her|their) life hell\b|\bgets home (?:around|at|by)\b|\blet'?s visit\b|"
+    r"冲(?:她|他)|堵(?:她|他)|去(?:她|他)家|家门口|问候|轮流|扣1|楼下|举牌|社死|(?:学校|公司|单位)门口|给(?:她|他)宣传)"
 )
 # "建议大家关掉手机号搜索，被人肉要报警": how to guard against it.
 _GUARDS = re.compile(
@@ -116,7 +119,7 @@ _WARNING = re.compile(
 _TRADE_HINT = re.compile(
     r"冰|叶子|k粉|麻古|摇头丸|大麻|神仙水|笑气|海洛因|白粉|可卡因|邮票|证|驾照|学历|文凭|护照|逾期|赌|荷官|"
     r"百家乐|棋牌|博彩|首充|首存|彩|盗|破解|黑|记录|行踪|定位|寂寞|饥渴|空虚|服务|全套|话术|境外|缅甸|"
-    r"柬埔寨|国外|日结|高薪|coke|molly|xans|percs|oxys|shrooms|meth|crystal|tina|ket|fent|fake|fullz|"
+    r"柬埔寨|国外|日结|高薪|卡|实名|coke|molly|xans|percs|oxys|shrooms|meth|crystal|tina|ket|fent|fake|fullz|"
     r"cvv|dumps|logs"
 )
 TRADE: tuple[Shape, ...] = (

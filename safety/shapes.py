@@ -24,6 +24,9 @@ _SWEEPING = re.compile(
     r"like dogs|like animals|property|need a firm hand|an abomination|a disease|a cancer|a plague|"
     r"pedophiles|diseased|scum|trash|groomers|degenerates|mentally ill|perverts|thugs|leeches)\b|"
     r"\b(?:brains|minds) (?:just )?(?:aren'?t|are not|isn'?t) (?:wired|built|made) for\b|"
+    r"\b(?:don'?t|do not|never|won'?t) assimilate\b|\bare taking over (?:the|our)\b|"
+    r"\b(?:run|runs|control|controls|own|owns) (?:the|all the|our) (?:banks|media|world|government|"
+    r"hollywood)\b|都一个样|"
     r"(?:那地方|那边|那里)出来的\S{0,3}都(?:这德性|一个德性|是骗子|不是好东西)|"
     r"\b(?:are|is) (?:genetically|naturally|biologically|inherently|born) (?:less (?:intelligent|"
     r"capable|human)|inferior|stupider|dumber|more (?:violent|criminal|primitive)|criminals?|"
@@ -95,6 +98,9 @@ _IDEATION = re.compile(
     r"\b(?:done|tonight|quick|end|gone|forever)\b|"
     r"\b(?:cut|cutting|cuts|blade|razor)\b.{0,60}\bgo deeper\b|\bgo deeper\b.{0,60}\b(?:cut|"
     r"blade|razor|sting|bleed)|"
+    r"\b(?:pills|meds|tablets) saved up\b|\b(?:won'?t|will not) be (?:here|around|alive) for "
+    r"(?:christmas|my birthday|new year|thanksgiving)\b|"
+    r"\b(?:best|right) (?:spot|place|way) (?:on|to cut) (?:the|my|your) (?:wrist|arm)\b|"
     r"\b(?:written|wrote|finished) (?:the|my) (?:letters?|notes?|goodbyes?)\b.{0,30}\b(?:picked|"
     r"chose|set) (?:the|a) (?:date|day)\b|"
     r"(?:又|偷偷|自己)(?:划|割)了?(?:好几|几|一|两|三)(?:道|刀)\S{0,20}(?:血|舒服|好受)|看着血流出来\S{0,6}(?:舒服|好受)|"
@@ -107,6 +113,7 @@ _IDEATION = re.compile(
 # Starving held up as a goal (pro-ana): 饿到胃疼才是在变瘦，骨感才是美.
 _PRO_ANA = re.compile(
     r"饿到\S{0,4}(?:才|就)(?:是)?(?:在)?(?:变瘦|瘦)|骨感(?:才是|就是)美|(?:吃了|吃东西|吃饭)就(?:是)?失败|"
+    r"打卡挨饿|(?:就)?不配吃饭|饿到\S{0,4}就对了|"
     r"\bif you ate (?:today|anything)\b.{0,20}\b(?:failed|fail|weak)\b|\bhunger is (?:just )?"
     r"(?:weakness|fat) leaving\b"
 )
@@ -150,6 +157,17 @@ def states_minor_age(clean: str) -> bool:
 _WORST = re.compile(
     r"\b(?:dumbest|stupidest|ugliest|fattest|laziest|nastiest) (?:cow|bitch|pig|whore|slut|idiot|"
     r"moron|loser|skank|hag)\b"
+)
+# Into a partner's account behind their back: "get into my ex's icloud without her knowing".
+_SNOOP = re.compile(
+    r"\b(?:get|break|hack|log|sign) (?:in)?to (?:my |his |her |someone'?s )?(?:ex'?s?|wife'?s?|"
+    r"husband'?s?|girlfriend'?s?|boyfriend'?s?|partner'?s?|gf'?s?|bf'?s?) (?:icloud|instagram|"
+    r"insta|email|phone|account|snapchat|facebook|whatsapp|gmail)\b.{0,40}\bwithout "
+    r"(?:her|him|them) (?:knowing|noticing|finding out)\b"
+)
+# A sex role-play asked for in so many words: 描写要很露骨, 越色越好, 直接开车.
+_LEWD_REQUEST = re.compile(
+    r"(?:描写|写得?)\S{0,4}(?:很|要|更|越)?露骨|越色越好|直接开车|开车\S{0,6}(?:越色|写详细|详细点)"
 )
 # A hookup ad: "any guys near Leeds want to come over … no strings, send pics".
 _HOOKUP = re.compile(
@@ -278,6 +296,8 @@ _ALONE: tuple[threats.Shape, ...] = (
     (_EMOJI_HATE, "hate", 0.6, "a people called animals with emoji"),
     (_PRO_ANA, "self-harm", 0.6, "starving held up as a goal"),
     (_WORST, "harassment", 0.6, "a superlative insult"),
+    (_SNOOP, "illegal", 0.65, "into a partner's account behind their back"),
+    (_LEWD_REQUEST, "sexual", 0.6, "an explicit sex scene asked for"),
     (_HOOKUP, "sexual", 0.6, "a hookup ad"),
     (_ECHO, "hate", 0.7, "anti-Semitic echo brackets"),
     *threats.THREATS,

@@ -25,6 +25,8 @@ _WISH = re.compile(
     r"\bbetter (?:off )?(?:if|without)\b.{0,40}\b(?:disappeared|were gone|died|were dead|"
     r"didn't exist|wiped out)\b|"
     r"(?:应该|就该|都该|活该)(?:多)?挨(?:几顿|一顿)?(?:打|揍)|"
+    r"(?:就该|应该|活该)把(?:他|她|他们|她们)\S{0,6}(?:砍了|剁了|打断|挂在|示众)|"
+    r"\b(?:don'?t|do not|doesn'?t|does not) deserve to (?:exist|live|breathe)\b|"
     r"(?:应该|就该|都该|活该|该)(?:直接|被|拉出去|拖出去|抓起来)?(?:开枪|枪毙|杀掉|杀光|砍死|打死|烧死|弄死|绞死|千刀万剐|五马分尸|"
     r"碎尸万段)"
 )
@@ -49,6 +51,8 @@ _THREAT_ZH = re.compile(
     r"拉着你(?:们)?全家(?:一起)?(?:死|陪葬|下地狱)|"
     # 老子拿汽油泼他家门; 踩到满脸是血才解气
     r"(?:我|老子)\S{0,6}(?:拿|用|买)?汽油(?:泼|浇)|(?:泼|浇)(?:他|她|你)(?:家|们)?\S{0,4}汽油|"
+    r"(?:我|老子)\S{0,8}(?:泼|撒)\S{0,4}硫酸|见一个泼一个|废(?:他|她|你)(?:一条|两条)?(?:腿|胳膊|手)|"
+    r"把(?:他|她|你)(?:的)?(?:脑袋|头|脑壳)(?:敲|砸|打)(?:开花|碎|爆)|"
     r"(?:踩|打|揍)到\S{0,6}(?:满脸是血|头破血流|吐血|半死|住院)\S{0,3}才(?:解气|解恨|爽|痛快)"
 )
 
@@ -57,13 +61,19 @@ _THREAT_ZH = re.compile(
 # 我知道你住哪. Nothing violent is named, so the heads score them as small talk (0.00-0.04).
 # 0.55 flags a reader; a character's bar (0.6) leaves a villain's menace in canon alone.
 _MENACE = re.compile(
-    r"\bi know (?:where|what time|when|which (?:school|route|bus))\b.{0,30}\b(?:live|lives|"
+    r"\bi know (?:where|what time|when|which (?:school|route|bus))\b.{0,30}\b(?:live|lives|stream|"
+    r"streams|stay|stays|"
     r"work|works|sleep|sleeps|get off|gets off|walk|walks|park|parks|school|home|leave|leaves)\b|"
     r"\bi know what (?:car|school|bus)\b|\bthought you should know (?:that )?i know\b|"
     r"\b(?:everyone|everybody|we|they) knows? where you (?:live|work|sleep)\b|"
     r"\b(?:or|otherwise) i'?m (?:coming|going) to your (?:work|house|home|school|office|place)\b|"
     r"\b(?:would |it'?d |'d )?be a (?:real |damn )?shame if (?:something|anything|your|someone|"
     r"people|everyone)\b|\bi know (?:you|u) live (?:in|on|at|near)\b|"
+    r"\b(?:someone|somebody|we) (?:should|will|could) pay (?:her|him|them|you|that \w+|the \w+) "
+    r"a visit\b|"
+    r"\bwhat happens when (?:she|he|you|they)(?:'?s|'?re| is| are)? alone\b|"
+    r"\b(?:see (?:you|u) soon|coming for (?:you|u)|watch (?:your|ur) back)\W{0,3}🔪|"
+    r"你(?:家)?住(?:哪|在哪)\S{0,4}(?:我们|我)?都知道|开盒等着|"
     r"\bmake sure every (?:employer|boss|school|client|recruiter|company)\b.{0,40}"
     r"\b(?:sees?|knows?)\b|"
     r"\b(?:reply|answer|pay|do it|send (?:it|them|more))\b.{0,20}\bor (?:else|everyone|everybody|"
@@ -122,6 +132,9 @@ _HARM_VOW = re.compile(
     r"(?:ing)? (?:in )?(?:both )?"
     r"(?:his|her|their|your|every|all) (?:\w+ )?(?:jaw|legs?|arms?|neck|face|skull|nose|fingers?|"
     r"bones?|teeth|knees?)\b|"
+    r"\b(?:i'?m|i am|i'?ll be) getting my (?:shotgun|gun|rifle|pistol)\b|\b(?:not|won'?t) (?:be )?"
+    r"aim(?:ing)? for the legs\b|\bhow (?:do|can|could|would|should) i (?:hurt|injure|cripple|beat|"
+    r"poison) (?:my|him|her|them|someone|somebody)\b|"
     r"\b(?:everyone|everybody|all of you|you'?re all|y'?all) (?:who (?:\w+ ){1,4})?(?:is|are) on "
     r"(?:the|my) (?:hit )?list\b|\bmake (?:them|him|her|you) pay in blood\b|"
     r"\bi'?m (?:going|gonna|coming|bringing|taking)\b[^.!?]{0,40}\b(?:school|campus|office|"
@@ -143,6 +156,7 @@ _HARM_VOW = re.compile(
 # should have been higher"), relishing someone's beating ("serves her right, she got her
 # face kicked in"), calling a crowd to hang people from the lampposts.
 _GLORIFY = re.compile(
+    r"\b(?:shooter|bomber|killer|attacker|gunman)\b.{0,20}\b(?:look|seem|sound)s? like a hero\b|"
     r"\b(?:shot up|bombed|massacred|gunned down|mowed down|stabbed|killed)\b.{0,60}\b(?:is|was) "
     r"(?:a |an )?(?:hero|legend|saint|martyr|icon)\b|\b(?:did nothing wrong|body count should have "
     r"been higher|should have killed more|hope there are more like (?:him|her|them))\b|"
@@ -168,6 +182,9 @@ _HOUND = re.compile(
     r"\bcan'?t block me\b|\b(?:making|make|open) new "
     r"accounts to (?:message|contact|harass|find) (?:you|her|him)\b|\buntil (?:you|she|he) "
     r"(?:answers?|replies|responds) (?:to )?me\b|"
+    r"\b(?:spam|flood|harass|bombard|raid)\b.{0,80}\buntil (?:he|she|they|it) (?:deletes?|quits?|"
+    r"leaves?|cries|logs off)\b|\b(?:everyone|everybody|y'?all|guys)\b.{0,25}\b(?:flood|spam|raid|"
+    r"brigade)\b|"
     r"\b(?:screenshot|screenshotting|screenshotted) (?:your|ur)\b.{0,60}\b(?:group chat|the boys|"
     r"everyone|laugh)\b|\bdo (?:everyone|us all|the world) a favou?r and (?:delete|kill|leave|"
     r"disappear|die|quit)\b|\bknow (?:your|ur) (?:route|schedule|routine) (?:home|to)\b|"
