@@ -45,7 +45,10 @@ _PII: list[tuple[float, str, re.Pattern[str]]] = [
     (
         0.7,
         "phone number",
-        re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}(?!\d)"),
+        re.compile(
+            r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}(?!\d)|"
+            r"(?<!\d)07\d{3} ?\d{6}(?!\d)"  # UK mobile
+        ),
     ),
     (0.6, "email address", re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]{2,}\b")),
 ]

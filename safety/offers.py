@@ -56,6 +56,7 @@ _GAMBLING = re.compile(
 _ACCOUNTS = re.compile(
     r"(?:专业|接单|代)\S{0,4}(?:盗|破解|黑)\S{0,2}(?:微信|qq|支付宝|抖音|微博|游戏)(?:号|账号)?|"
     r"(?:盗|破解|黑)(?:微信|qq|支付宝|抖音|微博)(?:号|账号)?\S{0,30}(?:定金|先付|价格|接单|拿到)|"
+    r"(?:收购|收|租)\S{0,4}(?:微信号|qq号|银行卡|支付宝)\S{0,20}(?:出租|一天|私我|详情)|"
     r"(?:出|收|卖)\S{0,4}(?:实名)?(?:微信号|qq号|银行卡|四件套|电话卡|手机卡)\S{0,20}(?:量大|联系|tg|飞机|私|价格)|"
     r"(?:查|调取)\S{0,4}(?:开房记录|通话记录|聊天记录|行踪|定位)\S{0,20}(?:定金|先付|价格|接单|联系)"
 )
@@ -72,10 +73,12 @@ _SCAM_JOBS = re.compile(
 )
 # An emoji menu of street drugs: two or more by name with the dealer's terms.
 _STREET_DRUG = re.compile(
-    r"\b(?:coke|molly|mdma|xans?|percs?|oxys?|shrooms|ket|fent|tabs|carts|lean|addys)\b"
+    r"\b(?:coke|molly|mdma|xans?|percs?|oxys?|shrooms|ket|fent|tabs|carts|lean|addys|pressed pills|"
+    r"pressies)\b|冰|叶子|k粉|麻古|猪肉|糖果|邮票|神仙水|笑气"
 )
 _DEALER = re.compile(
-    r"\b(?:plug|in stock|restock|same-day|drop|menu|cashapp|crypto|telegram|wickr|hmu|dm)\b"
+    r"\b(?:plug|in stock|restock|same-day|drop|menu|cashapp|crypto|telegram|wickr|hmu|dm|"
+    r"delivering|delivery|cash only|no new numbers)\b|到货|同城|闪送|暗号|老客户|私我"
 )
 # 寂寞少妇在线等你，上门服务全套只要三百
 _SEX_SERVICE = re.compile(
@@ -95,7 +98,7 @@ _GO_THERE = (
     r"to (?:go|pay|visit|let)\b|\blet (?:her|him|them) know what (?:we|you|i) think\b|"
     r"\bgo (?:get|see|visit) (?:him|her|them)\b|\bshow up (?:at|on)\b|\bspam (?:him|her|them|it)\b|"
     r"\bmake (?:his|her|their) life hell\b|\bgets home (?:around|at|by)\b|\blet'?s visit\b|"
-    r"冲(?:她|他)|堵(?:她|他)|去(?:她|他)家|家门口|问候|轮流|扣1|楼下|举牌|社死|(?:学校|公司|单位)门口|给(?:她|他)宣传)"
+    r"冲(?:她|他)|堵(?:她|他)|去(?:她|他)家|家门口|问候|轮流|扣1|楼下|举牌|社死|放(?:点)?血|(?:学校|公司|单位)门口|给(?:她|他)宣传)"
 )
 # "建议大家关掉手机号搜索，被人肉要报警": how to guard against it.
 _GUARDS = re.compile(
@@ -119,7 +122,7 @@ _WARNING = re.compile(
 _TRADE_HINT = re.compile(
     r"冰|叶子|k粉|麻古|摇头丸|大麻|神仙水|笑气|海洛因|白粉|可卡因|邮票|证|驾照|学历|文凭|护照|逾期|赌|荷官|"
     r"百家乐|棋牌|博彩|首充|首存|彩|盗|破解|黑|记录|行踪|定位|寂寞|饥渴|空虚|服务|全套|话术|境外|缅甸|"
-    r"柬埔寨|国外|日结|高薪|卡|实名|coke|molly|xans|percs|oxys|shrooms|meth|crystal|tina|ket|fent|fake|fullz|"
+    r"柬埔寨|国外|日结|高薪|卡|实名|微信号|qq号|收购|coke|molly|xans|percs|oxys|shrooms|meth|crystal|tina|ket|fent|fake|fullz|"
     r"cvv|dumps|logs"
 )
 TRADE: tuple[Shape, ...] = (

@@ -64,8 +64,10 @@ _IDEATION = re.compile(
     r"(?:jumping|throwing myself|hanging myself|killing myself|ending (?:it|my life)|dying|"
     r"overdosing|driving (?:off|into))\b|"
     r"\b(?:floors|stories|storeys|pills|tablets) (?:should|would|will) be enough\b|"
-    r"\b(?:world|everyone|everybody|my family) (?:would be|will be|is) better (?:off )?"
-    r"without me\b|"
+    r"\b(?:world|everyone|everybody|my family) (?:would be|will be|is) (?:better|lighter|happier|"
+    r"easier) (?:off )?without me\b|"
+    r"\brelapsed\b.{0,60}\b(?:cat scratches|cuts?|cutting|scratches)\b|"
+    r"又划了|手腕上\S{0,6}没地方下手|疼的时候才觉得\S{0,4}活着|"
     r"\b(?:given|giving) away (?:all )?my (?:stuff|things|belongings)\b|\bsaid my goodbyes\b|"
     r"\bnobody will (?:talk me down|stop me)\b|"
     r"\b(?:don'?t|do not) want to be here anymore\b|"
@@ -106,6 +108,7 @@ _IDEATION = re.compile(
     r"(?:又|偷偷|自己)(?:划|割)了?(?:好几|几|一|两|三)(?:道|刀)\S{0,20}(?:血|舒服|好受)|看着血流出来\S{0,6}(?:舒服|好受)|"
     r"(?:攒|存|囤)了?\S{0,6}(?:安眠药|药)\S{0,12}(?:今晚|结束|走了|解脱)|"
     r"一起走\S{0,12}(?:一个人不敢|私我|私信)|一个人不敢\S{0,10}一起走|"
+    r"一起走\S{0,20}(?:结束|不想再撑|解脱)|"
     # 药已经偷偷攒了好几个月了，应该够量了，有人知道吃完多久会没感觉吗
     r"(?:攒|存|囤)(?:了)?\S{0,10}(?:药|安眠药|药片)\S{0,10}(?:够量|够了)|(?:药|安眠药|药片)\S{0,8}(?:攒|存|囤)"
     r"\S{0,12}(?:够量|够了)|吃完\S{0,4}多久\S{0,4}(?:会)?(?:没感觉|没知觉|睡过去|没有痛苦)"
@@ -113,7 +116,7 @@ _IDEATION = re.compile(
 # Starving held up as a goal (pro-ana): 饿到胃疼才是在变瘦，骨感才是美.
 _PRO_ANA = re.compile(
     r"饿到\S{0,4}(?:才|就)(?:是)?(?:在)?(?:变瘦|瘦)|骨感(?:才是|就是)美|(?:吃了|吃东西|吃饭)就(?:是)?失败|"
-    r"打卡挨饿|(?:就)?不配吃饭|饿到\S{0,4}就对了|"
+    r"打卡挨饿|(?:就)?不配吃饭|饿到\S{0,4}就对了|不到\d+斤\S{0,4}不配|瘦不到\S{0,6}不配|"
     r"\bif you ate (?:today|anything)\b.{0,20}\b(?:failed|fail|weak)\b|\bhunger is (?:just )?"
     r"(?:weakness|fat) leaving\b"
 )
@@ -137,6 +140,12 @@ _EROTIC_TOO = re.compile(
     r"grinding|pins? (?:you|me|him|her) against|kneels? in front of (?:you|me)|you like that|"
     r"bent over|sheets|grind|bra\b|unbutton|unzip|headboard)"
 )
+# The same in Chinese fan fiction and streams (同人 "开车"): 褪下…探进那处湿润, 按在案几上…从背后.
+_EROTIC_ZH = re.compile(
+    r"褪下|探进|湿润|顶得|要了(?:他|她)?(?:三|几|一|好几)次|床幔|压在(?:榻|床)上|按在(?:案几|桌|床|榻)上|衣带散|"
+    r"一件件脱|脱到只剩|怎么进去的|开车预警|开车了|肉文|doi|从背后"
+)
+_EROTIC_ZH_TOO = re.compile(r"喘息|呻吟|腰|缠|娇|羞|温泉|床|吻|颤|求饶|详细写|福利|说不出话")
 EROTIC_MARKS = 2.5
 # "my girlfriend is 14", "she's 13 and I'm 22": an age under 18 stated of a person.
 _STATED_AGE = re.compile(
@@ -182,7 +191,7 @@ _ECHO = re.compile(r"\({3}\s*[\w\s-]{1,30}\s*\){3}")
 _SECRET = re.compile(
     r"without (?:their|her|his) parents (?:knowing|noticing|finding out|seeing)|"
     r"secret from (?:their|her|his) parents|"
-    r"(?:不让|别让|瞒着)(?:他|她|孩子)?(?:的)?(?:父母|爸妈|家长|爸爸妈妈)|"
+    r"(?:不让|别让|瞒着)(?:他|她|你|孩子)?(?:的)?(?:父母|爸妈|家长|爸爸妈妈)|"
     r"(?:不许|不要|别)告诉(?:你)?(?:的)?(?:父母|爸妈|家长|爸爸妈妈|妈妈|爸爸)|"
     r"\b(?:don'?t|do not|never) tell (?:your|ur) (?:mom|mum|dad|parents|mother|father)\b|"
     r"\bour (?:little )?secret\b|单独(?:接|带)(?:出来|出去|回家)\S{0,4}过夜|家长那边我(?:去)?搞定"
@@ -248,9 +257,11 @@ def quoted_insults(clean: str) -> set[str]:
 
 def _erotic_marks(clean: str) -> float:
     sure = {m.group()[:5] for m in _EROTIC.finditer(clean)}
+    sure |= set(_EROTIC_ZH.findall(clean))
     if not sure:
         return 0.0
-    return len(sure) + 0.5 * len({m.group()[:5] for m in _EROTIC_TOO.finditer(clean)})
+    too = {m.group()[:5] for m in _EROTIC_TOO.finditer(clean)} | set(_EROTIC_ZH_TOO.findall(clean))
+    return len(sure) + 0.5 * len(too)
 
 
 def speaks_as_parent(clean: str) -> bool:

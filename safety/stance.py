@@ -313,7 +313,9 @@ def looks_back(clean: str) -> bool:
 # Dieting the ordinary way ("最近在减肥，已经瘦了十斤，继续加油", "down 10 pounds from running"):
 # the self-harm head reads weight loss as an eating disorder. Starving, purging, calorie
 # floors and bones are the disorder's words and void it.
-_DIET = re.compile(r"减肥|减脂|瘦了|\b(?:lose|losing|lost) (?:weight|\d+ (?:pounds|lbs|kg))|\bdiet")
+_DIET = re.compile(
+    r"减肥|减脂|瘦了|\b(?:lose|losing|lost) (?:weight|\d+ ?(?:pounds|lbs|kg|kilos))|\bdiet"
+)
 _HEALTHY = re.compile(
     r"加油|健康|运动|健身|跑步|坚持|又吃了|吃撑|炸鸡|火锅|奶茶|自嘲|"
     r"\b(?:healthy|workout|gym|exercise|running|walk|ate|pizza|burger|cheat day)"

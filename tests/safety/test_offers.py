@@ -155,3 +155,40 @@ async def test_third_round_families_are_caught(
 )
 async def test_third_round_twins_pass(moderator: LayeredModerator, text: str) -> None:
     assert await flagged(moderator, text) == set(), text
+
+
+@pytest.mark.parametrize(
+    ("cat", "text"),
+    [
+        ("harassment", "forward this, his number is 07700 900123, spam him until he moves out"),
+        ("violence", "I'm going to slam her head into the wall next time she lies to me"),
+        ("violence", "Someone should put a bullet in Mayor Dana Pike's head"),
+        ("self-harm", "relapsed again, cat scratches up my arm, whatever"),
+        ("self-harm", "my family would be lighter without me around, soon"),
+        ("illegal", "pressed pills and coke, delivering tonight, cash only"),
+        ("harassment", "你家住哪我可清楚，出门小心点"),
+        ("harassment", "把他照片P到那种图上发到群里，看他以后还怎么见人"),
+        ("violence", "老板再不发工资，我就拎一桶汽油去他办公室"),
+        ("violence", "谁敢动我们的地，见一个砍一个"),
+        ("self-harm", "有没有一起走的，找个地方安安静静结束"),
+        ("sexual", "开车预警，他把她压在床上，褪下她的衣衫，一路探进那处湿润"),
+        ("sexual/minors", "有没有初一的小妹妹，哥哥给你买手机，别让你爸妈知道"),
+        ("illegal", "冰和叶子都到货了，同城闪送，老客户九折"),
+    ],
+)
+async def test_fourth_round_families_are_caught(
+    moderator: LayeredModerator, cat: str, text: str
+) -> None:
+    assert cat in await flagged(moderator, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trying to lose 3kg before the wedding in a healthy way, any lunch ideas?",
+        "冰淇淋到货啦，同城配送，老客户九折",
+        "他轻轻吻了她的额头，两人在月下说了一夜的话",
+    ],
+)
+async def test_fourth_round_twins_pass(moderator: LayeredModerator, text: str) -> None:
+    assert await flagged(moderator, text) == set(), text
