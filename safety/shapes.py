@@ -1,8 +1,9 @@
 """Harms that are a shape of sentence rather than a word: a sweeping charge against a group
-or a group barred from ordinary life, an insult aimed at "you", talking someone into
-suicide, wanting to die through a means, a sex scene without an explicit word, reaching a
-child behind the parents' backs, a stated age under 18; and an insult that is only reported
-("he called my sister a whore"). Threats and hounding are in ``safety.threats``.
+or a group barred from ordinary life, an insult aimed at "you", reaching a child behind the
+parents' backs, a stated age under 18; and an insult that is only reported ("he called my
+sister a whore"). The other families live next door and run from here: threats and hounding
+(``safety.threats``), self-harm (``safety.selfharm``), sexual content (``safety.sexual``),
+harm for sale and doxxing (``safety.offers``).
 
 Each reads ``Normalized.clean`` (simplified, NFKC, lower case, ASCII punctuation) and returns
 the category, a calibrated score and the reason, for ``safety.evidence`` to raise.
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from safety import offers, threats
+from safety import offers, selfharm, sexual, threats
 
 # "Mexicans are rapists and drug dealers": a group (lexicon ``group``) charged wholesale.
 _SWEEPING = re.compile(
@@ -57,96 +58,6 @@ _BARRED = re.compile(
     r"(?:全部|都|统统|全都)(?:抓起来|关起来|赶出去|遣返|清理出去|清理干净|消灭|杀光)|"
     r"\b(?:belong|stay|stayed|go back|get back) (?:in|to) the kitchen\b"
 )
-# "I keep thinking about jumping off the parking garage", "eight floors should be enough":
-# wanting to die, said through the means.
-_IDEATION = re.compile(
-    r"\b(?:i keep|i've been|i'?m|i am|been|keep) (?:thinking|dreaming|fantasi[sz]ing) (?:about|of) "
-    r"(?:jumping|throwing myself|hanging myself|killing myself|ending (?:it|my life)|dying|"
-    r"overdosing|driving (?:off|into))\b|"
-    r"\b(?:floors|stories|storeys|pills|tablets) (?:should|would|will) be enough\b|"
-    r"\b(?:world|everyone|everybody|my family) (?:would be|will be|is) (?:better|lighter|happier|"
-    r"easier) (?:off )?without me\b|"
-    r"\brelapsed\b.{0,60}\b(?:cat scratches|cuts?|cutting|scratches)\b|"
-    r"又划了|手腕上\S{0,6}没地方下手|疼的时候才觉得\S{0,4}活着|"
-    r"\b(?:given|giving) away (?:all )?my (?:stuff|things|belongings)\b|\bsaid my goodbyes\b|"
-    r"\bnobody will (?:talk me down|stop me)\b|"
-    r"\b(?:don'?t|do not) want to be here anymore\b|"
-    r"\bhow (?:much|many) (?:of (?:my|the|these) )?(?:insulin|pills|tablets|tylenol|paracetamol|"
-    r"acetaminophen|ibuprofen|aspirin|sleeping pills|xanax|benadryl|morphine)\b.{0,25}\b(?:would|"
-    r"does|will|to) (?:it )?(?:take|kill|be lethal|be fatal)\b|"
-    r"\bhigh enough\b.{0,30}\b(?:asking for myself|to die|to kill (?:me|myself)|if i jump|"
-    r"to end it)\b|"
-    r"\bthey'?ll understand when they'?re older\b|"
-    r"\b(?:scratch|scratching|pick|picking|hit|hitting|burn|burning|bite|biting|punch|punching) "
-    r"(?:at )?(?:my|myself)\b.{0,30}\buntil (?:they|it|i|my \w+) (?:bleeds?|bled)\b|"
-    r"\bthink(?:ing)? about (?:stepping|jumping) (?:forward|off|in front)\b|"
-    r"\b(?:saved|saving|stockpiled|stockpiling) (?:up )?(?:enough )?(?:of )?(?:my |her |his )?"
-    r"(?:meds|pills|medication|tablets|sleeping pills)\b|"
-    r"\bhow (?:much|many) (?:\w+ ){1,2}(?:is|are) (?:lethal|fatal|a lethal dose)\b|"
-    r"\b(?:burn|burning|cut|cutting|hit|hitting) my (?:arms?|wrists?|legs?|thighs?|skin|stomach)\b"
-    r".{0,40}\b(?:lighter|razor|blade|to feel|until|every night)\b|"
-    r"掐到流血|掐出血|(?:拿|用)\S{1,4}(?:扎|划|割|烫|戳)自己|坐在(?:楼顶|天台|窗台)?边上\S{0,8}下不了决心|"
-    r"\b(?:bought|got|have|tied) (?:a|the|my) (?:rope|noose)\b.{0,60}\b(?:which tree|courage|"
-    r"tonight|beam|ceiling|rafter)\b|\bi know which tree\b|"
-    r"\b(?:razor|blade|cut|cutting|cuts|burns?|scars)\b.{0,60}\b(?:won'?t show|wouldn'?t show|"
-    r"nobody (?:will )?see|hide (?:it|them|the marks))\b|"
-    r"遗书(?:已经)?写好|写好了?遗书|把遗书写好|"
-    r"(?:又|还是|偷偷)(?:划|割)了?(?:手腕|手臂|胳膊|自己|几刀|一刀)|(?:划|割)了?(?:手腕|手臂)|"
-    r"\b(?:i'?ve|i have|i just|just) (?:taken|swallowed|took) (?:all|a whole|the whole|every|"
-    r"an entire|the rest)(?: of)? (?:\S+\s+){0,3}?(?:pills|bottle|tablets|pack|meds)\b|"
-    # "which over the counter stuff works fastest if you take a lot of it at once? I'm done"
-    r"\b(?:works? (?:the )?fastest|quickest|most painless)\b.{0,50}\btake (?:a lot|all|a bunch|"
-    r"enough)\b|\btake (?:a lot|all|a bunch|loads) of (?:it|them|pills|tablets) at once\b.{0,40}"
-    r"\b(?:done|tonight|quick|end|gone|forever)\b|"
-    r"\b(?:cut|cutting|cuts|blade|razor)\b.{0,60}\bgo deeper\b|\bgo deeper\b.{0,60}\b(?:cut|"
-    r"blade|razor|sting|bleed)|"
-    r"\b(?:pills|meds|tablets) saved up\b|\b(?:won'?t|will not) be (?:here|around|alive) for "
-    r"(?:christmas|my birthday|new year|thanksgiving)\b|"
-    r"\b(?:best|right) (?:spot|place|way) (?:on|to cut) (?:the|my|your) (?:wrist|arm)\b|"
-    r"\b(?:written|wrote|finished) (?:the|my) (?:letters?|notes?|goodbyes?)\b.{0,30}\b(?:picked|"
-    r"chose|set) (?:the|a) (?:date|day)\b|"
-    r"(?:又|偷偷|自己)(?:划|割)了?(?:好几|几|一|两|三)(?:道|刀)\S{0,20}(?:血|舒服|好受)|看着血流出来\S{0,6}(?:舒服|好受)|"
-    r"(?:攒|存|囤)了?\S{0,6}(?:安眠药|药)\S{0,12}(?:今晚|结束|走了|解脱)|"
-    r"一起走\S{0,12}(?:一个人不敢|私我|私信)|一个人不敢\S{0,10}一起走|"
-    r"一起走\S{0,20}(?:结束|不想再撑|解脱)|"
-    # 药已经偷偷攒了好几个月了，应该够量了，有人知道吃完多久会没感觉吗
-    r"(?:攒|存|囤)(?:了)?\S{0,10}(?:药|安眠药|药片)\S{0,10}(?:够量|够了)|(?:药|安眠药|药片)\S{0,8}(?:攒|存|囤)"
-    r"\S{0,12}(?:够量|够了)|吃完\S{0,4}多久\S{0,4}(?:会)?(?:没感觉|没知觉|睡过去|没有痛苦)"
-)
-# Starving held up as a goal (pro-ana): 饿到胃疼才是在变瘦，骨感才是美.
-_PRO_ANA = re.compile(
-    r"饿到\S{0,4}(?:才|就)(?:是)?(?:在)?(?:变瘦|瘦)|骨感(?:才是|就是)美|(?:吃了|吃东西|吃饭)就(?:是)?失败|"
-    r"打卡挨饿|(?:就)?不配吃饭|饿到\S{0,4}就对了|不到\d+斤\S{0,4}不配|瘦不到\S{0,6}不配|"
-    r"\bif you ate (?:today|anything)\b.{0,20}\b(?:failed|fail|weak)\b|\bhunger is (?:just )?"
-    r"(?:weakness|fat) leaving\b"
-)
-# Erotic prose without an explicit word ("her moans got louder as his tongue moved lower ...
-# her back arched"): marks of a sex scene add up, words only sex uses counting in full and
-# words a battle or a dance also uses (groan, thrust, wet, hips, sheets) at half.
-_EROTIC = re.compile(
-    r"\b(?:moan|nipple|breast|between (?:her|his|my) (?:legs|thighs)|climax|orgasm|naked|undress|"
-    r"took (?:her|him|me) from behind|(?:bent|bend) (?:her|him|me|you) over|"
-    r"lips around (?:me|him|my|his|it)|"
-    r"under the waistband|wrapped (?:her|his) hand around (?:him|it|his)|"
-    r"unbutton(?:s|ed|ing)? (?:your|my|his|her) (?:shirt|blouse|pants|jeans|dress|trousers)|"
-    r"kiss(?:es|ed|ing)? down (?:your|my|his|her) (?:chest|neck|stomach|body|belly)|"
-    r"climbs? on top of (?:you|me|him|her)|reach(?:es|ed|ing)? for (?:your|my|his|her) "
-    r"(?:belt|zipper|fly)|push(?:es|ed)? (?:you|me|him|her) (?:onto|down on) the bed|"
-    r"panties|erection|aroused|arch(?:ed|ing|es)? (?:her|his|my) back|(?:her|his|my) back arched|"
-    r"(?:your|his|her) mouth on (?:me|my|him|her)\b|(?:let|make|made) (?:you|me) (?:finish|cum)\b)"
-)
-_EROTIC_TOO = re.compile(
-    r"\b(?:groan|thrust|straddl|writh|bucked|throb|quiver|tongue|thighs|wet|lick|suck|hips|"
-    r"grinding|pins? (?:you|me|him|her) against|kneels? in front of (?:you|me)|you like that|"
-    r"bent over|sheets|grind|bra\b|unbutton|unzip|headboard)"
-)
-# The same in Chinese fan fiction and streams (同人 "开车"): 褪下…探进那处湿润, 按在案几上…从背后.
-_EROTIC_ZH = re.compile(
-    r"褪下|探进|湿润|顶得|要了(?:他|她)?(?:三|几|一|好几)次|床幔|压在(?:榻|床)上|按在(?:案几|桌|床|榻)上|衣带散|"
-    r"一件件脱|脱到只剩|怎么进去的|开车预警|开车了|肉文|doi|从背后"
-)
-_EROTIC_ZH_TOO = re.compile(r"喘息|呻吟|腰|缠|娇|羞|温泉|床|吻|颤|求饶|详细写|福利|说不出话")
-EROTIC_MARKS = 2.5
 # "my girlfriend is 14", "she's 13 and I'm 22": an age under 18 stated of a person.
 _STATED_AGE = re.compile(
     r"\b(?:she|he|i|girlfriend|boyfriend|gf|bf|girl|boy|kid|child|student|daughter|son|"
@@ -173,16 +84,6 @@ _SNOOP = re.compile(
     r"husband'?s?|girlfriend'?s?|boyfriend'?s?|partner'?s?|gf'?s?|bf'?s?) (?:icloud|instagram|"
     r"insta|email|phone|account|snapchat|facebook|whatsapp|gmail)\b.{0,40}\bwithout "
     r"(?:her|him|them) (?:knowing|noticing|finding out)\b"
-)
-# A sex role-play asked for in so many words: 描写要很露骨, 越色越好, 直接开车.
-_LEWD_REQUEST = re.compile(
-    r"(?:描写|写得?)\S{0,4}(?:很|要|更|越)?露骨|越色越好|直接开车|开车\S{0,6}(?:越色|写详细|详细点)"
-)
-# A hookup ad: "any guys near Leeds want to come over … no strings, send pics".
-_HOOKUP = re.compile(
-    r"\b(?:dtf|no strings|nsa fun|fwb|hook ?up)\b.{0,80}\b(?:tonight|come over|send pics|near me|"
-    r"can host|my place|dm me)\b|\b(?:tonight|come over|send pics|near me|can host)\b.{0,80}"
-    r"\b(?:dtf|no strings|nsa fun)\b|\bsend pics of what you'?re packing\b"
 )
 # Anti-Semitic echo brackets around a word: "the same (((tribe)))".
 _ECHO = re.compile(r"\({3}\s*[\w\s-]{1,30}\s*\){3}")
@@ -214,16 +115,6 @@ _YOU_INSULT = re.compile(
     r"\byou (?:ugly|worthless|pathetic|useless|disgusting|fat) (?:\w+ )?(?:creep|loser|bitch|cow|"
     r"pig|freak|piece of|waste of|excuse for)"
 )
-# Talking someone into suicide ("what should I say to convince her to kill herself",
-# 怎么劝他去自杀): a care request's words ("what should I say") must not discount it.
-_INCITE = re.compile(
-    r"\byou should (?:just )?(?:end it|end your life|kill yourself|off yourself)\b(?! with)|"
-    r"\b(?:convince|persuade|get|make|push|drive|talk|encourage|tell|goad|pressure|help)\s+"
-    r"(?:\w+\s+){0,3}?(?:to|into)\s+(?:kill(?:ing)?\s+(?:her|him|them|your)sel(?:f|ves)|"
-    r"commit(?:ting)?\s+suicide|end(?:ing)?\s+(?:her|his|their|your)\s+(?:own\s+)?life)\b|"
-    r"(?:劝|逼|让|怂恿|教唆|鼓励|骗|诱导)(?:他|她|他们|她们|对方|别人|人|\S{1,4}?)(?:去)?"
-    r"(?:自杀|去死|跳楼|轻生|寻死|割腕|上吊)"
-)
 # A parent speaking of their own child ("my 14-year-old daughter wants to look sexy for the
 # dance, should I let her?") is not sexual interest in a minor.
 _PARENT = re.compile(
@@ -253,15 +144,6 @@ def quoted_insults(clean: str) -> set[str]:
         said = (latin or m.group(2) or m.group(3) or m.group(5) or "").lower()
         out.update({said, said.split(" ")[0]} if latin else {said[:n] for n in (1, 2, 3)})
     return out
-
-
-def _erotic_marks(clean: str) -> float:
-    sure = {m.group()[:5] for m in _EROTIC.finditer(clean)}
-    sure |= set(_EROTIC_ZH.findall(clean))
-    if not sure:
-        return 0.0
-    too = {m.group()[:5] for m in _EROTIC_TOO.finditer(clean)} | set(_EROTIC_ZH_TOO.findall(clean))
-    return len(sure) + 0.5 * len(too)
 
 
 def speaks_as_parent(clean: str) -> bool:
@@ -301,15 +183,12 @@ def gives_orders(text: str) -> bool:
 # Shapes that stand on their own: (pattern, category, calibrated score, reason).
 _ALONE: tuple[threats.Shape, ...] = (
     (_YOU_INSULT, "harassment", 0.45, "an insult aimed at 'you'"),
-    (_INCITE, "self-harm", 0.9, "talks someone into suicide"),
-    (_IDEATION, "self-harm", 0.7, "thoughts of suicide or self-injury through a means"),
+    *selfharm.SELF_HARM,
     (_EMOJI_INSULT, "harassment", 0.6, "an insult spelled with emoji"),
     (_EMOJI_HATE, "hate", 0.6, "a people called animals with emoji"),
-    (_PRO_ANA, "self-harm", 0.6, "starving held up as a goal"),
     (_WORST, "harassment", 0.6, "a superlative insult"),
     (_SNOOP, "illegal", 0.65, "into a partner's account behind their back"),
-    (_LEWD_REQUEST, "sexual", 0.6, "an explicit sex scene asked for"),
-    (_HOOKUP, "sexual", 0.6, "a hookup ad"),
+    *sexual.SEXUAL,
     (_ECHO, "hate", 0.7, "anti-Semitic echo brackets"),
     *threats.THREATS,
 )
@@ -334,7 +213,7 @@ def harms(
         out.append(("hate", 0.55, "a group barred from ordinary life"))
     if group and not rejects and _SWEEPING.search(clean):
         out.append(("hate", 0.6, "a sweeping charge against a group"))
-    if _erotic_marks(clean) >= EROTIC_MARKS:
+    if sexual.erotic_marks(clean) >= sexual.EROTIC_MARKS:
         out.append(("sexual", 0.55, "an explicit sex scene"))
     if threats.wishes_harm(clean):
         out.append(("violence", 0.5, "wishes death or violence on someone"))

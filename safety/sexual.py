@@ -1,0 +1,64 @@
+"""Sexual content without the explicit words: the marks of a sex scene in prose (English and
+Chinese fan fiction), a sex role-play asked for in so many words, a hookup ad.
+``safety.shapes`` runs them with the others.
+
+Each reads ``Normalized.clean`` (simplified, NFKC, lower case, ASCII punctuation).
+"""
+
+from __future__ import annotations
+
+import re
+
+from safety.threats import Shape
+
+# Erotic prose without an explicit word ("her moans got louder as his tongue moved lower ...
+# her back arched"): marks of a sex scene add up, words only sex uses counting in full and
+# words a battle or a dance also uses (groan, thrust, wet, hips, sheets) at half.
+_EROTIC = re.compile(
+    r"\b(?:moan|nipple|breast|between (?:her|his|my) (?:legs|thighs)|climax|orgasm|naked|undress|"
+    r"took (?:her|him|me) from behind|(?:bent|bend) (?:her|him|me|you) over|"
+    r"lips around (?:me|him|my|his|it)|"
+    r"under the waistband|wrapped (?:her|his) hand around (?:him|it|his)|"
+    r"unbutton(?:s|ed|ing)? (?:your|my|his|her) (?:shirt|blouse|pants|jeans|dress|trousers)|"
+    r"kiss(?:es|ed|ing)? down (?:your|my|his|her) (?:chest|neck|stomach|body|belly)|"
+    r"climbs? on top of (?:you|me|him|her)|reach(?:es|ed|ing)? for (?:your|my|his|her) "
+    r"(?:belt|zipper|fly)|push(?:es|ed)? (?:you|me|him|her) (?:onto|down on) the bed|"
+    r"panties|erection|aroused|arch(?:ed|ing|es)? (?:her|his|my) back|(?:her|his|my) back arched|"
+    r"(?:your|his|her) mouth on (?:me|my|him|her)\b|(?:let|make|made) (?:you|me) (?:finish|cum)\b)"
+)
+_EROTIC_TOO = re.compile(
+    r"\b(?:groan|thrust|straddl|writh|bucked|throb|quiver|tongue|thighs|wet|lick|suck|hips|"
+    r"grinding|pins? (?:you|me|him|her) against|kneels? in front of (?:you|me)|you like that|"
+    r"bent over|sheets|grind|bra\b|unbutton|unzip|headboard)"
+)
+# The same in Chinese fan fiction and streams (同人 "开车"): 褪下…探进那处湿润, 按在案几上…从背后.
+_EROTIC_ZH = re.compile(
+    r"褪下|探进|湿润|顶得|要了(?:他|她)?(?:三|几|一|好几)次|床幔|压在(?:榻|床)上|按在(?:案几|桌|床|榻)上|衣带散|"
+    r"一件件脱|脱到只剩|怎么进去的|开车预警|开车了|肉文|doi|从背后"
+)
+_EROTIC_ZH_TOO = re.compile(r"喘息|呻吟|腰|缠|娇|羞|温泉|床|吻|颤|求饶|详细写|福利|说不出话")
+EROTIC_MARKS = 2.5
+# A sex role-play asked for in so many words: 描写要很露骨, 越色越好, 直接开车.
+_LEWD_REQUEST = re.compile(
+    r"(?:描写|写得?)\S{0,4}(?:很|要|更|越)?露骨|越色越好|直接开车|开车\S{0,6}(?:越色|写详细|详细点)"
+)
+# A hookup ad: "any guys near Leeds want to come over … no strings, send pics".
+_HOOKUP = re.compile(
+    r"\b(?:dtf|no strings|nsa fun|fwb|hook ?up)\b.{0,80}\b(?:tonight|come over|send pics|near me|"
+    r"can host|my place|dm me)\b|\b(?:tonight|come over|send pics|near me|can host)\b.{0,80}"
+    r"\b(?:dtf|no strings|nsa fun)\b|\bsend pics of what you'?re packing\b"
+)
+
+SEXUAL: tuple[Shape, ...] = (
+    (_LEWD_REQUEST, "sexual", 0.6, "an explicit sex scene asked for"),
+    (_HOOKUP, "sexual", 0.6, "a hookup ad"),
+)
+
+
+def erotic_marks(clean: str) -> float:
+    sure = {m.group()[:5] for m in _EROTIC.finditer(clean)}
+    sure |= set(_EROTIC_ZH.findall(clean))
+    if not sure:
+        return 0.0
+    too = {m.group()[:5] for m in _EROTIC_TOO.finditer(clean)} | set(_EROTIC_ZH_TOO.findall(clean))
+    return len(sure) + 0.5 * len(too)
