@@ -66,6 +66,11 @@ _CARDS = re.compile(
     r"drops?|escrow|telegram|vouched|in stock|restock)\b|\b(?:selling|sell|buy)\b.{0,20}\b(?:fullz|"
     r"cvvs|bank logs)\b"
 )
+# 帮朋友问…来路不明的手机去哪能出掉, 收别人名下的银行卡走账, 捡的身份证网贷人脸识别怎么过
+_FENCING = re.compile(
+    r"来路不明\S{0,10}(?:出掉|卖掉|出手|脱手)|(?:收|租|借)\S{0,10}银行卡\S{0,10}(?:走账|流水)|"
+    r"(?:捡|拿|偷)了?\S{0,4}(?:别人的)?身份证\S{0,10}(?:网贷|借钱|贷款)|人脸识别怎么过"
+)
 # 招聘"客服"，按话术给老人打电话…工作地点在境外，包机票: a scam call centre hiring
 _SCAM_JOBS = re.compile(
     r"按话术\S{0,20}(?:打电话|推荐|聊天|引导)|(?:境外|缅甸|柬埔寨|国外)\S{0,20}(?:包机票|包吃住)\S{0,20}"
@@ -122,7 +127,7 @@ _WARNING = re.compile(
 _TRADE_HINT = re.compile(
     r"冰|叶子|k粉|麻古|摇头丸|大麻|神仙水|笑气|海洛因|白粉|可卡因|邮票|证|驾照|学历|文凭|护照|逾期|赌|荷官|"
     r"百家乐|棋牌|博彩|首充|首存|彩|盗|破解|黑|记录|行踪|定位|寂寞|饥渴|空虚|服务|全套|话术|境外|缅甸|"
-    r"柬埔寨|国外|日结|高薪|卡|实名|微信号|qq号|收购|coke|molly|xans|percs|oxys|shrooms|meth|crystal|tina|ket|fent|fake|fullz|"
+    r"柬埔寨|国外|日结|高薪|卡|实名|微信号|qq号|收购|来路不明|走账|流水|人脸识别|coke|molly|xans|percs|oxys|shrooms|meth|crystal|tina|ket|fent|fake|fullz|"
     r"cvv|dumps|logs"
 )
 TRADE: tuple[Shape, ...] = (
@@ -134,6 +139,7 @@ TRADE: tuple[Shape, ...] = (
     (_CARDS, "illegal", 0.7, "stolen card data for sale"),
     (_SEX_SERVICE, "sexual", 0.65, "sex services advertised"),
     (_SCAM_JOBS, "illegal", 0.65, "a scam call centre hiring"),
+    (_FENCING, "illegal", 0.7, "stolen goods, others' cards or papers put to use"),
 )
 
 

@@ -69,6 +69,9 @@ _IDEATION = re.compile(
 # Starving held up as a goal (pro-ana): 饿到胃疼才是在变瘦，骨感才是美.
 _PRO_ANA = re.compile(
     r"饿到\S{0,4}(?:才|就)(?:是)?(?:在)?(?:变瘦|瘦)|骨感(?:才是|就是)美|(?:吃了|吃东西|吃饭)就(?:是)?失败|"
+    r"\b(?:skip (?:dinner|lunch|breakfast|meals)|chew gum|black coffee)\b.{0,80}\b(?:collarbones?|"
+    r"thigh gap|hip ?bones?|ribs) (?:show|poke)|\bfeel faint\b.{0,30}\b(?:it'?s|it is|means it'?s) "
+    r"working\b|\bempty stomach is a clean slate\b|"
     r"打卡挨饿|(?:就)?不配吃饭|饿到\S{0,4}就对了|不到\d+斤\S{0,4}不配|瘦不到\S{0,6}不配|"
     r"\bif you ate (?:today|anything)\b.{0,20}\b(?:failed|fail|weak)\b|\bhunger is (?:just )?"
     r"(?:weakness|fat) leaving\b"
@@ -81,7 +84,12 @@ _INCITE = re.compile(
     r"(?:\w+\s+){0,3}?(?:to|into)\s+(?:kill(?:ing)?\s+(?:her|him|them|your)sel(?:f|ves)|"
     r"commit(?:ting)?\s+suicide|end(?:ing)?\s+(?:her|his|their|your)\s+(?:own\s+)?life)\b|"
     r"(?:劝|逼|让|怂恿|教唆|鼓励|骗|诱导)(?:他|她|他们|她们|对方|别人|人|\S{1,4}?)(?:去)?"
-    r"(?:自杀|去死|跳楼|轻生|寻死|割腕|上吊)"
+    r"(?:自杀|去死|跳楼|轻生|寻死|割腕|上吊)|"
+    # "you don't owe anyone another day … stop letting people talk you out of it"
+    r"\b(?:don'?t|do not) owe (?:anyone|anybody) another day\b|\bstop letting (?:people|anyone|"
+    r"them) talk you out of it\b|解脱也是一种(?:选择|勇敢|办法)|别信那些热线|"
+    # purging and cutting recommended: "run the shower so nobody hears you", 划两下就好了
+    r"\brun the (?:shower|water|tap) so (?:nobody|no one) hears\b|(?:划|割)(?:两|几)下就好了"
 )
 
 SELF_HARM: tuple[Shape, ...] = (

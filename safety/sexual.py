@@ -15,7 +15,14 @@ from safety.threats import Shape
 # her back arched"): marks of a sex scene add up, words only sex uses counting in full and
 # words a battle or a dance also uses (groan, thrust, wet, hips, sheets) at half.
 _EROTIC = re.compile(
-    r"\b(?:moan|nipple|breast|between (?:her|his|my) (?:legs|thighs)|climax|orgasm|naked|undress|"
+    r"\b(?:moan|nipple|breast|between (?:her|his|my|your) (?:legs|thighs)|climax|orgasm|naked|"
+    r"undress|(?:finds?|found|feel|felt) (?:him|her) (?:already )?(?:hard|wet)|"
+    r"(?:fucks?|fucking) (?:you|me|her|him)(?! up)|finish(?:es|ed)? (?:you|him|me) off|"
+    r"happy ending|taste (?:you|me)\b|grind(?:s|ing)? down on|slow and deep|deep inside|"
+    r"trace[sd]? down (?:your|my|his|her) (?:stomach|body|chest|belly)|"
+    r"(?:slides?|slid) past (?:his|her|your|my) (?:belt|waistband)|"
+    r"groans? into (?:your|my|her|his) mouth|thighs (?:are )?shaking|"
+    r"(?:dress|skirt|robe|towel) (?:drop|fall|slip)s? to the floor|"
     r"took (?:her|him|me) from behind|(?:bent|bend) (?:her|him|me|you) over|"
     r"lips around (?:me|him|my|his|it)|"
     r"under the waistband|wrapped (?:her|his) hand around (?:him|it|his)|"
@@ -27,19 +34,25 @@ _EROTIC = re.compile(
     r"(?:your|his|her) mouth on (?:me|my|him|her)\b|(?:let|make|made) (?:you|me) (?:finish|cum)\b)"
 )
 _EROTIC_TOO = re.compile(
-    r"\b(?:groan|thrust|straddl|writh|bucked|throb|quiver|tongue|thighs|wet|lick|suck|hips|"
+    r"\b(?:groan|thrust|straddl|writh|bucked|throb|quiver|tongue|thighs|wet|lick|suck|hips|mouth|"
+    r"shudder|begging|bury your face|lower and lower|arch against|"
     r"grinding|pins? (?:you|me|him|her) against|kneels? in front of (?:you|me)|you like that|"
     r"bent over|sheets|grind|bra\b|unbutton|unzip|headboard)"
 )
 # The same in Chinese fan fiction and streams (同人 "开车"): 褪下…探进那处湿润, 按在案几上…从背后.
 _EROTIC_ZH = re.compile(
     r"褪下|探进|湿润|顶得|要了(?:他|她)?(?:三|几|一|好几)次|床幔|压在(?:榻|床)上|按在(?:案几|桌|床|榻)上|衣带散|"
-    r"一件件脱|脱到只剩|怎么进去的|开车预警|开车了|肉文|doi|从背后"
+    r"一件件脱|脱到只剩|怎么进去的|开车预警|开车了|肉文|doi|从背后|撞击|床板吱呀|别想下床|跨坐在|扣子一颗颗|"
+    r"往下探|一路向下|迎合着"
 )
-_EROTIC_ZH_TOO = re.compile(r"喘息|呻吟|腰|缠|娇|羞|温泉|床|吻|颤|求饶|详细写|福利|说不出话")
+_EROTIC_ZH_TOO = re.compile(
+    r"喘息|呻吟|腰|缠|娇|羞|温泉|床|吻|颤|求饶|详细写|福利|说不出话|软|汗水|咬着嘴唇|腿|解开|脊背|急促|滑落"
+)
 EROTIC_MARKS = 2.5
 # A sex role-play asked for in so many words: 描写要很露骨, 越色越好, 直接开车.
 _LEWD_REQUEST = re.compile(
+    # 今晚来我房间…穿那条短裙来，表现好了下个月就给你转正: favours asked of a subordinate
+    r"(?:来我房间|来我办公室|来我家)\S{0,20}(?:穿|短裙|丝袜)\S{0,20}(?:表现好|转正|升职|加薪)|"
     r"(?:描写|写得?)\S{0,4}(?:很|要|更|越)?露骨|越色越好|直接开车|开车\S{0,6}(?:越色|写详细|详细点)"
 )
 # A hookup ad: "any guys near Leeds want to come over … no strings, send pics".

@@ -26,6 +26,7 @@ _SWEEPING = re.compile(
     r"pedophiles|diseased|scum|trash|groomers|degenerates|mentally ill|perverts|thugs|leeches)\b|"
     r"\b(?:brains|minds) (?:just )?(?:aren'?t|are not|isn'?t) (?:wired|built|made) for\b|"
     r"\b(?:don'?t|do not|never|won'?t) assimilate\b|\bare taking over (?:the|our)\b|"
+    r"\bare hardwired (?:for|to)\b|\bincapable of (?:loyalty|love|logic|thinking|reason)\b|"
     r"\b(?:run|runs|control|controls|own|owns) (?:the|all the|our) (?:banks|media|world|government|"
     r"hollywood)\b|都一个样|"
     r"(?:那地方|那边|那里)出来的\S{0,3}都(?:这德性|一个德性|是骗子|不是好东西)|"
@@ -76,7 +77,7 @@ def states_minor_age(clean: str) -> bool:
 # "the dumbest cow I have ever met": a superlative insult.
 _WORST = re.compile(
     r"\b(?:dumbest|stupidest|ugliest|fattest|laziest|nastiest) (?:cow|bitch|pig|whore|slut|idiot|"
-    r"moron|loser|skank|hag)\b"
+    r"moron|loser|skank|hag|girl|guy|boy|person|kid|woman|man)\b"
 )
 # Into a partner's account behind their back: "get into my ex's icloud without her knowing".
 _SNOOP = re.compile(
@@ -85,14 +86,20 @@ _SNOOP = re.compile(
     r"insta|email|phone|account|snapchat|facebook|whatsapp|gmail)\b.{0,40}\bwithout "
     r"(?:her|him|them) (?:knowing|noticing|finding out)\b"
 )
-# Anti-Semitic echo brackets around a word: "the same (((tribe)))".
-_ECHO = re.compile(r"\({3}\s*[\w\s-]{1,30}\s*\){3}")
+# Anti-Semitic echo brackets around a word ("the same (((tribe)))") and their prose form
+# ("every bank … traces back to the same small tribe"); a people "bred to run fast".
+_ECHO = re.compile(
+    r"\({3}\s*[\w\s-]{1,30}\s*\){3}|\b(?:banks?|media|hollywood)\b.{0,80}\bthe same (?:small )?"
+    r"(?:tribe|people|group)\b|\bthe same (?:small )?tribe\b.{0,80}\b(?:banks?|media|hollywood)\b|"
+    r"\b(?:his|her|their) people\b.{0,80}\bbred (?:to|for)\b"
+)
 
 # Grooming: reaching a child behind the parents' backs.
 _SECRET = re.compile(
     r"without (?:their|her|his) parents (?:knowing|noticing|finding out|seeing)|"
     r"secret from (?:their|her|his) parents|"
-    r"(?:不让|别让|瞒着)(?:他|她|你|孩子)?(?:的)?(?:父母|爸妈|家长|爸爸妈妈)|"
+    r"(?:不让|别让|瞒着)(?:他|她|你|孩子)?(?:的)?(?:父母|爸妈|家长|爸爸妈妈|妈妈|爸爸|妈|爸)|"
+    r"(?:我们|咱们)(?:俩)?的小秘密|"
     r"(?:不许|不要|别)告诉(?:你)?(?:的)?(?:父母|爸妈|家长|爸爸妈妈|妈妈|爸爸)|"
     r"\b(?:don'?t|do not|never) tell (?:your|ur) (?:mom|mum|dad|parents|mother|father)\b|"
     r"\bour (?:little )?secret\b|单独(?:接|带)(?:出来|出去|回家)\S{0,4}过夜|家长那边我(?:去)?搞定"
@@ -189,7 +196,7 @@ _ALONE: tuple[threats.Shape, ...] = (
     (_WORST, "harassment", 0.6, "a superlative insult"),
     (_SNOOP, "illegal", 0.65, "into a partner's account behind their back"),
     *sexual.SEXUAL,
-    (_ECHO, "hate", 0.7, "anti-Semitic echo brackets"),
+    (_ECHO, "hate", 0.7, "anti-Semitic code or a people called bred"),
     *threats.THREATS,
 )
 
