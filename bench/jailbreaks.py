@@ -167,6 +167,8 @@ GEN_SETS = (
     ("gen_s13e_zh", ("", "harm_s13e_zh.txt", "benign_s13e_zh.txt")),
     ("gen_s13f_en", ("", "harm_s13f_en.txt", "benign_s13f_en.txt")),
     ("gen_s13f_zh", ("", "harm_s13f_zh.txt", "benign_s13f_zh.txt")),
+    ("gen_s13g_en", ("", "harm_s13g_en.txt", "benign_s13g_en.txt")),
+    ("gen_s13g_zh", ("", "harm_s13g_zh.txt", "benign_s13g_zh.txt")),
     # Session 13 final hold-out (public-data styles), never tuned on.
     ("gen_s13c_en", ("", "harm_s13c_en.txt", "benign_s13c_en.txt")),
     ("gen_s13c_zh", ("", "harm_s13c_zh.txt", "benign_s13c_zh.txt")),
