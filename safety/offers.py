@@ -81,6 +81,11 @@ _STREET_DRUG = re.compile(
     r"\b(?:coke|molly|mdma|xans?|percs?|oxys?|shrooms|ket|fent|tabs|carts|lean|addys|pressed pills|"
     r"pressies)\b|冰|叶子|k粉|麻古|猪肉|糖果|邮票|神仙水|笑气"
 )
+# "an ounce of coke": drugs by the dealer's measure
+_DRUG_QUANTITY = re.compile(
+    r"\b(?:an ounce|a gram|an eighth|a zip|a quarter|a half) of (?:coke|weed|meth|molly|mdma|ket|"
+    r"shrooms|crack|dope)\b"
+)
 _DEALER = re.compile(
     r"\b(?:plug|in stock|restock|same-day|drop|menu|cashapp|crypto|telegram|wickr|hmu|dm|"
     r"delivering|delivery|cash only|no new numbers)\b|到货|同城|闪送|暗号|老客户|私我"
@@ -148,7 +153,8 @@ def offers(clean: str) -> list[tuple[str, float, str]]:
     out = []
     if _TRADE_HINT.search(clean):
         out = [(cat, score, why) for rx, cat, score, why in TRADE if rx.search(clean)]
-    if len(set(_STREET_DRUG.findall(clean))) >= 2 and _DEALER.search(clean):
+    dealt = len(set(_STREET_DRUG.findall(clean))) >= 2 and _DEALER.search(clean)
+    if dealt or _DRUG_QUANTITY.search(clean):
         out.append(("illegal", 0.7, "drugs offered or sought"))
     if out and _WARNING.search(clean):
         out = []

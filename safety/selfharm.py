@@ -56,7 +56,7 @@ _IDEATION = re.compile(
     r"\b(?:pills|meds|tablets) saved up\b|\b(?:won'?t|will not) be (?:here|around|alive) for "
     r"(?:christmas|my birthday|new year|thanksgiving)\b|"
     r"\b(?:best|right) (?:spot|place|way) (?:on|to cut) (?:the|my|your) (?:wrist|arm)\b|"
-    r"\b(?:written|wrote|finished) (?:the|my) (?:letters?|notes?|goodbyes?)\b.{0,30}\b(?:picked|"
+    r"\b(?:written|wrote|finished) (?:the|my) (?:letters?|notes?|goodbyes?)\b.{0,60}\b(?:picked|"
     r"chose|set) (?:the|a) (?:date|day)\b|"
     r"(?:又|偷偷|自己)(?:划|割)了?(?:好几|几|一|两|三)(?:道|刀)\S{0,20}(?:血|舒服|好受)|看着血流出来\S{0,6}(?:舒服|好受)|"
     r"(?:攒|存|囤)了?\S{0,6}(?:安眠药|药)\S{0,12}(?:今晚|结束|走了|解脱)|"
@@ -86,6 +86,8 @@ _INCITE = re.compile(
     r"(?:劝|逼|让|怂恿|教唆|鼓励|骗|诱导)(?:他|她|他们|她们|对方|别人|人|\S{1,4}?)(?:去)?"
     r"(?:自杀|去死|跳楼|轻生|寻死|割腕|上吊)|"
     # "you don't owe anyone another day … stop letting people talk you out of it"
+    r"\bif you were gone\b.{0,40}\bjust do it\b|\bstop being a coward and (?:end it|do it)\b|"
+    r"早点解脱(?:对谁都好|也好|算了)|别硬撑了\S{0,10}解脱|"
     r"\b(?:don'?t|do not) owe (?:anyone|anybody) another day\b|\bstop letting (?:people|anyone|"
     r"them) talk you out of it\b|解脱也是一种(?:选择|勇敢|办法)|别信那些热线|"
     # purging and cutting recommended: "run the shower so nobody hears you", 划两下就好了

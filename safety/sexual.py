@@ -17,7 +17,7 @@ from safety.threats import Shape
 _EROTIC = re.compile(
     r"\b(?:moan|nipple|breast|between (?:her|his|my|your) (?:legs|thighs)|climax|orgasm|naked|"
     r"undress|(?:finds?|found|feel|felt) (?:him|her) (?:already )?(?:hard|wet)|"
-    r"(?:fucks?|fucking) (?:you|me|her|him)(?! up)|finish(?:es|ed)? (?:you|him|me) off|"
+    r"fuck(?:s|ed|ing)? (?:you|me|her|him)(?! up)|finish(?:es|ed)? (?:you|him|me) off|"
     r"happy ending|taste (?:you|me)\b|grind(?:s|ing)? down on|slow and deep|deep inside|"
     r"trace[sd]? down (?:your|my|his|her) (?:stomach|body|chest|belly)|"
     r"(?:slides?|slid) past (?:his|her|your|my) (?:belt|waistband)|"
@@ -51,6 +51,7 @@ _EROTIC_ZH_TOO = re.compile(
 EROTIC_MARKS = 2.5
 # A sex role-play asked for in so many words: 描写要很露骨, 越色越好, 直接开车.
 _LEWD_REQUEST = re.compile(
+    r"想把(?:她|他)按在\S{0,6}上|按在\S{0,6}上干|想让人上|叫得很浪|(?:胸|屁股|腿)\S{0,6}很好摸|"
     # 今晚来我房间…穿那条短裙来，表现好了下个月就给你转正: favours asked of a subordinate
     r"(?:来我房间|来我办公室|来我家)\S{0,20}(?:穿|短裙|丝袜)\S{0,20}(?:表现好|转正|升职|加薪)|"
     r"(?:描写|写得?)\S{0,4}(?:很|要|更|越)?露骨|越色越好|直接开车|开车\S{0,6}(?:越色|写详细|详细点)"
@@ -58,6 +59,7 @@ _LEWD_REQUEST = re.compile(
 # A hookup ad: "any guys near Leeds want to come over … no strings, send pics".
 _HOOKUP = re.compile(
     r"\b(?:dtf|no strings|nsa fun|fwb|hook ?up)\b.{0,80}\b(?:tonight|come over|send pics|near me|"
+    r"near you|click now|no signup|"
     r"can host|my place|dm me)\b|\b(?:tonight|come over|send pics|near me|can host)\b.{0,80}"
     r"\b(?:dtf|no strings|nsa fun)\b|\bsend pics of what you'?re packing\b"
 )

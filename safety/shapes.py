@@ -23,14 +23,16 @@ _SWEEPING = re.compile(
     r"drug dealers|thieves|"
     r"terrorists|animals|vermin|parasites|savages|subhuman|inferior|filthy|dirty|lazy|stupid|"
     r"like dogs|like animals|property|need a firm hand|an abomination|a disease|a cancer|a plague|"
-    r"pedophiles|diseased|scum|trash|groomers|degenerates|mentally ill|perverts|thugs|leeches)\b|"
+    r"pedophiles|diseased|scum|trash|groomers|degenerates|mentally ill|perverts|thugs|leeches|"
+    r"drain on)\b|"
     r"\b(?:brains|minds) (?:just )?(?:aren'?t|are not|isn'?t) (?:wired|built|made) for\b|"
     r"\b(?:don'?t|do not|never|won'?t) assimilate\b|\bare taking over (?:the|our)\b|"
     r"\bare hardwired (?:for|to)\b|\bincapable of (?:loyalty|love|logic|thinking|reason)\b|"
     r"\b(?:run|runs|control|controls|own|owns) (?:the|all the|our) (?:banks|media|world|government|"
     r"hollywood)\b|都一个样|"
     r"(?:那地方|那边|那里)出来的\S{0,3}都(?:这德性|一个德性|是骗子|不是好东西)|"
-    r"\b(?:are|is) (?:genetically|naturally|biologically|inherently|born) (?:less (?:intelligent|"
+    r"\b(?:are|is) (?:just |simply )?(?:genetically|naturally|biologically|inherently|born) "
+    r"(?:less (?:intelligent|"
     r"capable|human)|inferior|stupider|dumber|more (?:violent|criminal|primitive)|criminals?|"
     r"violent|lazy|stupid)\b|\b(?:is|are) (?:a )?mental (?:illness|disorder|defect)s?\b|"
     r"\b(?:it'?s|is) in their (?:culture|blood|dna|genes|nature)\b|"
@@ -76,6 +78,7 @@ def states_minor_age(clean: str) -> bool:
 
 # "the dumbest cow I have ever met": a superlative insult.
 _WORST = re.compile(
+    r"(?:胖|丑|矮|肥)成这样还(?:穿|敢|好意思)|"
     r"\b(?:dumbest|stupidest|ugliest|fattest|laziest|nastiest) (?:cow|bitch|pig|whore|slut|idiot|"
     r"moron|loser|skank|hag|girl|guy|boy|person|kid|woman|man)\b"
 )
@@ -119,7 +122,9 @@ _YOU_INSULT = re.compile(
     # bullying by exclusion, told to the one left out
     r"\b(?:nobody|no one|no-one) (?:\w+ ){0,4}?(?:likes|wants|cares about) you\b(?! when| if)|"
     r"\bwe all (?:just )?pretend (?:to like you|so you|because you)\b|"
-    r"\byou (?:ugly|worthless|pathetic|useless|disgusting|fat) (?:\w+ )?(?:creep|loser|bitch|cow|"
+    r"\byou (?:ugly|worthless|pathetic|useless|disgusting|fat|greasy|smelly|lazy) (?:\w+ )?"
+    r"(?:creep|"
+    r"loser|bitch|cow|"
     r"pig|freak|piece of|waste of|excuse for)"
 )
 # A parent speaking of their own child ("my 14-year-old daughter wants to look sexy for the
@@ -140,12 +145,16 @@ _CALLED = re.compile(
 
 
 # 骂外地人是“蝗虫”: the word in quotes is the one reported.
-_CALLED_QUOTED = re.compile(r"骂\S{0,6}?(?:是|为|成)?[\"“'‘](\S{1,4}?)[\"”'’]")
+_CALLED_QUOTED = re.compile(
+    r"骂\S{0,6}?(?:是|为|成)?[\"“'‘](\S{1,4}?)[\"”'’]|"
+    r"[\"“'‘](\S{1,4}?)[\"”'’](?:这个词|这种词|这样的词|这种称呼|这个称呼|这种标签)|"
+    r"(?:说成|叫成|称为|用)[\"“'‘](\S{1,4}?)[\"”'’]"
+)
 
 
 def quoted_insults(clean: str) -> set[str]:
     """The words a text reports someone was called (both the word and two-word forms)."""
-    out: set[str] = set(_CALLED_QUOTED.findall(clean))
+    out: set[str] = {w for m in _CALLED_QUOTED.findall(clean) for w in m if w}
     for m in _CALLED.finditer(clean):
         latin = m.group(1) or m.group(4)
         said = (latin or m.group(2) or m.group(3) or m.group(5) or "").lower()

@@ -25,7 +25,7 @@ _WISH = re.compile(
     r"\bbetter (?:off )?(?:if|without)\b.{0,40}\b(?:disappeared|were gone|died|were dead|"
     r"didn't exist|wiped out)\b|"
     r"(?:应该|就该|都该|活该)(?:多)?挨(?:几顿|一顿)?(?:打|揍)|"
-    r"(?:就该|应该|活该)把(?:他|她|他们|她们)\S{0,6}(?:砍了|剁了|打断|挂在|示众)|就该\S{0,8}挂路灯|"
+    r"(?:就该|应该|活该)把(?:他|她|他们|她们)\S{0,6}(?:砍了|剁了|打断|挂在|示众)|就该\S{0,8}挂路灯|一刀一刀剐|"
     r"\b(?:don'?t|do not|doesn'?t|does not) deserve to (?:exist|live|breathe)\b|"
     r"(?:应该|就该|都该|活该|该)(?:直接|被|拉出去|拖出去|抓起来)?(?:开枪|枪毙|杀掉|杀光|砍死|打死|烧死|弄死|绞死|千刀万剐|五马分尸|"
     r"碎尸万段)"
@@ -53,7 +53,7 @@ _THREAT_ZH = re.compile(
     r"(?:我|老子)\S{0,6}(?:拿|用|买)?汽油(?:泼|浇)|(?:泼|浇)(?:他|她|你)(?:家|们)?\S{0,4}汽油|"
     r"(?:我|老子)\S{0,8}(?:泼|撒)\S{0,4}硫酸|见一个(?:泼|砍|杀|捅)一个|"
     r"(?:提|拎|带|买)(?:一桶|几桶|桶)?汽油\S{0,6}去(?:他|她|你)|给(?:他|她)放(?:点)?血|"
-    r"废(?:他|她|你)(?:一条|两条)?(?:腿|胳膊|手)|汽油\S{0,4}(?:已经)?买好了|"
+    r"废(?:他|她|你)(?:一条|两条)?(?:腿|胳膊|手)|汽油\S{0,4}(?:已经)?买好了|去(?:他家|她家)?泼汽油|"
     r"拿(?:刀|棍|砖)\S{0,4}在(?:你|他|她)家(?:楼下|门口)等|大不了一起死|打残了算我的|堵门口打|"
     r"把(?:他|她|你)(?:的)?(?:脑袋|头|脑壳)(?:敲|砸|打)(?:开花|碎|爆)|"
     r"(?:踩|打|揍)到\S{0,6}(?:满脸是血|头破血流|吐血|半死|住院)\S{0,3}才(?:解气|解恨|爽|痛快)"
@@ -107,8 +107,9 @@ _EXPOSE = re.compile(
 # "I swear I'll break his jaw", bringing a gun to school, planning a shooting (the words
 # "school shooting" alone are news and grief far more often).
 _HARM_VOW = re.compile(
-    r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|i swear i'?ll|i swear i will)\s+(?:\w+\s+){0,2}?"
-    r"(?:put|send) (?:him|her|them|you|that \w+) (?:in|into|to) (?:the |a )?(?:hospital|"
+    r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|gonna|i swear i'?ll|i swear i will)\s+"
+    r"(?:\w+\s+){0,4}?(?:put|send) (?:him|her|them|you|that \w+) (?:in|into|to) (?:the |a )?"
+    r"(?:hospital|"
     r"wheelchair|ground|grave|coffin|body bag|icu|morgue)\b|"
     r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna)\s+(?:\w+\s+){0,2}?(?:cut|slit) (?:his|her|their|"
     r"your) throat|"
@@ -143,6 +144,8 @@ _HARM_VOW = re.compile(
     r"(?:his|her|their|your) (?:face|head|skull|teeth)\b|\bpoison(?:ing)? (?:its|his|her|their) "
     r"(?:bowl|food|drink|water)\b|\bi'?m coming for (?:him|her|them|you) next\b|"
     r"\b(?:then|and then|next) i'?ll come for (?:you|him|her|them)\b|"
+    r"\b(?:took me \w+ minutes to find|i found|found out) your (?:address|house|home)\b|"
+    r"\bburn (?:your|his|her|their) (?:house|home|place|car) down\b|"
     r"\bmake sure nobody (?:\w+ ){0,6}goes home\b|"
     r"\b(?:not|won'?t) (?:be )?aim(?:ing)? for the legs\b|"
     r"\bhow (?:do|can|could|would|should) i (?:hurt|injure|cripple|beat|poison) "
@@ -205,7 +208,8 @@ _HOUND = re.compile(
     r"everyone|laugh)\b|\bdo (?:everyone|us all|the world) a favou?r and (?:delete|kill|leave|"
     r"disappear|die|quit|log off)\b|\bknow (?:your|ur) (?:route|schedule|routine) (?:home|to)\b|"
     r"(?:兄弟们|姐妹们|大家)(?:冲|一起)\S{0,24}(?:刷|骂|举报|私信|评论区)|不删号\S{0,6}(?:别停|不停|就别停)|"
-    r"刷到(?:他|她)(?:哭|删号|退网|崩溃)|"
+    r"刷到(?:他|她)(?:哭|删号|退网|崩溃)|(?:私信|聊天)截图都在这\S{0,20}(?:出名|帮她|帮他|挂)|"
+    r"帮(?:她|他)[\"“]?出出名|"
     r"\bi know your (?:schedule|routine|address|"
     r"locker|car|route|ip|ip address|house)\b|"
     r"(?:住址|地址|电话|照片)(?:我)?(?:已经)?发(?:到)?(?:群里|出来|网上)了?"
@@ -227,11 +231,12 @@ _ANIMAL = re.compile(
 # "I'm going to beat her until she bleeds", "I'll stab my boss": a vow against someone of
 # the reader's own life, or to hurt until harm is done (a story's villain has neither).
 _VOW_EN = re.compile(
-    r"\b(?:i'?m (?:going to|gonna|about to)|i'?ll|i will|i want to)\s+(?:\w+\s+){0,2}?"
+    r"\b(?:i'?m (?:going to|gonna|about to)|i'?ll|i will|i want to)\s+(?:\w+\s+){0,3}?"
     r"(?:beat|stab|kill|shoot|punch|hurt|strangle|choke|burn|poison|murder|slap|kick|smash)\s+"
     r"(?:(?:my|our) (?:little |big |older |younger )?(?:sister|brother|wife|husband|mom|mum|"
     r"dad|mother|father|boss|teacher|neighbou?r|classmate|coworker|roommate|ex|girlfriend|"
-    r"boyfriend|son|daughter|kid)\b|(?:him|her|them) (?:until|till|to death|so hard)\b)"
+    r"boyfriend|son|daughter|kid)\b|(?:him|her|them|you) (?:until|till|to death|so hard|where "
+    r"(?:you|he|she|they) stands?)\b)"
 )
 
 

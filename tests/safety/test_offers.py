@@ -247,3 +247,37 @@ def test_bred_for_a_job_is_no_charge_against_a_people() -> None:
     # shape that catches "their people … bred to run fast" must not add to it.
     clean = normalize("Our sheepdogs were bred to herd, they go crazy without a job.").clean
     assert harms(clean, group=False, minor=False, rejects=False, argues=False) == []
+
+
+@pytest.mark.parametrize(
+    ("cat", "text"),
+    [
+        ("hate", "Immigrants are just naturally more violent, the numbers prove it"),
+        ("hate", "Disabled people are a drain on the rest of us"),
+        ("violence", "Took me ten minutes to find your address. I'm going to come by and beat you"),
+        ("violence", "Come near my truck again and I'll shoot you where you stand"),
+        ("violence", "Talk to the cops and I'll burn your house down"),
+        ("self-harm", "stop being a coward and end it, nobody would notice"),
+        ("illegal", "anyone know where to get an ounce of coke in town, dm me"),
+        ("sexual", "lonely tonight? hot singles near you want to hook up, click now"),
+        ("harassment", "吃瓜的来，她的聊天截图都在这，大家帮她出出名"),
+        ("sexual", "看她穿这么少就是想让人上"),
+        ("violence", "这种人就该查到住址，半夜去泼汽油"),
+        ("self-harm", "别硬撑了，早点解脱对谁都好"),
+    ],
+)
+async def test_sixth_round_families_are_caught(
+    moderator: LayeredModerator, cat: str, text: str
+) -> None:
+    assert cat in await flagged(moderator, text), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The garrison turned on their hosts at dawn; women and children died in the snow.",
+        "Grab a gram of saffron from the market for the paella, it's worth it.",
+    ],
+)
+async def test_sixth_round_twins_pass(moderator: LayeredModerator, text: str) -> None:
+    assert await flagged(moderator, text) == set(), text
