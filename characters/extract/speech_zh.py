@@ -21,7 +21,10 @@ _POST_VERB = re.compile(
     + "|".join(v for v in sorted(ZH_SAY, key=len, reverse=True) if v not in ZH_REACTIONS)
     + ")"
 )
-_TAIL = re.compile(rf"(?:{_SAY})[了着]?(?:一声|一句|起来|道)?[：:，,]?\s*$")
+# 只说了一句话：, 说了几句：
+_TAIL = re.compile(
+    rf"(?:{_SAY})[了着]?(?:一声|一句话?|几句话?|一番话?|起来|道|开了?)?[：:，,]?\s*$"
+)
 # 青石问他师父：, 如烟问他： — verbs that take the listener after them, before the colon
 _ASKS = "询问|追问|反问|质问|问|告诉|嘱咐|叮嘱|吩咐|提醒|安慰|央求|命令|招呼|回答|责备|埋怨|训斥"
 _TAIL_LISTENER = re.compile(rf"(?:{_ASKS})[^，。！？：:\n“”]{{1,10}}[：:]\s*$")
@@ -29,13 +32,18 @@ _POST_HEAD = re.compile(r"[\s，。！？、…—,.!?]*")
 _SENTENCE_END = "。．！？!?\n"
 _CLAUSE_END = "，,；;"
 # a name right after these is acted on: 对他说, 回答老张头, 告诉她, 看着青石
-_OBJECT_MARKS = set("对向跟朝冲给问叫和同把被让答诉着")
+_OBJECT_MARKS = set("对向跟朝冲给问叫和同把被让答诉着告劝骂催咐嘱慰醒求逗哄")
 _HEARING = re.compile("|".join(w[::-1] for w in ("听见", "听到", "只听", "忽听")))
 _GOAL_MARKS = "对向跟朝冲给"  # 对坐在门口抽烟的老张头说: the listener, described first
+_PLACE_AFTER = re.compile("后边|后面|身边|身后|背后|面前|跟前|旁边|耳边|身旁|眼前")
 _BREAKS = _CLAUSE_END + _SENTENCE_END + "”"
 _REACH = 200  # characters searched back for a clause or sentence start (never the whole book)
 # what may stand before a clause's subject: 就他…, 这时她…
-_LEADS = set("就也又便才却都还只这时然后接着随即")
+_LEADS = set("就也又便才却都还只这时然后接着随即但可而且")
+# a time phrase before the subject: 过了一会他才…说, 这时候她…
+_LEAD_PHRASE = re.compile(
+    r"(?:过了一会儿?|过了半天|过了好久|这时候?|那时候?|后来|随后|最后|于是|同时)[，,]?"
+)
 _ROLE_LEADS = _LEADS | set("他她的那个一两老小大 \n")  # 他父亲, 这女人, 她的丈夫
 
 
@@ -124,6 +132,8 @@ def _object(text: str, m: Mention) -> bool:
     clause = max(floor, max(text.rfind(ch, floor, m.start) for ch in _BREAKS) + 1)
     if m.role:  # 提醒女儿说, 对弟媳妇说: a role speaks only from the head of its clause
         return not all(ch in _ROLE_LEADS for ch in text[clause : m.start])
+    if _PLACE_AFTER.match(text, m.end):
+        return True  # 少平就在她后边说: 她 marks where, not who
     if text[m.start - 1] in _OBJECT_MARKS:
         return True
     if text[m.start - 1] != "的":
@@ -153,7 +163,10 @@ def _subject(text: str, cands: list[Mention], sent: int, stop: int, where: str) 
 
 
 def _opens(text: str, lo: int, m: Mention) -> bool:
-    """The mention stands at the head of its clause (after at most an adverb or two)."""
+    """The mention stands at the head of its clause (after at most an adverb or two, or a
+    time phrase)."""
+    lead = _LEAD_PHRASE.match(text, lo, m.start)
+    lo = lead.end() if lead else lo
     return all(ch in _LEADS or ch.isspace() for ch in text[lo : m.start])
 
 

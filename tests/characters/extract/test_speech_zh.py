@@ -64,3 +64,18 @@ def test_a_tag_without_a_subject_takes_the_one_of_the_sentence_before() -> None:
 def test_the_one_heard_speaks_not_the_one_hearing() -> None:
     assert who("青石闭着眼。\n“你睡吧。”\n他听见如烟在说话。") == ["柳如烟"]
     assert who("如烟走进屋里。\n“你睡吧。”\n老张头听见女儿在说话。") == ["柳如烟"]
+
+
+def test_a_pronoun_that_marks_a_place_is_not_the_speaker() -> None:
+    text = "如烟转身要走。\n青石就在她身后说：\n“等一等。”"
+    assert who(text) == ["林青石"]
+
+
+def test_a_tag_that_ends_in_a_word_count_still_tags() -> None:
+    text = "青石陪着老张头下山。\n路上，心事重重的老张头只说了一句话：\n“明年不来了。”"
+    assert who(text) == ["老张头"]
+
+
+def test_the_one_warned_is_not_the_speaker() -> None:
+    text = "天色暗了下来。\n如烟着急地警告青石说：\n“快回去！”"
+    assert who(text) == ["柳如烟"]
