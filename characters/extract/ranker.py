@@ -297,6 +297,7 @@ def _antecedents(scene: Scene, unit: Utterance, m: Mention, add: Add) -> None:
         if x.pronoun is None
         and _strict(scene, x.entity, m.pronoun)
         and scene.text[x.end : x.end + 2] not in ("'s", "’s")  # "Jane's letter": not her
+        and not scene.text.startswith("的", x.end)  # 看少安的脸: nor 少安
     ]
     local = [x for x in before if x.start >= para_start]
     if local:
@@ -323,7 +324,7 @@ def _opens_sentence(text: str, pos: int) -> bool:
     i = pos - 1
     while i >= 0 and text[i] in " \t\r\n\"“‘'_(":
         i -= 1
-    return i < 0 or text[i] in ".!?;:\n。！？；："
+    return i < 0 or text[i] in ".!?;:\n。！？；：，"  # 进了公窑后，田福堂…: a clause's subject
 
 
 def _epithet(scene: Scene, surface: str) -> dict[str, float]:

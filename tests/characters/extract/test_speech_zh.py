@@ -79,3 +79,8 @@ def test_a_tag_that_ends_in_a_word_count_still_tags() -> None:
 def test_the_one_warned_is_not_the_speaker() -> None:
     text = "天色暗了下来。\n如烟着急地警告青石说：\n“快回去！”"
     assert who(text) == ["柳如烟"]
+
+
+def test_a_pronoun_does_not_go_back_to_an_owner() -> None:
+    text = "如烟走了。\n青石不好意思看老张头的脸。\n他低着头说：\n“我错了。”"
+    assert who(text) == ["林青石"]
