@@ -186,8 +186,8 @@ def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str, rejecting
     ev.antibias = "antibias" in mods and not strong
     ev.antibias_cues = len(cues) if ev.antibias else 0
     ev.antibias_stance = not strong and rejecting
-    ev.news = reports_news(clean)
     ev.notice = is_notice(clean)
+    ev.news = ev.notice or reports_news(clean)
     ev.victim = victim_of(clean)
     ev.plot = plots_mystery(clean) and not {"real", "harmtopic"} & mods  # no ricin in a plot
     insulted = ev.scores["harassment"] > 0 or ev.group

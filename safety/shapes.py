@@ -32,9 +32,9 @@ _SWEEPING = re.compile(
     r"hollywood)\b|都一个样|"
     r"(?:那地方|那边|那里)出来的\S{0,3}都(?:这德性|一个德性|是骗子|不是好东西)|"
     r"\b(?:are|is) (?:just |simply )?(?:genetically|naturally|biologically|inherently|born) "
-    r"(?:less (?:intelligent|"
-    r"capable|human)|inferior|stupider|dumber|more (?:violent|criminal|primitive)|criminals?|"
-    r"violent|lazy|stupid)\b|\b(?:is|are) (?:a )?mental (?:illness|disorder|defect)s?\b|"
+    r"(?:less (?:intelligent|capable|human)|inferior|stupider|dumber|"
+    r"more (?:violent|criminal|primitive)|criminals?|violent|lazy|stupid)\b|"
+    r"\b(?:is|are) (?:a )?mental (?:illness|disorder|defect)s?\b|"
     r"\b(?:it'?s|is) in their (?:culture|blood|dna|genes|nature)\b|"
     r"\bis (?:an abomination|a disease|a cancer|a plague|a mental illness)\b|"
     r"\b(?:are|is) only good for\b|"
@@ -123,9 +123,7 @@ _YOU_INSULT = re.compile(
     r"\b(?:nobody|no one|no-one) (?:\w+ ){0,4}?(?:likes|wants|cares about) you\b(?! when| if)|"
     r"\bwe all (?:just )?pretend (?:to like you|so you|because you)\b|"
     r"\byou (?:ugly|worthless|pathetic|useless|disgusting|fat|greasy|smelly|lazy) (?:\w+ )?"
-    r"(?:creep|"
-    r"loser|bitch|cow|"
-    r"pig|freak|piece of|waste of|excuse for)"
+    r"(?:creep|loser|bitch|cow|pig|freak|piece of|waste of|excuse for)"
 )
 # A parent speaking of their own child ("my 14-year-old daughter wants to look sexy for the
 # dance, should I let her?") is not sexual interest in a minor.

@@ -145,9 +145,8 @@ def is_notice(clean: str) -> bool:
 
 
 def reports_news(clean: str) -> bool:
-    """Someone else's harm recounted as news, not a plan, a wish or a question."""
-    if is_notice(clean):
-        return True
+    """Someone else's harm recounted as news, not a plan, a wish or a question (a post headed
+    as a notice counts too: the caller asks ``is_notice`` for that)."""
     return bool(_AGENTS.search(clean) and _PAST.search(clean) and not _NOT_REPORT.search(clean))
 
 

@@ -109,13 +109,11 @@ _EXPOSE = re.compile(
 _HARM_VOW = re.compile(
     r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|gonna|i swear i'?ll|i swear i will)\s+"
     r"(?:\w+\s+){0,4}?(?:put|send) (?:him|her|them|you|that \w+) (?:in|into|to) (?:the |a )?"
-    r"(?:hospital|"
-    r"wheelchair|ground|grave|coffin|body bag|icu|morgue)\b|"
+    r"(?:hospital|wheelchair|ground|grave|coffin|body bag|icu|morgue)\b|"
     r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna)\s+(?:\w+\s+){0,2}?(?:cut|slit) (?:his|her|their|"
     r"your) throat|"
     r"\bput a bullet (?:in|through) (?:his|her|their|your|(?:that|the|this) \w+'s|"
-    r"(?:\w+ ){0,2}\w+'s) "
-    r"(?:head|skull|brain|face|chest)\b|"
+    r"(?:\w+ ){0,2}\w+'s) (?:head|skull|brain|face|chest)\b|"
     # "beat the shit out of him": a vow; "beat the crap out of you at chess" is a game
     r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|i swear i'?ll|we'?re gonna|we'?re going to)\s+"
     r"(?:\w+\s+){0,2}?beat the (?:shit|crap|hell|fuck|living daylights|life) out of "

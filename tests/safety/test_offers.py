@@ -4,12 +4,14 @@ beside ordinary twins that must pass."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from safety.base import Policy
 from safety.moderator import LayeredModerator
 from safety.normalize import normalize
-from safety.offers import offers
+from safety.offers import _TRADE_HINT, TRADE, offers
 from safety.shapes import harms
 
 CLI = Policy(rating="teen")  # the batch CLI: no work, no card
@@ -183,3 +185,17 @@ def test_bred_for_a_job_is_no_charge_against_a_people() -> None:
     # shape that catches "their people … bred to run fast" must not add to it.
     clean = normalize("Our sheepdogs were bred to herd, they go crazy without a job.").clean
     assert harms(clean, group=False, minor=False, rejects=False, argues=False) == []
+
+
+def test_the_trade_hint_never_hides_a_trade_shape() -> None:
+    # The hint is a hand-kept list of words the trade shapes need; a shape whose words it
+    # misses is silently switched off. Check it on every text we have.
+    data = Path(__file__).parent / "data"
+    texts = [t for _, t in CAUGHT] + list(TWINS)
+    for path in sorted(data.glob("*.txt")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        texts += [line.split("|", 1)[-1] for line in lines if line and not line.startswith("#")]
+    for text in texts:
+        clean = normalize(text).clean
+        if any(rx.search(clean) for rx, *_ in TRADE):
+            assert _TRADE_HINT.search(clean), text
