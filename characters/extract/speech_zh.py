@@ -31,7 +31,7 @@ _TAIL_LISTENER = re.compile(rf"(?:{_ASKS})[^，。！？：:\n“”]{{1,10}}[�
 _POST_HEAD = re.compile(r"[\s，。！？、…—,.!?]*")
 _SENTENCE_END = "。．！？!?\n"
 _CLAUSE_END = "，,；;"
-# a name right after these is acted on: 对他说, 回答老张头, 告诉她, 看着青石
+# a name right after these is acted on: 对他说, 回答老张头, 告诉她, 看着青石, 警告徐治功, 劝她
 _OBJECT_MARKS = set("对向跟朝冲给问叫和同把被让答诉着告劝骂催咐嘱慰醒求逗哄")
 _HEARING = re.compile("|".join(w[::-1] for w in ("听见", "听到", "只听", "忽听")))
 _GOAL_MARKS = "对向跟朝冲给"  # 对坐在门口抽烟的老张头说: the listener, described first
