@@ -33,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from characters.extract.analyse import Analysis, analyse, per_quote  # noqa: E402
+from characters.extract.coref_en import join_called_names  # noqa: E402
 from characters.extract.attribution import NARRATOR  # noqa: E402
 from characters.extract.ranker import candidates, decide, train, weights_json  # noqa: E402
 
@@ -230,6 +231,7 @@ def run(
             result.attributions = per_quote(
                 result, decide(result.scene, result.units, train(others))
             )
+        join_called_names(text, result.quotes, result.attributions, result.entities)
         one = Score()
         score_novel(result, gold, one, errors, text)
         _add(total, one)

@@ -110,14 +110,25 @@ def _full_name(name: str) -> bool:
 def _merge(
     entities: list[Entity], atts: list[Attribution], src: str, dst: str, ev: Evidence
 ) -> bool:
+    gone = merge_entities(entities, atts, src, dst, ev)
+    if gone is None:
+        return False
+    home = next(e for e in entities if e.id == dst)
+    if _full_name(gone.name) and not _full_name(home.name):
+        home.name = gone.name
+        home.aliases = [gone.name] + [x for x in home.aliases if x != gone.name]
+    return True
+
+
+def merge_entities(
+    entities: list[Entity], atts: list[Attribution], src: str, dst: str, ev: Evidence
+) -> Entity | None:
+    """Fold entity ``src`` into ``dst`` and relabel the attributions; returns the one gone."""
     by_id = {e.id: e for e in entities}
     a, b = by_id.get(src), by_id.get(dst)
     if a is None or b is None or a is b or a.kind == "narrator" or b.kind == "narrator":
-        return False
+        return None
     b.aliases += [x for x in a.aliases if x not in b.aliases]
-    if _full_name(a.name) and not _full_name(b.name):
-        b.name = a.name
-        b.aliases = [a.name] + [x for x in b.aliases if x != a.name]
     b.evidence += [ev, *a.evidence]
     b.mentions += a.mentions
     entities.remove(a)
@@ -125,4 +136,4 @@ def _merge(
         if att.speaker == src:
             att.speaker = dst
         att.addressees = [dst if x == src else x for x in att.addressees]
-    return True
+    return a

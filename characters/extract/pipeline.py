@@ -202,6 +202,10 @@ def analyse_text(
         from characters.extract.coref import refine_aliases
 
         refine_aliases(text, joined.quotes, joined.attributions, joined.entities)
+    else:
+        from characters.extract.coref_en import join_called_names
+
+        join_called_names(text, joined.quotes, joined.attributions, joined.entities)
     return joined
 
 

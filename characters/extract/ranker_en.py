@@ -93,10 +93,15 @@ def _vocatives(scene: Scene, unit: Utterance) -> set[str]:
     for i in unit.quotes:
         q = scene.quotes[i]
         for m in scene.inside.between(q.start, q.end):
-            before = scene.text[max(q.start, m.start - 24) : m.start]
-            if _BEFORE_VOCATIVE.search(before) and _AFTER_VOCATIVE.match(scene.text[m.end : q.end]):
+            if is_vocative(scene.text, q.start, q.end, m):
                 found.add(m.entity)
     return found
+
+
+def is_vocative(text: str, start: int, end: int, m: Mention) -> bool:
+    """Whether the name ``m`` inside the quote ``text[start:end]`` is someone spoken to."""
+    before = text[max(start, m.start - 24) : m.start]
+    return bool(_BEFORE_VOCATIVE.search(before) and _AFTER_VOCATIVE.match(text[m.end : end]))
 
 
 # ", sir", "Madam,": how the last turn addressed its listener, who usually answers
