@@ -33,8 +33,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 
 from characters.extract.analyse import Analysis, analyse, per_quote  # noqa: E402
-from characters.extract.coref_en import join_called_names  # noqa: E402
 from characters.extract.attribution import NARRATOR  # noqa: E402
+from characters.extract.coref_en import join_called_names  # noqa: E402
 from characters.extract.ranker import candidates, decide, train, weights_json  # noqa: E402
 
 _SKIP_SPEAKERS = {"_unknowable", "_group"}

@@ -3,9 +3,14 @@
 The narrator says Mrs. Munt; her nieces say "Aunt Juley, you must…". A name spoken to
 someone (set off by punctuation inside a quote) is usually answered by the one it
 names, or was said in reply to them. When the turn next to such a name is, time after
-time, one and the same explicitly tagged speaker, the name is that speaker's. Two
-people who talk to each other, or whom the narration names in one sentence, are never
-joined: that is what tells Margaret's sister from Margaret's other name.
+time, one and the same explicitly tagged speaker, the name is that speaker's.
+
+A narrator who changes epithets mid-scene ("said the Jew" ... "said Fagin") shows it in
+the turn-taking too: A, B, A' with B in between, again and again, makes A' another
+name for A.
+
+Two people who talk to each other, or whom the narration names in one sentence, are
+never joined: that is what tells Margaret's sister from Margaret's other name.
 
 Runs after attribution (it reads the tagged turns) and merges entities, relabelling the
 attributions; every merge leaves evidence.
@@ -25,6 +30,7 @@ from characters.extract.ranker_en import is_vocative
 
 MIN_REPLIES = 3  # a name answered by the same speaker at least this often
 MIN_SHARE = 0.4  # ...in this share of the turns next to it
+MIN_SLOTS = 3  # A, B, A' exchanges before A' is taken for A
 _NEAR_PARAS = 2  # a reply is the next turn within this many paragraphs
 _SENTENCE_END = re.compile(r"[.!?;]")
 
@@ -45,6 +51,7 @@ class _Evidence:
     replies: dict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     snippet: dict[tuple[str, str], int] = field(default_factory=dict)  # first offset seen
     talk: Counter[frozenset[str]] = field(default_factory=Counter)  # tagged exchanges
+    slots: Counter[frozenset[str]] = field(default_factory=Counter)  # A, B, A' turns
     together: Counter[frozenset[str]] = field(default_factory=Counter)  # one sentence
     tagged: Counter[str] = field(default_factory=Counter)
     named: Counter[str] = field(default_factory=Counter)
@@ -60,15 +67,15 @@ def join_called_names(
     by_id = {e.id: e for e in entities}
     merged: list[Evidence] = []
     home: dict[str, str] = {}
-    for called, speaker, n in _candidates(seen, by_id):
+    for called, speaker, why in _candidates(seen, by_id):
         src, dst = home.get(called, called), home.get(speaker, speaker)
         if src == dst or src not in by_id or dst not in by_id:
             continue
         if seen.named[src] > seen.named[dst]:
             src, dst = dst, src  # the name the narration uses more keeps the entity
         where = seen.snippet[(called, speaker)]
-        ev = Evidence(by_id[called].name, f"called so {n} times, answered by {by_id[speaker].name}",
-                      where, text[max(0, where - 40) : where + 60])  # fmt: skip
+        rule = why.format(by_id[called].name, by_id[speaker].name)
+        ev = Evidence(by_id[called].name, rule, where, text[max(0, where - 40) : where + 60])
         if merge_entities(entities, atts, src, dst, ev) is not None:
             merged.append(ev)
             home.update({k: dst for k, v in home.items() if v == src} | {src: dst})
@@ -96,8 +103,21 @@ def _gather(
             for called in turn.called - {speaker}:
                 seen.replies[called][other.speaker] += 1
                 seen.snippet.setdefault((called, other.speaker), turn.start)
+    _same_slots(turns, seen)
     _named_together(text, quotes, mentions, seen)
     return seen
+
+
+def _same_slots(turns: list[_Turn], seen: _Evidence) -> None:
+    for a, b, c in zip(turns, turns[1:], turns[2:], strict=False):
+        if c.para - a.para > 2 * _NEAR_PARAS:
+            continue
+        if not all(t.att.rule == "explicit" and t.att.speaker for t in (a, b, c)):
+            continue
+        x, y, z = a.att.speaker, b.att.speaker, c.att.speaker
+        if x != z and y not in (x, z):
+            seen.slots[frozenset((x, z))] += 1
+            seen.snippet.setdefault((x, z), c.start)
 
 
 def _turns(
@@ -145,8 +165,8 @@ def _outside_quotes(mentions: list[Mention], spans: list[tuple[int, int]]) -> li
     return out
 
 
-def _candidates(seen: _Evidence, by_id: dict[str, Entity]) -> list[tuple[str, str, int]]:
-    """(called, speaker, replies) pairs that pass every test, strongest first."""
+def _candidates(seen: _Evidence, by_id: dict[str, Entity]) -> list[tuple[str, str, str]]:
+    """(name, speaker, why) for the pairs that pass every test, strongest first."""
     found = []
     for called, answers in seen.replies.items():
         ranked = answers.most_common(2)
@@ -156,8 +176,13 @@ def _candidates(seen: _Evidence, by_id: dict[str, Entity]) -> list[tuple[str, st
             continue
         if not _may_be_one(seen, by_id, called, speaker):
             continue
-        found.append((called, speaker, n))
-    return sorted(found, key=lambda x: -x[2])
+        found.append((n, called, speaker, f"{{}} is called so {n} times, answered by {{}}"))
+    for pair, n in seen.slots.items():
+        a, b = sorted(pair)
+        a, b = (a, b) if (a, b) in seen.snippet else (b, a)
+        if n >= MIN_SLOTS and _may_be_one(seen, by_id, a, b):
+            found.append((n, a, b, f"{{}} takes the turns of {{}} {n} times (A, B, A')"))
+    return [(a, b, why) for _, a, b, why in sorted(found, key=lambda x: -x[0])]
 
 
 def _may_be_one(seen: _Evidence, by_id: dict[str, Entity], a: str, b: str) -> bool:
