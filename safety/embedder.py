@@ -28,7 +28,9 @@ MAX_CHARS = 600  # a chat turn; longer texts are screened by their head (and cla
 
 
 class Embedder(Protocol):
-    async def embed(self, texts: Sequence[str], *, urgent: bool = True) -> F32: ...
+    async def embed(
+        self, texts: Sequence[str], *, urgent: bool = True, first: bool = False
+    ) -> F32: ...
 
 
 class E5Embedder:
@@ -55,9 +57,11 @@ class E5Embedder:
         """Texts waiting for or inside the model right now."""
         return len(self._queue) + self._inflight
 
-    def expected_wait(self, extra: int = 0) -> float:
-        """Seconds until ``extra`` more urgent texts would be embedded, at recent speed."""
-        return (self.backlog + extra + 1) * self.seconds_per_text
+    def expected_wait(self, extra: int = 0, *, first: bool = False) -> float:
+        """Seconds until ``extra`` more urgent texts would be embedded, at recent speed
+        (``first``: ahead of the queue, behind only the batch in the model)."""
+        ahead = self._inflight if first else self.backlog
+        return (ahead + extra + 1) * self.seconds_per_text
 
     def _load(self) -> Any:
         if self._model is None:
@@ -80,8 +84,9 @@ class E5Embedder:
             out[i] = self._cache[t[:MAX_CHARS]] if t[:MAX_CHARS] in self._cache else 0.0
         return out
 
-    async def embed(self, texts: Sequence[str], *, urgent: bool = True) -> F32:
-        """``urgent=False``: only when nothing a reader is waiting for is queued."""
+    async def embed(self, texts: Sequence[str], *, urgent: bool = True, first: bool = False) -> F32:
+        """``urgent=False``: only when nothing a reader is waiting for is queued;
+        ``first``: ahead of every queued text (a reader is waiting on this one now)."""
         loop = asyncio.get_running_loop()
         futures: list[asyncio.Future[F32]] = []
         for text in texts:
@@ -90,6 +95,8 @@ class E5Embedder:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 fut.set_result(self._cache[key])
+            elif first:
+                self._queue.insert(0, (key, fut))
             else:
                 (self._queue if urgent else self._later).append((key, fut))
             futures.append(fut)
@@ -152,7 +159,7 @@ class FakeEmbedder:
             rows.append(v / np.linalg.norm(v))
         return np.stack(rows) if rows else np.zeros((0, DIM), np.float32)
 
-    async def embed(self, texts: Sequence[str], *, urgent: bool = True) -> F32:
+    async def embed(self, texts: Sequence[str], *, urgent: bool = True, first: bool = False) -> F32:
         self.calls += 1
         if self.delay_s:
             await asyncio.sleep(self.delay_s)
@@ -166,7 +173,7 @@ class PrecomputedEmbedder:
         self.vectors = vectors
         self.fallback = fallback
 
-    async def embed(self, texts: Sequence[str], *, urgent: bool = True) -> F32:
+    async def embed(self, texts: Sequence[str], *, urgent: bool = True, first: bool = False) -> F32:
         missing = [t for t in texts if t not in self.vectors]
         if missing:
             for t, v in zip(missing, self.fallback.embed_sync(missing), strict=True):

@@ -56,6 +56,14 @@ _OWN_DATA = frozenset({"hate", "harassment"})
 _NO_VETO = frozenset({"self-harm", "hate"})
 # A streamed clause held for its embedding delays what the reader sees: only when quick.
 CLAUSE_BUDGET_S = 0.05
+# The reply's last clause, checked when the model has finished: the reader waits on this
+# one alone, so it goes ahead of the queue; and when the embedder is busy with other
+# readers' text and even that would take longer than this, a mere grey score is left to
+# the hot layers (and the whole-reply lexicon pass), as a swamped embedder's are mid-stream.
+FINISH_BUDGET_S = 0.02
+# ...but a category's hot score this high is always worth the embedding, however busy
+# the model (the n-gram "unsafe" score is not: it runs high on short lines such as "”").
+STRONG = 0.5
 MAX_AUDIT_BACKLOG = 256
 
 
@@ -163,12 +171,13 @@ class LayeredModerator:
         ev.raise_to("jailbreak", max(0.8, top), "harmful text hidden in an encoding")
         ev.support |= inner.support | {"jailbreak"}
 
-    def _busy(self, budget_s: float | None = None) -> bool:
+    def _busy(self, budget_s: float | None = None, *, first: bool = False) -> bool:
         """Would one more urgent deep check finish later than the budget?"""
         wait = getattr(self.embedder, "expected_wait", None)
         budget = self.deep_budget_s if budget_s is None else budget_s
-        # Deep checks scheduled but not yet queued count too: they are coming.
-        if wait is not None and wait(self._urgent) > budget:
+        # Deep checks scheduled but not yet queued count too: they are coming (unless
+        # this one goes ahead of them).
+        if wait is not None and wait(0 if first else self._urgent, first=first) > budget:
             self.skipped += 1
             return True
         return False
@@ -178,10 +187,15 @@ class LayeredModerator:
         return GREY <= top < 0.9 or ev.unsafe >= UNSAFE_GREY
 
     async def deep_many(
-        self, cleans: Sequence[str], evs: Sequence[evidence.Evidence], *, urgent: bool = True
+        self,
+        cleans: Sequence[str],
+        evs: Sequence[evidence.Evidence],
+        *,
+        urgent: bool = True,
+        first: bool = False,
     ) -> None:
         texts = list(cleans) + [v for ev in evs for v in ev.variants]
-        vecs = await self.embedder.embed(texts, urgent=urgent)
+        vecs = await self.embedder.embed(texts, urgent=urgent, first=first)
         probs = self.models.embed.score_many(vecs)
         near = self.models.knn.support(vecs)
         remote = await self._remote(cleans)
@@ -225,18 +239,40 @@ class LayeredModerator:
             return await self.deep_decide(norm, ev, role=role, policy=policy)
         return await self.decide(ev, role=role, policy=policy)
 
-    def triage(self, text: str, *, role: Role) -> tuple[Normalized, evidence.Evidence, bool]:
+    async def assess_last(self, text: str, *, policy: Policy) -> Verdict:
+        """The character's last clause, with the reader waiting on it (``FINISH_BUDGET_S``)."""
+        norm, ev, unsure = self.triage(text, role="assistant", last=True)
+        if unsure:
+            return await self.deep_decide(norm, ev, role="assistant", policy=policy, first=True)
+        return await self.decide(ev, role="assistant", policy=policy)
+
+    def triage(
+        self, text: str, *, role: Role, last: bool = False
+    ) -> tuple[Normalized, evidence.Evidence, bool]:
         """The hot layers' evidence, and whether a deep check is wanted and affordable now."""
         norm, ev = self.hot(text, role=role)
         unsure = self.wants_deep(ev)
-        if unsure and role == "assistant" and self._busy(CLAUSE_BUDGET_S):
-            unsure = False
+        # An idle embedder always takes the check, however slow the machine: the budgets
+        # below are for not queueing behind other readers' text.
+        backlog: int = getattr(self.embedder, "backlog", 0)
+        if unsure and role == "assistant" and backlog > 0:
+            if last:
+                strong = max(ev.scores.values()) >= STRONG
+                unsure = strong or not self._busy(FINISH_BUDGET_S, first=True)
+            else:
+                unsure = not self._busy(CLAUSE_BUDGET_S)
         return norm, ev, unsure
 
     async def deep_decide(
-        self, norm: Normalized, ev: evidence.Evidence, *, role: Role, policy: Policy
+        self,
+        norm: Normalized,
+        ev: evidence.Evidence,
+        *,
+        role: Role,
+        policy: Policy,
+        first: bool = False,
     ) -> Verdict:
-        await self.deep_many([norm.clean], [ev])
+        await self.deep_many([norm.clean], [ev], first=first)
         return await self.decide(ev, role=role, policy=policy)
 
     async def decide(self, ev: evidence.Evidence, *, role: Role, policy: Policy) -> Verdict:

@@ -2,7 +2,9 @@
 
 With the layered moderator the hold-back is dynamic:
 
-* every piece: the lexicon runs over the unreleased text plus one key-length of
+* every few characters (a piece that ends a clause, or ``STRIDE`` new characters: an
+  LLM streams tokens of one to four characters, and a look costs the same however few
+  characters are new): the lexicon runs over the unreleased text plus one key-length of
   context before it (so a key split across pieces, or straddling the release
   point, is seen whole), and the gate holds back exactly the raw characters that
   could still grow into a blocking key (the longest open prefix in the automaton,
@@ -41,6 +43,7 @@ _CLAUSE_END = re.compile(r"[。！？!?;；…\n]|\.(?=\s|$)")
 RISKY = 0.3  # a lexicon weight this high in an open clause holds the clause back
 MAX_CLAUSE = 240  # a "clause" with no end in sight is judged at this length anyway
 HOLD_MORE = 24  # characters allowed to pile up behind a clause whose check is running
+STRIDE = 6  # new characters that make a piece worth a look of its own
 TOPIC_REACH = 240  # how far after a harmful topic an order is still read as one of its steps
 # A number still being typed may become a phone, ID or card number: hold it until it ends.
 _DIGITS_TAIL = re.compile(r"\d[\d \-]{2,}$")
@@ -68,6 +71,7 @@ class StreamGate:
         self._after = after
         self._text = ""
         self._released = 0
+        self._looked = 0  # length of the text at the last look
         self._clause_start = 0
         # Keys seen in the open clause, by where they start in the reply.
         self._risk: dict[tuple[int, str], Hit] = {}
@@ -86,6 +90,10 @@ class StreamGate:
         self._text += piece
         if self._layered is None:
             return await self._feed_fixed()
+        if len(self._text) - self._looked < STRIDE and not _CLAUSE_END.search(piece):
+            self.held.append(len(self._text) - self._released)
+            return Release("")  # held until the next look, a few characters on
+        self._looked = len(self._text)
         mod = self._layered
         # One normalisation per piece, of the unreleased text and one key of context
         # before it: every key is seen whole in the piece that completes it. Re-reading the
@@ -127,7 +135,7 @@ class StreamGate:
         if self._layered is None:
             verdict = await self._mod.screen(self._text, role="assistant", policy=self._policy)
         else:
-            verdict = await self._check_clause(self._layered, self._text[self._clause_start :])
+            verdict = await self._check_last(self._layered, self._text[self._clause_start :])
             if verdict.allowed:
                 norm = normalize(self._text)
                 hits = self._layered.lexicon.find(norm.compact)
@@ -199,10 +207,10 @@ class StreamGate:
             task.cancel()
         self._pending.clear()
 
-    async def _check_clause(self, mod: LayeredModerator, clause: str) -> Verdict:
+    async def _check_last(self, mod: LayeredModerator, clause: str) -> Verdict:
         if not clause.strip():
             return ALLOW
-        return await mod.assess(clause, role="assistant", policy=self._policy, deep=None)
+        return await mod.assess_last(clause, policy=self._policy)
 
     def _note_risk(self, w0: int, norm: Normalized, hits: list[Hit]) -> None:
         """Remember the open clause's keys (by where they start in the reply)."""

@@ -92,11 +92,11 @@ class HeldDeep(LayeredModerator):
         self.gate_open = asyncio.Event()
         self.verdict = verdict
 
-    def triage(self, text, *, role):  # type: ignore[no-untyped-def]
-        norm, ev, _ = super().triage(text, role=role)
+    def triage(self, text, *, role, last=False):  # type: ignore[no-untyped-def]
+        norm, ev, _ = super().triage(text, role=role, last=last)
         return norm, ev, True
 
-    async def deep_decide(self, norm, ev, *, role, policy):  # type: ignore[no-untyped-def]
+    async def deep_decide(self, norm, ev, *, role, policy, first=False):  # type: ignore[no-untyped-def]
         await self.gate_open.wait()
         return self.verdict
 
