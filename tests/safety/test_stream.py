@@ -1,8 +1,12 @@
 from __future__ import annotations
 
 import asyncio
+import threading
+
+import numpy as np
 
 from safety.base import Policy, Verdict
+from safety.embedder import DIM, E5Embedder, FakeEmbedder
 from safety.moderator import LayeredModerator
 from safety.patterns import PatternModerator
 from safety.stream import StreamGate
@@ -158,3 +162,60 @@ async def test_a_procedure_told_one_sentence_at_a_time_is_stopped_at_its_third_s
     )
     assert blocked
     assert "cloth" not in shown and "powder" not in shown
+
+
+class OrderedModel:
+    """A stand-in e5 that records the order texts reach it and can be held mid-batch."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+        self.release = threading.Event()
+
+    def query(self, texts: list[str]) -> np.ndarray:
+        self.release.wait(5)
+        self.seen += texts
+        return np.ones((len(texts), DIM), np.float32)
+
+
+async def test_the_last_clause_goes_ahead_of_the_embedder_queue() -> None:
+    model = OrderedModel()
+    e5 = E5Embedder(model=model, max_batch=1)
+    running = asyncio.create_task(e5.embed(["in the model"]))
+    await asyncio.sleep(0.05)  # that batch is in the model now; the rest queue behind it
+    queued = [asyncio.create_task(e5.embed([f"clause {k}"])) for k in range(3)]
+    await asyncio.sleep(0)
+    last = asyncio.create_task(e5.embed(["the reader waits"], first=True))
+    await asyncio.sleep(0)
+    assert e5.expected_wait(first=True) < e5.expected_wait()
+    model.release.set()
+    await asyncio.gather(running, last, *queued)
+    assert model.seen[:2] == ["in the model", "the reader waits"]
+
+
+class Busy(FakeEmbedder):
+    """An embedder with other readers' text queued, at a given speed."""
+
+    def __init__(self, backlog: int, seconds_per_text: float) -> None:
+        super().__init__()
+        self.backlog = backlog
+        self.seconds_per_text = seconds_per_text
+
+    def expected_wait(self, extra: int = 0, *, first: bool = False) -> float:
+        return ((1 if first else self.backlog) + extra + 1) * self.seconds_per_text
+
+
+def test_a_grey_last_clause_is_checked_deep_unless_the_reader_would_wait(
+    moderator: LayeredModerator,
+) -> None:
+    def unsure(embedder: FakeEmbedder, text: str, last: bool) -> bool:
+        mod = LayeredModerator(models=moderator.models, lexicon=moderator.lexicon,
+                               embedder=embedder)  # fmt: skip
+        norm, ev, deep = mod.triage(text, role="assistant", last=last)
+        assert mod.wants_deep(ev), text  # grey to the hot layers: worth an embedding
+        return deep
+
+    grey = "The gates splinter under the ram, and the defenders pour boiling oil from the walls."
+    assert unsure(Busy(0, 0.2), grey, last=True)  # idle: always, however slow the model
+    assert unsure(Busy(3, 0.005), grey, last=True)  # busy but quick: still checked
+    assert not unsure(Busy(3, 0.05), grey, last=True)  # busy and slow: the hot layers decide
+    assert unsure(Busy(3, 0.005), grey, last=False)  # mid-stream the budget is wider
