@@ -2,9 +2,10 @@
 
 With the layered moderator the hold-back is dynamic:
 
-* every few characters (a piece that ends a clause, or ``STRIDE`` new characters: an
-  LLM streams tokens of one to four characters, and a look costs the same however few
-  characters are new): the lexicon runs over the unreleased text plus one key-length of
+* every few characters (a piece that ends a clause, ``STRIDE`` new characters, or one
+  that would hold more than ``Lexicon.max_key``: an LLM streams tokens of one to four
+  characters, and a look costs the same however few are new): the lexicon runs over
+  the unreleased text plus one key-length of
   context before it (so a key split across pieces, or straddling the release
   point, is seen whole), and the gate holds back exactly the raw characters that
   could still grow into a blocking key (the longest open prefix in the automaton,
@@ -90,11 +91,17 @@ class StreamGate:
         self._text += piece
         if self._layered is None:
             return await self._feed_fixed()
-        if len(self._text) - self._looked < STRIDE and not _CLAUSE_END.search(piece):
-            self.held.append(len(self._text) - self._released)
+        mod = self._layered
+        held = len(self._text) - self._released
+        # Skipping a look never holds more than the lexicon's own window would.
+        if (
+            len(self._text) - self._looked < STRIDE
+            and held <= mod.lexicon.max_key
+            and not _CLAUSE_END.search(piece)
+        ):
+            self.held.append(held)
             return Release("")  # held until the next look, a few characters on
         self._looked = len(self._text)
-        mod = self._layered
         # One normalisation per piece, of the unreleased text and one key of context
         # before it: every key is seen whole in the piece that completes it. Re-reading the
         # whole open clause each piece made long clauses cost quadratic time.

@@ -219,3 +219,13 @@ def test_a_grey_last_clause_is_checked_deep_unless_the_reader_would_wait(
     assert unsure(Busy(3, 0.005), grey, last=True)  # busy but quick: still checked
     assert not unsure(Busy(3, 0.05), grey, last=True)  # busy and slow: the hot layers decide
     assert unsure(Busy(3, 0.005), grey, last=False)  # mid-stream the budget is wider
+
+
+async def test_a_look_every_few_characters_holds_no_more_than_the_window(
+    moderator: LayeredModerator,
+) -> None:
+    gate = StreamGate(fast(moderator), TEEN)
+    text = "The caravan wound down from the pass at dusk, bells muffled in wool" * 3
+    shown = "".join([(await gate.feed(ch)).text for ch in text])
+    assert shown + (await gate.finish()).text == text
+    assert 1 < max(gate.held) <= moderator.lexicon.max_key  # held between looks, never more
