@@ -248,7 +248,8 @@ def _single_home(
     lasts = by_last.get(word, [])
     if len(lasts) == 1:
         return lasts[0], "surname of the only such full name"
-    titled = [g for g in groups if split_title(g)[0] and split_title(g)[1] == [word]]
+    bare = split_title(word)[1]  # "De Griers" is "Monsieur de Griers"'s surname
+    titled = [g for g in groups if split_title(g)[0] and split_title(g)[1] == bare]
     if len(titled) == 1 and not lasts:
         return titled[0], f"surname alone refers to {titled[0]}"
     return None, ""

@@ -40,6 +40,17 @@ _EN_ROLE = re.compile(  # "Her father fondly replied," opens a sentence too
 _ZH_PRONOUN = re.compile(r"(他|她)(?!们)")
 
 
+_LEADS = frozenset("the van der den de du des la le von di da del della ten ter".split())
+
+
+def _other_case(alias: str) -> str:
+    """The same name with its leading article or particle in the other case."""
+    head, _, rest = alias.partition(" ")
+    if not rest or head.lower() not in _LEADS:
+        return alias
+    return (head.capitalize() if head.islower() else head.lower()) + " " + rest
+
+
 class AliasIndex:
     """Maps surface forms to entity ids; build once per roster, search many texts."""
 
@@ -53,8 +64,8 @@ class AliasIndex:
             if ent.kind == "narrator":
                 continue
             for alias in ent.aliases:
-                # "The Jew" opening a sentence is "the Jew"
-                forms = [alias, "The" + alias[3:]] if alias.startswith("the ") else [alias]
+                # "The Jew" opening a sentence is "the Jew"; "De Griers" is "de Griers"
+                forms = [alias, _other_case(alias)] if language != "zh" else [alias]
                 for form in forms:
                     if form and form not in self.owner:
                         self.owner[form] = ent.id

@@ -284,12 +284,29 @@ def title_gender(name: str) -> str:
 
 
 def split_title(name: str) -> tuple[str, list[str]]:
-    """("Mr.", ["John", "Knightley"]) for "Mr. John Knightley"; ("", [...]) without title."""
+    """("Mr.", ["John", "Knightley"]) for "Mr. John Knightley"; ("", [...]) without title.
+    A surname's particles are part of it, in lower case: "Mr. Henry van der Luyden" is
+    ["Henry", "van der Luyden"], and "De Griers" is the same surname as "de Griers"."""
     words = name.split()
     if words and words[0] == "the":
         if name.islower():  # "the gentleman in the white waistcoat": one role, like "the beadle"
             return name, []
         return " ".join(words[:2]), words[2:]
     if words and words[0].rstrip(".") in EN_MALE_TITLES | EN_FEMALE_TITLES and len(words) > 1:
-        return words[0], words[1:]
-    return "", words
+        return words[0], _with_particles(words[1:])
+    return "", _with_particles(words)
+
+
+_PARTICLES = frozenset("van der den de du des la le von di da del della ten ter".split())
+
+
+def _with_particles(words: list[str]) -> list[str]:
+    out: list[str] = []
+    run: list[str] = []
+    for word in words:
+        if word.lower() in _PARTICLES:
+            run.append(word.lower())
+            continue
+        out.append(" ".join([*run, word]))
+        run = []
+    return out + run

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from characters.extract.aliases_en import cluster_english
-from characters.extract.names_en import collect_names
+from characters.extract.names_en import collect_names, split_title
 from characters.extract.roster_en import build_roster_en
 
 
@@ -151,3 +151,14 @@ def test_a_role_takes_the_sex_of_its_head_noun() -> None:
     parts += ["Nora Pike waited at the gate. She was cold, and she sang."] * 3
     sexes = {e.name: e.gender for e in build_roster_en("\n\n".join(parts), [])}
     assert sexes["the parlourmaid"] == "f" and sexes["the man in the grey cloak"] == "m"
+
+
+def test_a_surnames_particles_are_part_of_it_in_either_case() -> None:
+    # "De Griers" opening a sentence and "Monsieur de Griers" are one man; "Mr. Henry
+    # van der Velde" has the given name Henry, not "van"
+    counts = {"De Griers": 40, "Monsieur de Griers": 6, "Mr. van der Velde": 20,
+              "Mr. Henry van der Velde": 3, "Henry van der Velde": 3}  # fmt: skip
+    entities = cluster_english(counts)
+    assert {"De Griers", "Monsieur de Griers"} <= _home(entities, "De Griers")
+    assert split_title("Mr. Henry van der Velde") == ("Mr.", ["Henry", "van der Velde"])
+    assert split_title("De Griers") == split_title("de Griers")
