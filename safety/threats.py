@@ -69,6 +69,8 @@ _MENACE = re.compile(
     r"work|works|sleep|sleeps|get off|gets off|walk|walks|park|parks|school|home|leave|leaves)\b|"
     r"\bi know what (?:car|school|bus)\b|\bthought you should know (?:that )?i know\b|"
     r"\b(?:everyone|everybody|we|they) knows? where you (?:live|work|sleep)\b|"
+    r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|gonna|we'?ll|we will) (?:find out|figure out|"
+    r"track down|look up) where (?:you|u) (?:live|work|sleep|go to school)\b|"
     r"\b(?:or|otherwise) i'?m (?:coming|going) to your (?:work|house|home|school|office|place)\b|"
     r"\b(?:would |it'?d |'d )?be a (?:real |damn )?shame if (?:something|anything|your|someone|"
     r"people|everyone)\b|\bi know (?:you|u) live (?:in|on|at|near)\b|"
@@ -116,7 +118,7 @@ _HARM_VOW = re.compile(
     r"(?:\w+ ){0,2}\w+'s) (?:head|skull|brain|face|chest)\b|"
     # "beat the shit out of him": a vow; "beat the crap out of you at chess" is a game
     r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|i swear i'?ll|we'?re gonna|we'?re going to)\s+"
-    r"(?:\w+\s+){0,2}?beat the (?:shit|crap|hell|fuck|living daylights|life) out of "
+    r"(?:\w+\s+){0,6}?beat the (?:shit|crap|hell|fuck|living daylights|life) out of "
     r"(?:him|her|them|you|that \w+|this \w+|\w+)\b(?!,? (?:at|in|on) )|"
     r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna)\s+(?:\w+\s+){0,2}?wring (?:his|her|their|your) "
     r"(?:\w+ )?neck\b|\bthe only good \w+ is a dead \w+\b|"

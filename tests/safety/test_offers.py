@@ -127,6 +127,10 @@ CAUGHT = [
     ("sexual", "看她穿这么少就是想让人上"),
     ("violence", "这种人就该查到住址，半夜去泼汽油"),
     ("self-harm", "别硬撑了，早点解脱对谁都好"),
+    # session 14 (spot checks in the styles of public moderation data)
+    ("violence", "I'm gonna track down where you live and beat the hell out of you"),
+    ("self-harm", "honestly i do not want to wake up anymore"),
+    ("self-harm", "my family would be better off if I wasn't around"),
 ]
 # Their ordinary twins: a report, a warning, a game, a recipe, a romance that stays tame.
 TWINS = [
@@ -159,6 +163,9 @@ TWINS = [
     # round 6
     "The garrison turned on their hosts at dawn; women and children died in the snow.",
     "Grab a gram of saffron from the market for the paella, it's worth it.",
+    # session 14
+    "I'm going to practise all week and then beat the crap out of you at chess",
+    "I don't want to live in this city anymore, the rent is insane",
 ]
 
 
