@@ -104,6 +104,19 @@ _CUES = {
         r"knowing|address|anonymous|messag|accounts?\b|until (?:she|he|they)|spam|keep (?:texting|"
         r"calling|posting|tagging)|dox|embarrass|ruin|breaks? down"
     ),
+    # Hate is about a people: a hunch in a text that names nobody (a tired, low post, "I'm
+    # so tired of pretending") is the head extrapolating.
+    "hate": re.compile(
+        r"\b(?:they|them|their|those|these|people|folks|kind|groups?|communit\w*|race|races|racial|"
+        r"ethnic|tribe|globalists?|zionists?|rothschilds?|soros|"
+        r"nation|country|countries|foreigners?|immigrants?|migrants?|refugees?|illegals?|"
+        r"blacks?|whites?|asians?|arabs?|latin[oax]s?|hispanics?|mexicans?|africans?|chinese|"
+        r"indians?|jews?|jewish|muslims?|islam\w*|christians?|hindus?|sikhs?|catholics?|"
+        r"gays?|lesbians?|homos?\w*|queers?|trans\w*|lgbt\w*|women|woman|girls|females?|men|"
+        r"males?|feminists?|disabled|cripples?|retards?|autis\w*|deaf|blind|old people|boomers|"
+        r"gypsies|roma|slurs?|n[i1]gg\w*|k[i1]kes?|ch[i1]nks?|sp[i1]cs?|fag\w*|dykes?|"
+        r"trann\w*|white power|14 words|1488|88|13/50|(?:\w+ )?(?:supremac|nazi|genocide)\w*)\b"
+    ),
 }
 
 
@@ -137,6 +150,6 @@ def has_cue(cat: str, clean: str) -> bool:
 
 
 def needs_cue(cat: str, cjk: bool) -> bool:
-    """Whether a hunch of ``cat`` counts only with its words: Chinese harassment comes from
-    the offensive heads, which learned from real posts, so it is not gated."""
-    return cat in _CUES and not (cat == "harassment" and cjk)
+    """Whether a hunch of ``cat`` counts only with its words: Chinese harassment and hate
+    come from the offensive heads, which learned from real posts, so they are not gated."""
+    return cat in _CUES and not (cat in ("harassment", "hate") and cjk)

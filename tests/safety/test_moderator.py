@@ -869,3 +869,12 @@ async def test_chinese_replies_on_region_gender_and_class(moderator: LayeredMode
         ("harassment", "就你这种水平，也就配给人端盘子"),
     ):
         assert cat in await flagged(moderator, text), text
+
+
+async def test_a_hate_hunch_needs_a_people_named(moderator: LayeredModerator) -> None:
+    """The hate head fired at 0.70 on a tired, low post that names nobody; gated on a
+    people's words, it counts only where some people are talked about."""
+    low = "I don't want to live anymore. Every day is the same grey nothing and I'm so tired."
+    assert await flagged(moderator, low, policy=CLI) == {"self-harm"}
+    said = "Those people are animals, every one of them, and should be treated like it."
+    assert "hate" in await flagged(moderator, said, policy=CLI)
