@@ -239,7 +239,10 @@ _VICTIM_OF = re.compile(
     r"\bmy (?:\d+-year-old|kid|son|daughter|child|little \w+)\b.{0,60}\b(?:(?:been |keep |kept |"
     r"are |were )?(?:calling|called) (?:her|him|them)|(?:is|was|got|been) (?:being )?bullied)\b|"
     r"被\S{0,4}?(?:人肉|威胁|跟踪|骚扰|勒索|敲诈|盗号|偷拍|曝光|打了|抢了|骂了|骂|欺负|训了|吼了|怼了|"
-    r"举报)"
+    r"举报)|"
+    # one's own card or phone lost or stolen: "银行卡丢了怎么挂失", "I lost my debit card"
+    r"(?:卡|手机|钱包|身份证|账号)(?:又|也|刚)?(?:丢了|掉了|被偷了?|被盗了?|被盗刷|被冒用)|"
+    r"\bi (?:just |have |'ve )?(?:lost|had) my (?:\w+ )?(?:card|wallet|phone|passport|id|purse)\b"
 )
 
 

@@ -131,6 +131,7 @@ CAUGHT = [
     ("violence", "I'm gonna track down where you live and beat the hell out of you"),
     ("self-harm", "honestly i do not want to wake up anymore"),
     ("self-harm", "my family would be better off if I wasn't around"),
+    ("violence", "Touch my bike again and I'm breaking your kneecaps"),
 ]
 # Their ordinary twins: a report, a warning, a game, a recipe, a romance that stays tame.
 TWINS = [
@@ -166,6 +167,9 @@ TWINS = [
     # session 14
     "I'm going to practise all week and then beat the crap out of you at chess",
     "I don't want to live in this city anymore, the rent is insane",
+    "I'm cutting her fringe myself this time, the salon is too dear",
+    "手机丢了，支付宝要怎么冻结？",
+    "I lost my credit card at the mall, how do I cancel it?",
 ]
 
 
