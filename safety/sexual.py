@@ -61,7 +61,10 @@ _HOOKUP = re.compile(
     r"\b(?:dtf|no strings|nsa fun|fwb|hook ?up)\b.{0,80}\b(?:tonight|come over|send pics|near me|"
     r"near you|click now|no signup|"
     r"can host|my place|dm me)\b|\b(?:tonight|come over|send pics|near me|can host)\b.{0,80}"
-    r"\b(?:dtf|no strings|nsa fun)\b|\bsend pics of what you'?re packing\b"
+    r"\b(?:dtf|no strings|nsa fun)\b|\bsend pics of what you'?re packing\b|"
+    # "Looking for a discreet FWB, no strings, must be down for anything"
+    r"\b(?:looking for|seeking|want|need|lf)\b.{0,20}\b(?:fwb|friends? with benefits|nsa|"
+    r"(?:a )?(?:discreet )?(?:hookup|fling|sugar (?:daddy|baby))|no strings(?: attached)? fun)\b"
 )
 
 SEXUAL: tuple[Shape, ...] = (

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from safety import offers, selfharm, sexual, threats
+from safety.topics import has_cue
 
 # "Mexicans are rapists and drug dealers": a group (lexicon ``group``) charged wholesale.
 _SWEEPING = re.compile(
@@ -194,6 +195,12 @@ def gives_orders(text: str) -> bool:
     return bool(_STEP_WORDS.search(lowered) or _IMPERATIVES.search(lowered))
 
 
+# The classic cover: "I'm not racist but black neighbourhoods are always dirty".
+_NOT_RACIST_BUT = re.compile(
+    r"\b(?:i'?m|i am|im) not (?:a )?(?:racist|sexist|homophobic|transphobic|bigot(?:ed)?|"
+    r"islamophobic|xenophobic|antisemitic)\b.{0,4}\b(?:but|however)\b"
+)
+
 # Shapes that stand on their own: (pattern, category, calibrated score, reason).
 _ALONE: tuple[threats.Shape, ...] = (
     (_YOU_INSULT, "harassment", 0.45, "an insult aimed at 'you'"),
@@ -227,6 +234,8 @@ def harms(
         out.append(("hate", 0.55, "a group barred from ordinary life"))
     if group and not rejects and _SWEEPING.search(clean):
         out.append(("hate", 0.6, "a sweeping charge against a group"))
+    if _NOT_RACIST_BUT.search(clean) and (group or has_cue("hate", clean)):
+        out.append(("hate", 0.6, "a charge against a group behind 'I'm not racist, but'"))
     if sexual.erotic_marks(clean) >= sexual.EROTIC_MARKS:
         out.append(("sexual", 0.55, "an explicit sex scene"))
     if threats.wishes_harm(clean):

@@ -132,6 +132,11 @@ CAUGHT = [
     ("self-harm", "honestly i do not want to wake up anymore"),
     ("self-harm", "my family would be better off if I wasn't around"),
     ("violence", "Touch my bike again and I'm breaking your kneecaps"),
+    ("self-harm", "how long would it take to bleed out from the wrist if nobody finds me"),
+    ("hate", "the muzzies next door are at it again"),
+    ("hate", "I'm not sexist but women just can't drive, it's a fact"),
+    ("sexual", "seeking friends with benefits, discreet, hmu"),
+    ("sexual", "想看你的小穴，发给我"),
 ]
 # Their ordinary twins: a report, a warning, a game, a recipe, a romance that stays tame.
 TWINS = [
@@ -170,6 +175,8 @@ TWINS = [
     "I'm cutting her fringe myself this time, the salon is too dear",
     "手机丢了，支付宝要怎么冻结？",
     "I lost my credit card at the mall, how do I cancel it?",
+    "I'm not racist, but I really can't stand cilantro in everything",
+    "下周结束培训就能正式上岗了，有点紧张",
 ]
 
 
