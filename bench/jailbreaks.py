@@ -169,6 +169,7 @@ GEN_SETS = (
     ("gen_s13f_zh", ("", "harm_s13f_zh.txt", "benign_s13f_zh.txt")),
     ("gen_s13g_en", ("", "harm_s13g_en.txt", "benign_s13g_en.txt")),
     ("gen_s13g_zh", ("", "harm_s13g_zh.txt", "benign_s13g_zh.txt")),
+    ("gen_s14spot", ("", "harm_s14spot.txt", "benign_s14spot.txt")),
     # Session 13 final hold-out (public-data styles), never tuned on.
     ("gen_s13c_en", ("", "harm_s13c_en.txt", "benign_s13c_en.txt")),
     ("gen_s13c_zh", ("", "harm_s13c_zh.txt", "benign_s13c_zh.txt")),
