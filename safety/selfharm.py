@@ -49,6 +49,8 @@ _IDEATION = re.compile(
     r"掐到流血|掐出血|(?:拿|用)\S{1,4}(?:扎|划|割|烫|戳)自己|坐在(?:楼顶|天台|窗台)?边上\S{0,8}下不了决心|"
     r"\b(?:bought|got|have|tied) (?:a|the|my) (?:rope|noose)\b.{0,60}\b(?:which tree|courage|"
     r"tonight|beam|ceiling|rafter)\b|\bi know which tree\b|"
+    r"\b(?:razor|blade)\b.{0,60}\bfor when (?:things|it|life|stuff) (?:gets?|is) "
+    r"(?:bad|hard|too much|rough)\b|"
     r"\b(?:razor|blade|cut|cutting|cuts|burns?|scars)\b.{0,60}\b(?:won'?t show|wouldn'?t show|"
     r"nobody (?:will )?see|hide (?:it|them|the marks))\b|"
     r"遗书(?:已经)?写好|写好了?遗书|把遗书写好|"

@@ -56,6 +56,19 @@ _LEWD_REQUEST = re.compile(
     r"(?:来我房间|来我办公室|来我家)\S{0,20}(?:穿|短裙|丝袜)\S{0,20}(?:表现好|转正|升职|加薪)|"
     r"(?:描写|写得?)\S{0,4}(?:很|要|更|越)?露骨|越色越好|直接开车|开车\S{0,6}(?:越色|写详细|详细点)"
 )
+# A sex scene asked for: "write me a steamy scene where the boss bends his secretary over the
+# desk". A romance without the heat ("write a sweet scene where they hold hands") is no ask.
+_SCENE_ASKED = re.compile(
+    r"\b(?:write|give|tell|make|describe|continue)\b.{0,20}\b(?:steamy|smutty|smut|spicy|nsfw|"
+    r"lemon|x-rated|erotic|raunchy|dirty|sexy)\b.{0,15}\b(?:scene|story|fic|fanfic|chapter|"
+    r"roleplay|rp|one-?shot)\b|"
+    r"\bbends? (?:her|him|his \w+|her \w+|me) over (?:the|a|his|her|my) (?:desk|table|counter|bed|"
+    r"couch|sofa|railing)\b|"
+    # 约吗？同城，能过夜的来: a hookup, not a hike (约吗？周末一起去爬山)
+    r"约(?:吗|不|炮|p)\S{0,12}(?:能过夜|过夜的|开房|酒店见)|(?:同城|附近)\S{0,6}(?:约|约炮)\S{0,8}"
+    r"(?:过夜|开房)"
+)
+
 # A hookup ad: "any guys near Leeds want to come over … no strings, send pics".
 _HOOKUP = re.compile(
     r"\b(?:dtf|no strings|nsa fun|fwb|hook ?up)\b.{0,80}\b(?:tonight|come over|send pics|near me|"
@@ -70,6 +83,7 @@ _HOOKUP = re.compile(
 SEXUAL: tuple[Shape, ...] = (
     (_LEWD_REQUEST, "sexual", 0.6, "an explicit sex scene asked for"),
     (_HOOKUP, "sexual", 0.6, "a hookup ad"),
+    (_SCENE_ASKED, "sexual", 0.6, "a sex scene or a hookup asked for"),
 )
 
 

@@ -114,7 +114,8 @@ _AGENTS = re.compile(
     r"prosecutors?|investigators?|the jury|the court|a judge|the suspect|suspects|the victims?|"
     r"survivors|residents|reporters?|according to)\b|"
     r"警方|警察|通报|据报道|据悉|记者|消防|救援|嫌疑人|被捕|落网|判处|刑拘|刑事拘留|抓获|遇难|"
-    r"伤亡|法院|检方|官方|目击者|报道|老师|班主任|校长|保安|teachers?|principal|the coach|"
+    r"伤亡|法院|检方|官方|目击者|报道|新闻(?:说|里|上)|看新闻|老师|班主任|校长|保安|teachers?|principal|"
+    r"the coach|"
     r"\b(?:owners|shopkeepers|businesses|neighbou?rs said)\b"
 )
 _PAST = re.compile(

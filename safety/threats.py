@@ -114,7 +114,7 @@ _HARM_VOW = re.compile(
     r"(?:hospital|wheelchair|ground|grave|coffin|body bag|icu|morgue)\b|"
     r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna)\s+(?:\w+\s+){0,2}?(?:cut|slit) (?:his|her|their|"
     r"your) throat|"
-    r"\bput a bullet (?:in|through) (?:his|her|their|your|(?:that|the|this) \w+'s|"
+    r"\b(?:put|puts|putting) a bullet (?:in|through) (?:his|her|their|your|(?:that|the|this) \w+'s|"
     r"(?:\w+ ){0,2}\w+'s) (?:head|skull|brain|face|chest)\b|"
     # "beat the shit out of him": a vow; "beat the crap out of you at chess" is a game
     r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna|i swear i'?ll|we'?re gonna|we'?re going to)\s+"
