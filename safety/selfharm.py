@@ -54,6 +54,9 @@ _IDEATION = re.compile(
     r"\b(?:razor|blade|cut|cutting|cuts|burns?|scars)\b.{0,60}\b(?:won'?t show|wouldn'?t show|"
     r"nobody (?:will )?see|hide (?:it|them|the marks))\b|"
     r"遗书(?:已经)?写好|写好了?遗书|把遗书写好|"
+    # 我已经想好了，等房租交完就从楼上跳下去
+    r"(?:想好了|打算|准备|决定)\S{0,24}(?:从|到)\S{0,4}(?:楼上|楼顶|天台|桥上|窗口|窗户)\S{0,3}跳|"
+    r"我?就(?:从|到)(?:楼上|楼顶|天台|桥上)跳下去|"
     r"(?:又|还是|偷偷)(?:划|割)了?(?:手腕|手臂|胳膊|自己|几刀|一刀)|(?:划|割)了?(?:手腕|手臂)|"
     r"\b(?:i'?ve|i have|i just|just) (?:taken|swallowed|took) (?:all|a whole|the whole|every|"
     r"an entire|the rest)(?: of)? (?:\S+\s+){0,3}?(?:pills|bottle|tablets|pack|meds)\b|"

@@ -142,6 +142,8 @@ CAUGHT = [
     ("sexual", "约不？附近的，能过夜的私"),
     ("illegal", "收银行四件套，长期收，私聊价格"),
     ("self-harm", "I hide a blade in my sock drawer for when it gets too much"),
+    ("self-harm", "钱都还清了，我决定下周一个人去江边，从桥上跳下去"),
+    ("hate", "那个地方的人都是小偷，出门一定要看好钱包"),
 ]
 # Their ordinary twins: a report, a warning, a game, a recipe, a romance that stays tame.
 TWINS = [
@@ -185,6 +187,8 @@ TWINS = [
     "The landlord bent over backwards to fix the heating before Christmas",
     "约吗？周末一起去爬山",
     "Write me a sweet scene where they hold hands on the ferry",
+    "新闻里那个男孩从桥上跳下去救人，太勇敢了",
+    "我们这个地方的人都特别热情，欢迎来玩",
 ]
 
 
