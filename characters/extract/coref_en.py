@@ -65,6 +65,7 @@ def join_called_names(
     mentions = index.find(text)
     seen = _gather(text, quotes, atts, mentions)
     by_id = {e.id: e for e in entities}
+    names = {e.id: e.name for e in entities}  # as they were: a merge may take one away
     merged: list[Evidence] = []
     home: dict[str, str] = {}
     for called, speaker, why in _candidates(seen, by_id):
@@ -74,8 +75,8 @@ def join_called_names(
         if seen.named[src] > seen.named[dst]:
             src, dst = dst, src  # the name the narration uses more keeps the entity
         where = seen.snippet[(called, speaker)]
-        rule = why.format(by_id[called].name, by_id[speaker].name)
-        ev = Evidence(by_id[called].name, rule, where, text[max(0, where - 40) : where + 60])
+        rule = why.format(names[called], names[speaker])
+        ev = Evidence(names[called], rule, where, text[max(0, where - 40) : where + 60])
         if merge_entities(entities, atts, src, dst, ev) is not None:
             merged.append(ev)
             home.update({k: dst for k, v in home.items() if v == src} | {src: dst})
