@@ -102,8 +102,8 @@ class StreamGate:
             self.held.append(held)
             return Release("")  # held until the next look, a few characters on
         self._looked = len(self._text)
-        # One normalisation per piece, of the unreleased text and one key of context
-        # before it: every key is seen whole in the piece that completes it. Re-reading the
+        # One normalisation per look, of the unreleased text and one key of context
+        # before it: every key is seen whole in the look that completes it. Re-reading the
         # whole open clause each piece made long clauses cost quadratic time.
         w0 = max(0, self._released - mod.lexicon.max_key)
         w0 = max(w0, len(self._text) - MAX_CLAUSE - mod.lexicon.max_key)
