@@ -165,9 +165,11 @@ def speaks_as_parent(clean: str) -> bool:
     return bool(_PARENT.search(clean))
 
 
-# Insults spelled with emoji, which the compact form drops: 你🐴没了 (你妈), 你就是条🐶, and a
-# people called monkeys (全员🐒).
-_EMOJI_INSULT = re.compile(r"你🐴|是条\s?🐶|就是\s?🐶")
+# Insults spelled with emoji, which the compact form drops: 你🐴没了 / 你🐎的 (你妈; not 你🐴真好看,
+# a horse), 你就是条🐶, 死🐷, and a people called monkeys (全员🐒).
+_EMOJI_INSULT = re.compile(
+    r"你[🐴🐎]\s?(?:没了?|死|炸|的|逼|b|是不是|呢)|是条\s?🐶|就是\s?🐶|死\s?🐷"
+)
 _EMOJI_HATE = re.compile(r"(?:全员|一群|都是|全是)\s?🐒")
 
 # Steps told, not asked for ("Crush the castor beans, soak the mash in acetone, filter it";
