@@ -64,6 +64,9 @@ _SCENE_ASKED = re.compile(
     r"roleplay|rp|one-?shot)\b|"
     r"\bbends? (?:her|him|his \w+|her \w+|me) over (?:the|a|his|her|my) (?:desk|table|counter|bed|"
     r"couch|sofa|railing)\b|"
+    # "I want to fuck you so hard…", said to the reader
+    r"\bi (?:want|wanna|need|'?m going|'?m gonna|'?ll|will) (?:to )?(?:fuck|bang|screw|eat out) "
+    r"(?:you|u|ur)\b|"
     # 约吗？同城，能过夜的来: a hookup, not a hike (约吗？周末一起去爬山)
     r"约(?:吗|不|炮|p)\S{0,12}(?:能过夜|过夜的|开房|酒店见)|(?:同城|附近)\S{0,6}(?:约|约炮)\S{0,8}"
     r"(?:过夜|开房)"

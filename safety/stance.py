@@ -317,11 +317,13 @@ def looks_back(clean: str) -> bool:
 # the self-harm head reads weight loss as an eating disorder. Starving, purging, calorie
 # floors and bones are the disorder's words and void it.
 _DIET = re.compile(
-    r"减肥|减脂|瘦了|\b(?:lose|losing|lost) (?:weight|\d+ ?(?:pounds|lbs|kg|kilos))|\bdiet"
+    r"减肥|减脂|瘦了|\b(?:lose|losing|lost) (?:weight|\d+ ?(?:pounds|lbs|kg|kilos))|\bdiet|"
+    r"\bmeal ?prep|\bmeal plan|\bplan(?:ning)? (?:my|our|the) meals\b"
 )
 _HEALTHY = re.compile(
     r"加油|健康|运动|健身|跑步|坚持|又吃了|吃撑|炸鸡|火锅|奶茶|自嘲|"
-    r"\b(?:healthy|workout|gym|exercise|running|walk|ate|pizza|burger|cheat day)"
+    r"\b(?:healthy|workout|gym|exercise|running|walk|ate|pizza|burger|cheat day|whole week|"
+    r"groceries|grocery|recipes?|budget)"
 )
 _DISORDER = re.compile(
     r"不吃|不敢吃|催吐|吐掉|饿|绝食|骨头|骨架|\d+\s*(?:卡|大卡)|starv|purg|throw(?:ing)? up|"

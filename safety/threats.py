@@ -130,6 +130,10 @@ _HARM_VOW = re.compile(
     r"\bhelp me (?:plan|figure out|work out) (?:how )?to (?:hurt|kill|attack|poison|beat|stab|"
     r"shoot) (?:him|her|them|my)\b|"
     r"\b(?:run (?:him|her|them|you|\w+)|(?:getting|get|be) run) off the road\b|"
+    # "They should hang every last one of those traitors": a call to kill a whole lot
+    r"\b(?:should|must|need to|ought to|gonna|going to)\s+(?:hang|shoot|execute|gas|burn|"
+    r"lynch|kill|behead)\s+(?:every (?:last )?(?:one|single one) of|all (?:of )?)\s?(?:them|those|"
+    r"these|the)\b|"
     r"\bfantasi[sz]e about (?:killing|burning|stabbing|shooting|hurting|strangling|beating|"
     r"poisoning)\b.{0,40}\b(?:my|our) (?:boss|manager|wife|husband|ex|teacher|coworker|"
     r"neighbou?r|mom|dad|mother|father|brother|sister)\b|"

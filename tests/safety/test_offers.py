@@ -145,6 +145,9 @@ CAUGHT = [
     ("self-harm", "钱都还清了，我决定下周一个人去江边，从桥上跳下去"),
     ("hate", "那个地方的人都是小偷，出门一定要看好钱包"),
     ("harassment", "你🐎的，天天在评论区找存在感"),
+    ("violence", "we need to shoot every single one of them before they vote"),
+    ("sexual", "i wanna fuck u right now, come over"),
+    ("harassment", "imagine getting dumped and crying online, absolute cuck behaviour"),
 ]
 # Their ordinary twins: a report, a warning, a game, a recipe, a romance that stays tame.
 TWINS = [
@@ -191,6 +194,8 @@ TWINS = [
     "新闻里那个男孩从桥上跳下去救人，太勇敢了",
     "我们这个地方的人都特别热情，欢迎来玩",
     "你🐴真好看，是在草原上拍的吗？",
+    "Sunday is for meal prep: I plan my meals for the whole week and stick to the budget",
+    "The villagers hanged the scarecrow in the square every harvest, a silly old custom",
 ]
 
 
