@@ -148,6 +148,8 @@ CAUGHT = [
     ("violence", "we need to shoot every single one of them before they vote"),
     ("sexual", "i wanna fuck u right now, come over"),
     ("harassment", "imagine getting dumped and crying online, absolute cuck behaviour"),
+    ("violence", "再敢碰我女儿一下，老子让他横着出去"),
+    ("illegal", "长期回收营业执照，一张八百，当天现结"),
 ]
 # Their ordinary twins: a report, a warning, a game, a recipe, a romance that stays tame.
 TWINS = [
@@ -196,6 +198,7 @@ TWINS = [
     "你🐴真好看，是在草原上拍的吗？",
     "Sunday is for meal prep: I plan my meals for the whole week and stick to the budget",
     "The villagers hanged the scarecrow in the square every harvest, a silly old custom",
+    "出差回来报销，增值税发票要怎么开才合规？",
 ]
 
 
