@@ -135,8 +135,8 @@ _WARNING = re.compile(
 _TRADE_HINT = re.compile(
     r"冰|叶子|k粉|麻古|摇头丸|大麻|神仙水|笑气|海洛因|白粉|可卡因|邮票|证|驾照|学历|文凭|护照|逾期|赌|荷官|"
     r"百家乐|棋牌|博彩|首充|首存|彩|盗|破解|黑|记录|行踪|定位|寂寞|饥渴|空虚|服务|全套|话术|境外|缅甸|"
-    r"柬埔寨|国外|日结|高薪|卡|四件套|实名|微信号|qq号|收购|来路不明|走账|流水|人脸识别|fake|fullz|cvv|dumps|"
-    r"logs|" + _DRUG_EN
+    r"柬埔寨|国外|日结|高薪|卡|四件套|执照|实名|微信号|qq号|收购|来路不明|走账|流水|人脸识别|fake|fullz|cvv|"
+    r"dumps|logs|" + _DRUG_EN
 )
 TRADE: tuple[Shape, ...] = (
     (_DRUGS, "illegal", 0.7, "drugs offered or sought"),
