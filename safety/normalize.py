@@ -61,6 +61,7 @@ _EMOJI = {
 # Only applied inside a word that also has letters: "h4ck" -> "hack", but "2024" stays.
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
 _LEET_INNER = {"!": "i", "|": "l", "+": "t"}  # only between two letters
+_ANY_LEET = re.compile("[" + re.escape("".join(_LEET) + "".join(_LEET_INNER)) + "]")
 _SPACES = re.compile(r" {2,}")
 _SEP_RUN = re.compile(r"[\W_]+")
 _WORDISH = re.compile(r"[\w@$!|+]+")
@@ -132,7 +133,7 @@ def deleeted(clean: str) -> str:
 
 def _deleet(s: str) -> str:
     """Map leetspeak back inside words that also have Latin letters (length-preserving)."""
-    if not any(c in _LEET or c in _LEET_INNER for c in s):
+    if not _ANY_LEET.search(s):
         return s
     chars = list(s)
     leet_words = 0

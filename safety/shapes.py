@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from safety import offers, selfharm, sexual, threats
+from safety.scripts import Split
 from safety.topics import has_cue
 
 # "Mexicans are rapists and drug dealers": a group (lexicon ``group``) charged wholesale.
@@ -217,6 +218,11 @@ _ALONE: tuple[threats.Shape, ...] = (
 )
 
 
+# The same, each run over the half of its branches that can match the text's script.
+_ALONE_SPLIT = tuple((Split(rx), cat, score, why) for rx, cat, score, why in _ALONE)
+_SWEEPING_SPLIT, _BARRED_SPLIT = Split(_SWEEPING), Split(_BARRED)
+
+
 def harms(
     clean: str, *, group: bool, minor: bool, rejects: bool, argues: bool
 ) -> list[tuple[str, float, str]]:
@@ -224,7 +230,7 @@ def harms(
     text names a prejudice to reject it (then a wholesale charge is what it rejects);
     ``argues``: it takes a side against one (a word such as 不该 names a prejudice, but it is
     also how 女的就不该读研 bars a group)."""
-    out = [(cat, score, why) for rx, cat, score, why in _ALONE if rx.search(clean)]
+    out = [(cat, score, why) for rx, cat, score, why in _ALONE_SPLIT if rx.search(clean)]
     out += offers.offers(clean)
     if minor and _SECRET.search(clean) and not _PARENT.search(clean):
         out.append(("sexual/minors", 0.8, "contact with a child hidden from the parents"))
@@ -232,9 +238,9 @@ def harms(
         out.append(("hate", 0.6, "a threat against a group"))
     if group and threats.wishes_harm(clean):
         out.append(("hate", 0.55, "violence wished on a group"))
-    if group and not argues and _BARRED.search(clean):
+    if group and not argues and _BARRED_SPLIT.search(clean):
         out.append(("hate", 0.55, "a group barred from ordinary life"))
-    if group and not rejects and _SWEEPING.search(clean):
+    if group and not rejects and _SWEEPING_SPLIT.search(clean):
         out.append(("hate", 0.6, "a sweeping charge against a group"))
     if _NOT_RACIST_BUT.search(clean) and (group or has_cue("hate", clean)):
         out.append(("hate", 0.6, "a charge against a group behind 'I'm not racist, but'"))
