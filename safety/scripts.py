@@ -21,15 +21,15 @@ _ESCAPES = re.compile(r"\\[a-zA-Z]|\(\?[a-zA-Z:=!<]+|\[[^\]]*\]")
 
 
 class Split:
-    """``search`` as the pattern's, run over the half that can match the text."""
+    """``search`` as the pattern's (the same match: the other half cannot match the text),
+    run over the half that can."""
 
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
-        kinds: dict[str, list[str]] = {"zh": [], "en": [], "both": []}
-        for branch in branches(pattern.pattern):
-            kinds[_script(branch)].append(branch)
-        self.zh = _compile(kinds["zh"] + kinds["both"], pattern)
-        self.en = _compile(kinds["en"] + kinds["both"], pattern)
+        # In their order: where two branches match at one place the first wins, as before.
+        parts = [(branch, _script(branch)) for branch in branches(pattern.pattern)]
+        self.zh = _compile([b for b, kind in parts if kind != "en"], pattern)
+        self.en = _compile([b for b, kind in parts if kind != "zh"], pattern)
 
     def search(self, text: str) -> re.Match[str] | None:
         cjk, latin = bool(_CJK.search(text)), bool(_LATIN.search(text))

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from safety.scripts import Split
+
 
 def _holds(clean: str, *needs: re.Pattern[str], unless: re.Pattern[str]) -> bool:
     """Every pattern of ``needs`` is in ``clean``, and ``unless`` (what voids it) is not."""
@@ -94,9 +96,12 @@ def owns_prejudice(clean: str) -> bool:
     return bool(_OWNS.search(clean))
 
 
+_REJECT_SPLIT = Split(_REJECT)
+
+
 def rejects_prejudice(clean: str) -> bool:
     """True when the text argues against a prejudice and does not turn round after."""
-    m = _REJECT.search(clean)
+    m = _REJECT_SPLIT.search(clean)
     if m is None or _OWNS.search(clean) or _RHETORIC.search(clean) or _ADDRESSED.search(clean):
         return False
     # "……一视同仁了?": a question about the stance, not the stance

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from safety.scripts import Split
+
 # Wishing death or violence on people ("those protesters should be shot", "这种人就该被枪毙"):
 # the heads miss it when no act is described (0.01-0.23 on four probes) or veto it when
 # few seeds are near. 0.5 flags a reader; a character's bar is higher, so a villain's
@@ -265,6 +267,9 @@ THREATS: tuple[Shape, ...] = (
 )
 
 
+_WISH_SPLIT = Split(_WISH)
+
+
 def wishes_harm(clean: str) -> bool:
     """Death or violence wished on people ("those protesters should be shot")."""
-    return bool(_WISH.search(clean) and _PEOPLE.search(clean))
+    return bool(_WISH_SPLIT.search(clean) and _PEOPLE.search(clean))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from safety import shapes
+from safety import shapes, stance, threats
 from safety.normalize import normalize
 from safety.scripts import Split, branches
 
@@ -29,6 +29,16 @@ def test_the_halves_agree_with_the_whole_on_every_line_we_have() -> None:
     for whole, split in pairs:
         for text in lines:
             assert bool(whole.search(text)) == bool(split.search(text)), (whole.pattern[:60], text)
+
+
+def test_a_split_finds_the_same_match_where_its_position_is_read() -> None:
+    for whole, split in [
+        (stance._REJECT, stance._REJECT_SPLIT),
+        (threats._WISH, threats._WISH_SPLIT),
+    ]:
+        for text in _lines():
+            a, b = whole.search(text), split.search(text)
+            assert (a and a.span()) == (b and b.span()), (whole.pattern[:60], text)
 
 
 def test_branches_split_only_at_the_top_level() -> None:
