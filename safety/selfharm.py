@@ -52,6 +52,7 @@ _IDEATION = re.compile(
     r"\b(?:razor|blade)\b.{0,60}\bfor when (?:things|it|life|stuff) (?:gets?|is) "
     r"(?:bad|hard|too much|rough)\b|"
     r"\b(?:razor|blade|cut|cutting|cuts|burns?|scars)\b.{0,60}\b(?:won'?t show|wouldn'?t show|"
+    r"don'?t show|do not show|can'?t be seen|won'?t be seen|"
     r"nobody (?:will )?see|hide (?:it|them|the marks))\b|"
     r"遗书(?:已经)?写好|写好了?遗书|把遗书写好|"
     # 我已经想好了，等房租交完就从楼上跳下去

@@ -198,6 +198,14 @@ def gives_orders(text: str) -> bool:
     return bool(_STEP_WORDS.search(lowered) or _IMPERATIVES.search(lowered))
 
 
+# Gore sought: "I watched the beheading video three times … send me more like it".
+_GORE_WANTED = re.compile(
+    r"\b(?:beheading|decapitation|gore|execution|torture|dismemberment|murder|cartel)\s+"
+    r"(?:videos?|vids?|clips?|footage)\b.{0,80}\b(?:send|share|post|link|drop)\b.{0,20}\b(?:more|"
+    r"another|others)\b|\b(?:send|share|post|drop|got|have|any) (?:me )?(?:more |some |any )?"
+    r"(?:gore|beheading|execution|torture) (?:videos?|vids?|clips?|footage|links?)\b"
+)
+
 # The classic cover: "I'm not racist but black neighbourhoods are always dirty".
 _NOT_RACIST_BUT = re.compile(
     r"\b(?:i'?m|i am|im) not (?:a )?(?:racist|sexist|homophobic|transphobic|bigot(?:ed)?|"
@@ -214,6 +222,7 @@ _ALONE: tuple[threats.Shape, ...] = (
     (_SNOOP, "illegal", 0.65, "into a partner's account behind their back"),
     *sexual.SEXUAL,
     (_ECHO, "hate", 0.7, "anti-Semitic code or a people called bred"),
+    (_GORE_WANTED, "violence/graphic", 0.6, "gore videos sought"),
     *threats.THREATS,
 )
 

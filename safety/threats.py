@@ -134,6 +134,11 @@ _HARM_VOW = re.compile(
     r"\bhelp me (?:plan|figure out|work out) (?:how )?to (?:hurt|kill|attack|poison|beat|stab|"
     r"shoot) (?:him|her|them|my)\b|"
     r"\b(?:run (?:him|her|them|you|\w+)|(?:getting|get|be) run) off the road\b|"
+    # "we should torch the owner's house with him in it"
+    r"\b(?:torch|burn(?: down)?|firebomb|set fire to)\s+(?:his|her|their|the \w+'s|\w+'s|"
+    r"that \w+'s)\s+(?:house|home|car|shop|office|place|flat|apartment)(?: down)?\s+with "
+    r"(?:him|her|them) "
+    r"(?:still )?(?:in|inside) it\b|"
     # "They should hang every last one of those traitors": a call to kill a whole lot
     r"\b(?:should|must|need to|ought to|gonna|going to)\s+(?:hang|shoot|execute|gas|burn|"
     r"lynch|kill|behead)\s+(?:every (?:last )?(?:one|single one) of|all (?:of )?)\s?(?:them|those|"
