@@ -198,12 +198,23 @@ def gives_orders(text: str) -> bool:
     return bool(_STEP_WORDS.search(lowered) or _IMPERATIVES.search(lowered))
 
 
+# Grooming: "ur so mature for 13 … dont tell ur mom we talk", "a girl who's 11 can be ready".
+_GROOMING = re.compile(
+    r"\b(?:mature for|only|just) (?:a )?(?:[89]|1[0-5])\b.{0,60}\b(?:don'?t tell|dont tell|our "
+    r"(?:little )?secret|delete (?:this|the chat)|send (?:me )?a pic)|"
+    r"\b(?:girls?|boys?|kids?|child(?:ren)?)(?: who'?s| who is| of| aged?)? (?:[89]|1[0-5])\b"
+    r".{0,40}\b(?:can be ready|is ready|are ready|can consent|mature enough)\b|"
+    r"未成年的?\S{0,6}(?:资源|视频|群|照片)"
+)
+
 # Gore sought: "I watched the beheading video three times … send me more like it".
 _GORE_WANTED = re.compile(
     r"\b(?:beheading|decapitation|gore|execution|torture|dismemberment|murder|cartel)\s+"
     r"(?:videos?|vids?|clips?|footage)\b.{0,80}\b(?:send|share|post|link|drop)\b.{0,20}\b(?:more|"
     r"another|others)\b|\b(?:send|share|post|drop|got|have|any) (?:me )?(?:more |some |any )?"
-    r"(?:gore|beheading|execution|torture) (?:videos?|vids?|clips?|footage|links?)\b"
+    r"(?:gore|beheading|execution|torture) (?:videos?|vids?|clips?|footage|links?)\b|"
+    r"\bvideo where\b.{0,60}\b(?:peel|skin|behead|dismember|torture|saw)\w*\b.{0,60}\b(?:still "
+    r"(?:alive|screaming|conscious)|insane|link)"
 )
 
 # The classic cover: "I'm not racist but black neighbourhoods are always dirty".
@@ -223,6 +234,7 @@ _ALONE: tuple[threats.Shape, ...] = (
     *sexual.SEXUAL,
     (_ECHO, "hate", 0.7, "anti-Semitic code or a people called bred"),
     (_GORE_WANTED, "violence/graphic", 0.6, "gore videos sought"),
+    (_GROOMING, "sexual/minors", 0.8, "a child groomed or called ready"),
     *threats.THREATS,
 )
 

@@ -30,7 +30,7 @@ _PREJUDICE = (
     r"刻板印象|看不起|瞧不起|污名化|扣帽子|嘲笑|仇视|敌视|网暴|网络暴力|人身攻击)"
 )
 _BAD = (
-    r"(?:可耻|恶心|要不得|不对|不可取|错误|是错的|落后|没意义|没有意义|不好笑|无聊|可笑|"
+    r"(?:可耻|恶心|要不得|不对|不可取|错误|是错的|落后|没意义|没有意义|没意思|不好笑|无聊|可笑|"
     r"愚蠢|害人|害死人|伤人|过时|低级|丑陋|该停|停止)"
 )
 _CLAUSE = r"[^,.!?;:]"
@@ -323,12 +323,13 @@ def looks_back(clean: str) -> bool:
 # floors and bones are the disorder's words and void it.
 _DIET = re.compile(
     r"减肥|减脂|瘦了|\b(?:lose|losing|lost) (?:weight|\d+ ?(?:pounds|lbs|kg|kilos))|\bdiet|"
+    r"\blose (?:about |around )?(?:half a |a )?(?:kilo|kg|pound)\b|"
     r"\bmeal ?prep|\bmeal plan|\bplan(?:ning)? (?:my|our|the) meals\b"
 )
 _HEALTHY = re.compile(
     r"加油|健康|运动|健身|跑步|坚持|又吃了|吃撑|炸鸡|火锅|奶茶|自嘲|"
     r"\b(?:healthy|workout|gym|exercise|running|walk|ate|pizza|burger|cheat day|whole week|"
-    r"groceries|grocery|recipes?|budget)"
+    r"groceries|grocery|recipes?|budget|safely|moderately active)"
 )
 _DISORDER = re.compile(
     r"不吃|不敢吃|催吐|吐掉|饿|绝食|骨头|骨架|\d+\s*(?:卡|大卡)|starv|purg|throw(?:ing)? up|"

@@ -59,6 +59,7 @@ _THREAT_ZH = re.compile(
     r"拿(?:刀|棍|砖)\S{0,4}在(?:你|他|她)家(?:楼下|门口)等|大不了一起死|打残了算我的|堵门口打|"
     r"把(?:他|她|你)(?:的)?(?:脑袋|头|脑壳)(?:敲|砸|打)(?:开花|碎|爆)|"
     r"(?:踩|打|揍)到\S{0,6}(?:满脸是血|头破血流|吐血|半死|住院)\S{0,3}才(?:解气|解恨|爽|痛快)|"
+    r"卸(?:你|他|她)(?:一条|两条)?(?:腿|胳膊)|"
     # 谁敢动我儿子，我就让他见血
     r"(?:我|老子)(?:就|一定|会|要)?让(?:他|她|你)(?:们)?(?:见血|躺着出去|下不了床|进医院|横着出去)"
 )
@@ -78,6 +79,12 @@ _MENACE = re.compile(
     r"\b(?:or|otherwise) i'?m (?:coming|going) to your (?:work|house|home|school|office|place)\b|"
     r"\b(?:would |it'?d |'d )?be a (?:real |damn )?shame if (?:something|anything|your|someone|"
     r"people|everyone)\b|\bi know (?:you|u) live (?:in|on|at|near)\b|"
+    r"\bshame if (?:someone|somebody|anyone|these|those|they|it) (?:sent|showed|found|leaked|"
+    r"posted|got)\b|\bshame about (?:her|his|your|their) (?:kids|children|family|wife|husband|"
+    r"daughter|son)\b|\baccidents happen\b.{0,40}\b(?:just saying|to (?:people|journalists|"
+    r"snitches|those) who)\b|"
+    # 你家住翠苑小区3栋对吧，我已经知道了
+    r"你(?:家)?住\S{0,16}(?:对吧|没错吧|我(?:已经)?(?:知道|查到)了?)|"
     r"\b(?:someone|somebody|we) (?:should|will|could) pay (?:her|him|them|you|that \w+|the \w+) "
     r"a visit\b|"
     r"\bwhat happens when (?:she|he|you|they)(?:'?s|'?re| is| are)? alone\b|"
@@ -134,6 +141,12 @@ _HARM_VOW = re.compile(
     r"\bhelp me (?:plan|figure out|work out) (?:how )?to (?:hurt|kill|attack|poison|beat|stab|"
     r"shoot) (?:him|her|them|my)\b|"
     r"\b(?:run (?:him|her|them|you|\w+)|(?:getting|get|be) run) off the road\b|"
+    # "someone should shoot up that school board meeting", "brake lines are easy",
+    # "not stopping till he stops moving"
+    r"\bshoot up (?:the|that|a|this|their|our) (?:\w+ )?(?:school|meeting|mall|church|mosque|"
+    r"synagogue|temple|parade|office|concert|club|campus)\b|"
+    r"\b(?:cut|cutting|mess with|tamper with) (?:his|her|their|the) brake(?: line)?s?\b|"
+    r"\bbrake lines are easy\b|\b(?:till|until) (?:he|she|they|it) stops? (?:moving|breathing)\b|"
     # "we should torch the owner's house with him in it"
     r"\b(?:torch|burn(?: down)?|firebomb|set fire to)\s+(?:his|her|their|the \w+'s|\w+'s|"
     r"that \w+'s)\s+(?:house|home|car|shop|office|place|flat|apartment)(?: down)?\s+with "

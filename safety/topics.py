@@ -126,6 +126,7 @@ _IDIOMS = re.compile(
     r"(?:could|would) (?:kill|murder) (?:for|an? \w+)|kill(?:ing)? time|killing it|killed it|"
     r"kill (?:all )?(?:the )?(?:weeds|bugs|lights|engine|process|music|mood)|weed ?killer|"
     r"killing me|dying to|bent over backwards|bend(?:s|ing)? over backwards|"
+    r"(?:don'?t|do not|not|never) cut myself|"
     r"to die for|dying of laughter|dead tired|bored to death|scared to death|i'?m dead\b|"
     r"plotting my (?:death|demise|murder)|be the death of me|"
     r"得(?:想死|要死|要命)|想死你了|气得我?(?:想|要)(?:揍|打|掐|咬|摔)|"
