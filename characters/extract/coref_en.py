@@ -27,6 +27,7 @@ from characters.extract.mentions import AliasIndex
 from characters.extract.model import Attribution, Entity, Evidence, Mention
 from characters.extract.quotes import Quote
 from characters.extract.ranker_en import is_vocative
+from characters.extract.scene import in_quote
 
 MIN_REPLIES = 3  # a name answered by the same speaker at least this often
 MIN_SHARE = 0.4  # ...in this share of the turns next to it
@@ -145,7 +146,9 @@ def _named_together(
 ) -> None:
     """Count, per pair, the narration sentences that name both (two different people)."""
     spans = [(q.start, q.end) for q in quotes]
-    outside = _outside_quotes(mentions, spans)
+    starts = [q.start for q in quotes]
+    outside = [m for m in sorted(mentions, key=lambda m: m.start)
+               if not in_quote(m.start, starts, spans)]  # fmt: skip
     for m in outside:
         seen.named[m.entity] += 1
     for i, a in enumerate(outside):
@@ -154,16 +157,6 @@ def _named_together(
                 break
             if a.entity != b.entity:
                 seen.together[frozenset((a.entity, b.entity))] += 1
-
-
-def _outside_quotes(mentions: list[Mention], spans: list[tuple[int, int]]) -> list[Mention]:
-    out, i = [], 0
-    for m in sorted(mentions, key=lambda m: m.start):
-        while i < len(spans) and spans[i][1] <= m.start:
-            i += 1
-        if i == len(spans) or m.start < spans[i][0]:
-            out.append(m)
-    return out
 
 
 def _candidates(seen: _Evidence, by_id: dict[str, Entity]) -> list[tuple[str, str, str]]:

@@ -85,7 +85,7 @@ def build_scene(
     narration: list[Mention] = []
     inside: list[Mention] = []
     for m in index.find(text):
-        (inside if _in_quote(m.start, starts, spans) else narration).append(m)
+        (inside if in_quote(m.start, starts, spans) else narration).append(m)
     for s, e in _gaps(spans, len(text)):
         narration.extend(pronouns(text, s, e, language))
     if language == "zh":
@@ -99,7 +99,8 @@ def build_scene(
     )
 
 
-def _in_quote(pos: int, starts: list[int], spans: list[tuple[int, int]]) -> bool:
+def in_quote(pos: int, starts: list[int], spans: list[tuple[int, int]]) -> bool:
+    """Whether ``pos`` falls inside one of the (sorted, disjoint) quote ``spans``."""
     i = bisect.bisect_right(starts, pos) - 1
     return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
