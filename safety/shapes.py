@@ -107,7 +107,8 @@ _SECRET = re.compile(
     r"(?:我们|咱们)(?:俩)?的小秘密|"
     r"(?:不许|不要|别)告诉(?:你)?(?:的)?(?:父母|爸妈|家长|爸爸妈妈|妈妈|爸爸)|"
     r"\b(?:don'?t|do not|never) tell (?:your|ur) (?:mom|mum|dad|parents|mother|father)\b|"
-    r"\bour (?:little )?secret\b|单独(?:接|带)(?:出来|出去|回家)\S{0,4}过夜|家长那边我(?:去)?搞定"
+    r"\bour (?:little )?secret\b|\bdelete (?:this|the|our) chat\b|"
+    r"单独(?:接|带)(?:出来|出去|回家)\S{0,4}过夜|家长那边我(?:去)?搞定"
 )
 # "You're so worthless": a harsh insult aimed at the listener. At 0.45 it counts only with a
 # classifier that agrees, so dialogue a reader narrates ("You're worthless, said the witch")
@@ -198,10 +199,9 @@ def gives_orders(text: str) -> bool:
     return bool(_STEP_WORDS.search(lowered) or _IMPERATIVES.search(lowered))
 
 
-# Grooming: "ur so mature for 13 … dont tell ur mom we talk", "a girl who's 11 can be ready".
+# A child called ready: "a girl who's 11 can be ready", 萝莉资源…未成年的. (Secrecy asked of a
+# child, "mature for 13 … dont tell ur mom", is ``_SECRET`` with the lexicon's ages.)
 _GROOMING = re.compile(
-    r"\b(?:mature for|only|just) (?:a )?(?:[89]|1[0-5])\b.{0,60}\b(?:don'?t tell|dont tell|our "
-    r"(?:little )?secret|delete (?:this|the chat)|send (?:me )?a pic)|"
     r"\b(?:girls?|boys?|kids?|child(?:ren)?)(?: who'?s| who is| of| aged?)? (?:[89]|1[0-5])\b"
     r".{0,40}\b(?:can be ready|is ready|are ready|can consent|mature enough)\b|"
     r"未成年的?\S{0,6}(?:资源|视频|群|照片)"

@@ -248,7 +248,8 @@ _VICTIM_OF = re.compile(
     r"举报)|"
     # one's own card or phone lost or stolen: "银行卡丢了怎么挂失", "I lost my debit card"
     r"(?:卡|手机|钱包|身份证|账号)(?:又|也|刚)?(?:丢了|掉了|被偷了?|被盗了?|被盗刷|被冒用)|"
-    r"\bi (?:just |have |'ve )?(?:lost|had) my (?:\w+ )?(?:card|wallet|phone|passport|id|purse)\b"
+    r"\bi(?:'ve| have)? (?:just )?(?:lost|had) my (?:\w+ )?(?:card|wallet|phone|passport|id|"
+    r"purse)\b"
 )
 
 
