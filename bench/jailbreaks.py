@@ -174,12 +174,6 @@ GEN_SETS = (
     ("gen_s14h_zh", ("", "harm_s14h_zh.txt", "benign_s14h_zh.txt")),
     ("gen_s15h_en", ("", "harm_s15h_en.txt", "benign_s15h_en.txt")),
     ("gen_s15h_zh", ("", "harm_s15h_zh.txt", "benign_s15h_zh.txt")),
-    ("gen_s15c_en_a", ("", "harm_s15c_en_a.txt", "benign_s15c_en_a.txt")),
-    ("gen_s15c_en_b", ("", "harm_s15c_en_b.txt", "benign_s15c_en_b.txt")),
-    ("gen_s15c_en_c", ("", "harm_s15c_en_c.txt", "benign_s15c_en_c.txt")),
-    ("gen_s15c_zh_a", ("", "harm_s15c_zh_a.txt", "benign_s15c_zh_a.txt")),
-    ("gen_s15c_zh_b", ("", "harm_s15c_zh_b.txt", "benign_s15c_zh_b.txt")),
-    ("gen_s15c_zh_c", ("", "harm_s15c_zh_c.txt", "benign_s15c_zh_c.txt")),
     # Session 13 final hold-out (public-data styles), never tuned on.
     ("gen_s13c_en", ("", "harm_s13c_en.txt", "benign_s13c_en.txt")),
     ("gen_s13c_zh", ("", "harm_s13c_zh.txt", "benign_s13c_zh.txt")),

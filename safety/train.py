@@ -53,6 +53,10 @@ RECALL_BETA = 1.5
 # The contrast templates' weight in the offensive heads (hand-written seeds: 3): at 3 COLD
 # dev macro-F1 fell 0.895 -> 0.869; at 0 the anti-bias lines teach those heads nothing.
 CONTRAST_OFFENSIVE_WEIGHT = 1.0
+# The corpus's share of the category heads: heads fitted on seeds + corpus are averaged
+# with heads fitted on the seeds alone (session 15, docs/safety.md). Alone, the corpus
+# heads bought harms with ordinary posts one for one; half and half kept most of the harms.
+CORPUS_SHARE = 0.5
 
 
 @dataclass
@@ -99,10 +103,10 @@ class Corpus:
         return np.array([bool(t & {"hate", "harassment"}) for t in self.labels], int)
 
 
-def load_seeds() -> Corpus:
+def load_seeds(names: tuple[str, ...] = ("en.txt", "zh.txt")) -> Corpus:
     corpus = Corpus()
     folder = resources.files("safety.data").joinpath("seeds")
-    for name in ("en.txt", "zh.txt"):
+    for name in names:
         for n, line in enumerate(folder.joinpath(name).read_text("utf-8").splitlines(), 1):
             if not line.strip() or line.startswith("#"):
                 continue
@@ -114,6 +118,13 @@ def load_seeds() -> Corpus:
             corpus.texts.append(normalize(text).clean)
             corpus.labels.append(tags)
     return corpus
+
+
+def load_corpus() -> Corpus:
+    """The helper-written corpus (``seeds/corpus_*.txt``): same format as the seeds."""
+    folder = resources.files("safety.data").joinpath("seeds")
+    names = sorted(f.name for f in folder.iterdir() if f.name.startswith("corpus_"))
+    return load_seeds(tuple(names))
 
 
 def load_templates(fills: int = 8) -> Corpus:
@@ -351,6 +362,20 @@ def _neighbours(seeds: Corpus, x: Arr, dims: int = KNN_DIMS) -> Neighbours:
     )
 
 
+def _blend(
+    own: EmbedModel, own_t: dict[str, float], wide: EmbedModel, wide_t: dict[str, float], share: float
+) -> tuple[EmbedModel, dict[str, float]]:
+    """Average the category heads (logits: weights and biases) and their bars; the
+    offensive and any-harm heads stay the hand seeds' (COLD's calibration rests on them)."""
+    cols = np.array([h in CATEGORIES for h in own.heads])
+    weights = np.where(cols, (1 - share) * own.weights + share * wide.weights, own.weights)
+    bias = np.where(cols, (1 - share) * own.bias + share * wide.bias, own.bias)
+    bars = {
+        k: (1 - share) * v + share * wide_t[k] if k in CATEGORIES else v for k, v in own_t.items()
+    }
+    return EmbedModel(own.heads, weights.astype(np.float32), bias.astype(np.float32)), bars
+
+
 def _scaler(x: Arr) -> tuple[Arr, Arr]:
     return x.mean(axis=0), x.std(axis=0) + 1e-6
 
@@ -396,13 +421,28 @@ def train(data: Path | None, cache: Path, limit: int, out: Path) -> Models:
         order, cold_x = cold_embeddings(raw, cache, limit, emb)
     embed = _train_embed(seeds, seed_x, cold_x, cold_y[order], held[order])
     thresholds = seed_cv_thresholds(seed_x, seeds)
+    corpus = load_corpus()
+    if corpus.texts:
+        wide = seeds.extend(corpus)
+        seed_x = np.concatenate([seed_x, _cached_embeddings("corpus", corpus.texts, cache, emb)])
+        seeds = wide  # the nearest-seed pool takes the corpus too
+        wide_embed = _train_embed(wide, seed_x, cold_x, cold_y[order], held[order])
+        embed, thresholds = _blend(
+            embed, thresholds, wide_embed, seed_cv_thresholds(seed_x, wide), CORPUS_SHARE
+        )
     hold = order[held[order]] if len(order) else np.flatnonzero(held)
     hold_x = cold_x[held[order]] if len(order) else cold_x
     stack, thresholds["offensive"] = _fit_stack(
         ngram, embed, [clean[i] for i in hold], cold_y[hold], hold_x
     )
     knn = _neighbours(seeds, seed_x)
-    meta = {"seeds": len(seeds.texts), "cold_train": len(raw), "cold_embedded": len(order)}
+    meta = {
+        "seeds": len(seeds.texts),
+        "corpus": len(corpus.texts),
+        "corpus_share": CORPUS_SHARE,
+        "cold_train": len(raw),
+        "cold_embedded": len(order),
+    }
     models = Models(ngram, embed, stack, knn, thresholds, meta)
     models.save(out)
     return models
