@@ -30,6 +30,7 @@ from safety.stance import (
     reports_news,
     reviews_writing,
     runs_self_down,
+    teases_laughing,
     teases_own,
     victim_of,
 )
@@ -98,6 +99,7 @@ class Evidence:
     about_bot: bool = False  # asks what the character or app can do (stance)
     looking_back: bool = False  # a crisis the speaker came through (stance)
     dieting: bool = False  # ordinary weight loss, no starving or purging (stance)
+    parent_asks: bool = False  # a parent asking about their own child (stance)
     cjk: bool = False
     suffix: float = 0.0  # adversarial-suffix score of the jailbreak scan
     framing: bool = False  # hypothetical / "for research" / game framing
@@ -140,7 +142,9 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     if shapes.states_minor_age(clean):
         mods.add("minor")
     _stances(ev, mods, cues, clean, rejecting)
-    _combinations(ev, mods, shapes.speaks_as_parent(clean))
+    parent = shapes.speaks_as_parent(clean)
+    ev.parent_asks = parent and shapes.asks(clean)
+    _combinations(ev, mods, parent)
     _personal_data(ev, raw)
     owns = owns_prejudice(clean)
     for cat, score, reason in shapes.harms(
@@ -192,7 +196,10 @@ def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str, rejecting
     ev.plot = plots_mystery(clean) and not {"real", "harmtopic"} & mods  # no ricin in a plot
     insulted = ev.scores["harassment"] > 0 or ev.group
     ev.untargeted = not strong and (
-        runs_self_down(clean, insulted=insulted) or teases_own(clean) or reviews_writing(clean)
+        runs_self_down(clean, insulted=insulted)
+        or teases_own(clean)
+        or teases_laughing(clean)
+        or reviews_writing(clean)
     )
     ev.about_bot = asks_about_bot(clean)
     ev.looking_back = looks_back(clean)
@@ -314,6 +321,10 @@ def _stance_factor(ev: Evidence, cat: str) -> float:
     if framed or (ev.dieting and cat == "self-harm"):
         # a report, the harm done to the reader, a crisis come through, ordinary dieting
         factor *= FRAME_DISCOUNT
+    if ev.parent_asks and cat in ("sexual", "sexual/minors"):
+        # "My 15-year-old wants to look sexy in his prom photos, is that normal?": the head
+        # reads a child's age and allure; the parent is asking for guidance.
+        factor *= FRAME_DISCOUNT
     if cat == "jailbreak" and ev.about_bot:
         factor *= FRAME_DISCOUNT  # "can you remember what I said?": a question, no probe
     if ev.plot and (cat in _PROTECTED or cat in ("hate", "jailbreak")):
@@ -333,9 +344,11 @@ def add_embed(
         p = heads.get(cat)
         if p is None:
             continue
-        score = calibrate(p, thresholds.get(cat, 0.5)) * _stance_factor(ev, cat)
-        # Two independent layers agreeing is stronger than either alone.
-        if ev.scores[cat] >= 0.3 and score >= 0.3:
+        factor = _stance_factor(ev, cat)
+        score = calibrate(p, thresholds.get(cat, 0.5)) * factor
+        # Two independent layers agreeing is stronger than either alone, unless the text
+        # argues against what both of them read (naming a slur to reject it).
+        if ev.scores[cat] >= 0.3 and score >= 0.3 and factor == 1.0:
             score = max(score, _noisy_or([ev.scores[cat], score]))
         ev.raise_to(cat, score, f"embedding classifier ({p:.2f})")
     if "unsafe" in heads:

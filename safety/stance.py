@@ -65,7 +65,12 @@ _REJECTS = [
     r"(?:(?<![特区分])别(?!人)|不要)[^,.!?;:。]{0,10}(?:吵架|骂人|互撕|网暴|攻击别人|牵连)",
     # 别把所有人都叫女拳: refusing a label
     r"(?:别|不要|不能|不该|不应该)把[^,.!?;:]{0,8}?(?:都|全)?(?:叫|叫做|叫成|说成|称为|骂成|当成|看成)",
+    # 这个词太伤人了，别再用了: a word rejected as hurtful
+    r"(?:这个|这种|这些|这类)(?:词|称呼|叫法|说法|标签|外号)[^,.!?;:]{0,4}(?:太|很|真|非常|特别)?"
+    r"(?:伤人|难听|侮辱人|不尊重人|冒犯)|(?:别|不要)再(?:用|说|叫)(?:这个|这种|这些|这类)?(?:词|称呼)?了",
     # English
+    r"\b(?:that|this|the) (?:word|term|slur|label) is (?:so |really |deeply )?(?:hurtful|offensive|"
+    r"dehumanizing|dehumanising|a slur)\b|\bstop using (?:that|this|the) (?:word|term|slur)\b",
     r"\b(?:stop|quit|don't|do not|never) (?:stereotyp|judg|mock|discriminat|generaliz|"
     r"call(?:ing)? (?:everyone|everybody|all|them all))",
     r"\bnot all \w+(?: \w+)? are\b|\b\w+ (?:people )?(?:aren't|are not) (?:lazy|stupid|dirty|"
@@ -171,6 +176,16 @@ _TO_YOU = re.compile(r"\b(?:you|your|u|ur|yourself)\b")
 
 def teases_own(clean: str) -> bool:
     return _holds(clean, _TEASE, unless=_TO_YOU)
+
+
+# A mild word said laughing ("You're such an idiot, Wukong! Why did you eat all the
+# peaches? lol", 你个憨憨哈哈哈): banter, even to "you". Strong insults void it (the caller).
+_LAUGH = re.compile(r"\b(?:lol|lmao|haha\w*|hehe\w*|jk)\b|😂|🤣|😆|哈哈|嘻嘻|嘿嘿")
+_MILD_ANY = re.compile(rf"{_MILD}|憨憨|笨蛋|傻瓜|呆子|小笨|二货|逗比")
+
+
+def teases_laughing(clean: str) -> bool:
+    return bool(_MILD_ANY.search(clean) and _LAUGH.search(clean))
 
 
 # Running oneself down ("考试又挂了，感觉整个人都废了", 我真是个废物): the insult has no target
