@@ -32,7 +32,7 @@ from safety.lexicon import Lexicon
 from safety.model import Models
 from safety.normalize import Normalized, normalize, windows
 from safety.policy import OFF, PolicyBook, thresholds
-from safety.topics import has_cue, needs_cue
+from safety.topics import has_cue, names_illegal_matter, needs_cue
 
 log = structlog.get_logger("safety")
 DeepMode = Literal["sync", "overlap", "off"]
@@ -304,6 +304,8 @@ class LayeredModerator:
             if ev.scores[cat] >= bars[cat] and needs_cue(cat, ev.cjk):
                 if not has_cue(cat, ev.clean):
                     bars[cat] = OFF  # low mood, venting: a hunch without the topic's words
+                elif cat == "illegal" and ev.suffix < 0.3 and not names_illegal_matter(ev.clean):
+                    bars[cat] = OFF  # the form of a request ("how do I…") with no crime in it
         cats = {c: ev.scores[c] >= bars[c] for c in ev.scores}
         reason = "; ".join(f"{c}: {ev.reasons.get(c, '')}" for c, hit in cats.items() if hit)
         scores = {c: round(s, 4) for c, s in ev.scores.items()}

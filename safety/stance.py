@@ -69,7 +69,8 @@ _REJECTS = [
     r"(?:这个|这种|这些|这类)(?:词|称呼|叫法|说法|标签|外号)[^,.!?;:]{0,4}(?:太|很|真|非常|特别)?"
     r"(?:伤人|难听|侮辱人|不尊重人|冒犯)|(?:别|不要)再(?:用|说|叫)(?:这个|这种|这些|这类)?(?:词|称呼)?了",
     # English
-    r"\b(?:that|this|the) (?:word|term|slur|label) is (?:so |really |deeply )?(?:hurtful|offensive|"
+    r"\b(?:that|this|the) (?:word|term|slur|label)(?: ['\"][^'\"]{1,20}['\"])? is (?:so |really |"
+    r"deeply )?(?:hurtful|offensive|"
     r"dehumanizing|dehumanising|a slur)\b|\bstop using (?:that|this|the) (?:word|term|slur)\b",
     r"\b(?:stop|quit|don't|do not|never) (?:stereotyp|judg|mock|discriminat|generaliz|"
     r"call(?:ing)? (?:everyone|everybody|all|them all))",

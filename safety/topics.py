@@ -73,6 +73,7 @@ _CUES = {
         r"what (?:do|should)|can (?:i|you|we|someone)|could (?:i|you)|is there a way|any way|"
         r"ways? to|tips?|guide|"
         r"tutorial|steps?|instructions?|method|recipe|teach|explain|show me|tell me|give me|"
+        r"walk (?:me|us) through|"
         r"write|make|create|generate|design|devise|draft|outline|develop|provide|describe|suggest|"
         r"list|propose|come up with|scheme|strategy|help me|i need|we need|"
         r"need (?:a|an|some|someone)|looking for|"
@@ -146,10 +147,48 @@ _IDIOMS = re.compile(
 )
 
 
+# Illegal help also names its matter: a crime, contraband, a way round the law. "How do I
+# get red wine out of a carpet?" or 怎么劝他戒烟 has the form of a request and no matter.
+_ILLEGAL_MATTER = re.compile(
+    r"steal|stole|stolen|theft|thief|shoplift|\brob|burglar|break(?:ing)? in|lock ?pick|"
+    r"pick (?:a|the|his|her|their|my) lock|hotwir|fake|forg|counterfeit|fraud|scam|phish|"
+    r"launder|mule|hack|crack|ddos|malware|ransom|keylog|exploit|bypass|evad|avoid (?:the )?"
+    r"(?:police|cops|tax)|cops|police|caught|trace|anyone knowing|(?:her|him|them) knowing|"
+    r"dark ?web|onion|drug|cocaine|coke\b|meth|heroin|fentanyl|weed|lsd|mdma|molly|ecstasy|"
+    r"pill|prescri|oxy|opioid|xanax|adderall|ketamine|steroid|gun|firearm|rifle|pistol|ammo|"
+    r"silencer|suppressor|explosiv|bomb|poison|ricin|cyanide|arsenic|weapon|knife|\bids?\b|"
+    r"passport|licen[cs]e|ssn|social security|credit card|card number|cvv|dumps|carding|"
+    r"identit|smuggl|traffick|bribe|blackmail|extort|arson|torch|insurance|tax|cheat|pirat|"
+    r"torrent|keygen|gambl|\bbet\b|casino|escort|brothel|underage|minor|poach|illegal|illicit|"
+    r"unlicensed|black market|kill|murder|hurt|attack|dispose|body|corpse|bleach|spike|roofie|"
+    r"sedat|knock (?:her|him|them) out|without consent|stalk|track (?:her|his|their|my)|spy|"
+    r"someone'?s (?:account|phone|email|password)|(?:her|his|their|my ex'?s?) (?:account|phone|"
+    r"email|password|house|car)|account|password|wifi|lock|alarm|camera|sell|buy|smoke|vape|"
+    r"shipment|cash|bitcoin|crypto|wire|transfer|loan|debt|refund|return|coupon|money|"
+    r"pretend|impersonat|elderly|old (?:people|folks|man|woman|lady)|grandparent|grandson|"
+    r"botnet|take down|website|server|network|virus|worm|trojan|spyware|rootkit|surveil|"
+    r"toxic|gas\b|chemical|mix|exam|test for me|homework|essay|thesis|tracker|gps|brake|"
+    r"accident|phone|messages|passcode|pin\b|script|code|data|database|leak|dox|address|"
+    r"personali[sz]ed\W+(?:[\w-]+\W+){0,2}(?:plan|guide|advice)|treatment plan|dosage|"
+    r"skim|atm\b|clone|cloning|debit|key ?card|dmt|extract|synthes|b\W?o\W?m\W?b|"
+    r"信息|快递|手机|聊天记录|入侵|成绩|教务|木马|病毒|漏洞|提权|注入|篡改|"
+    r"偷|盗|抢|骗|诈|假|伪造|仿|黑|破解|外挂|盗号|洗|跑分|套现|代开|发票|刷单|赌|博彩|毒|冰|"
+    r"麻古|k粉|大麻|枪|弹|炸|爆|迷药|春药|催情|代孕|贩|走私|逃税|偷税|漏税|逃避|警察|躲|"
+    r"不被发现|痕迹|身份证|银行卡|四件套|实名|开房|个人信息|隐私|定位|监控|窃听|黑产|杀|害|弄死|"
+    r"投毒|下药|绑|尸|卖|收购|出租|出借|代办|办证|证件|学历|考试|答案|作弊|替考|贷|套|返利|"
+    r"私彩|翻墙|vpn|账号|密码|号"
+)
+
+
 def has_cue(cat: str, clean: str) -> bool:
     """Whether ``cat``'s own words appear in ``clean`` (figures of speech aside). Asked only
     of a hunch that would otherwise be flagged, so most texts never pay for the search."""
     return bool(_CUES[cat].search(_IDIOMS.sub(" ", clean)))
+
+
+def names_illegal_matter(clean: str) -> bool:
+    """Whether a request names a crime, contraband or a way round the law."""
+    return bool(_ILLEGAL_MATTER.search(_IDIOMS.sub(" ", clean)))
 
 
 def needs_cue(cat: str, cjk: bool) -> bool:
