@@ -19,6 +19,7 @@ from safety.jailbreak import JailbreakSignal
 from safety.lexicon import Hit
 from safety.policy import calibrate
 from safety.stance import (
+    ails,
     asks_about_bot,
     diets_healthily,
     disavows,
@@ -32,6 +33,7 @@ from safety.stance import (
     runs_self_down,
     teases_laughing,
     teases_own,
+    tells_a_tale,
     victim_of,
 )
 
@@ -100,6 +102,8 @@ class Evidence:
     looking_back: bool = False  # a crisis the speaker came through (stance)
     dieting: bool = False  # ordinary weight loss, no starving or purging (stance)
     parent_asks: bool = False  # a parent asking about their own child (stance)
+    ailing: bool = False  # a bodily ailment, no intent (stance)
+    tale: bool = False  # told in a tale's words: knights, sects, "thee" (stance)
     cjk: bool = False
     suffix: float = 0.0  # adversarial-suffix score of the jailbreak scan
     framing: bool = False  # hypothetical / "for research" / game framing
@@ -143,7 +147,8 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
         mods.add("minor")
     _stances(ev, mods, cues, clean, rejecting)
     parent = shapes.speaks_as_parent(clean)
-    ev.parent_asks = parent and shapes.asks(clean)
+    # a parent asking, or speaking of their child with nothing alluring said
+    ev.parent_asks = parent and (shapes.asks(clean) or "allure" not in mods)
     _combinations(ev, mods, parent)
     _personal_data(ev, raw)
     owns = owns_prejudice(clean)
@@ -204,6 +209,8 @@ def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str, rejecting
     ev.about_bot = asks_about_bot(clean)
     ev.looking_back = looks_back(clean)
     ev.dieting = diets_healthily(clean)
+    ev.ailing = ails(clean)
+    ev.tale = tells_a_tale(clean) and "real" not in mods
     if ev.untargeted:
         ev.scores["harassment"] *= MILD_DISCOUNT
     # Defending against a harm, caring for someone at risk, recounting it as news or
@@ -318,9 +325,11 @@ def _stance_factor(ev: Evidence, cat: str) -> float:
     if ev.protective and cat in _PROTECTED:
         factor *= PROTECT_DISCOUNT  # "how do I report a scam" reads like the scam
     framed = (ev.news or ev.victim or ev.looking_back) and cat in _PROTECTED
-    if framed or (ev.dieting and cat == "self-harm"):
+    if framed or ((ev.dieting or ev.ailing) and cat == "self-harm"):
         # a report, the harm done to the reader, a crisis come through, ordinary dieting
         factor *= FRAME_DISCOUNT
+    if ev.tale and cat in ("violence", "violence/graphic"):
+        factor *= FRAME_DISCOUNT  # a scene played in a tale's words, not a real threat
     if ev.parent_asks and cat in ("sexual", "sexual/minors"):
         # "My 15-year-old wants to look sexy in his prom photos, is that normal?": the head
         # reads a child's age and allure; the parent is asking for guidance.

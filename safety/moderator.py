@@ -300,12 +300,7 @@ class LayeredModerator:
                 bars[cat] += HUNCH_MARGIN
                 if ev.neighbours.get(cat, 1.0) < evidence.KNN_SHARE:
                     bars[cat] += LONE_MARGIN if cat in _NO_VETO else OFF
-        for cat in set(bars) - ev.support:
-            if ev.scores[cat] >= bars[cat] and needs_cue(cat, ev.cjk):
-                if not has_cue(cat, ev.clean):
-                    bars[cat] = OFF  # low mood, venting: a hunch without the topic's words
-                elif cat == "illegal" and ev.suffix < 0.3 and not names_illegal_matter(ev.clean):
-                    bars[cat] = OFF  # the form of a request ("how do I…") with no crime in it
+        _gate_hunches(ev, bars)
         cats = {c: ev.scores[c] >= bars[c] for c in ev.scores}
         reason = "; ".join(f"{c}: {ev.reasons.get(c, '')}" for c, hit in cats.items() if hit)
         scores = {c: round(s, 4) for c, s in ev.scores.items()}
@@ -349,3 +344,14 @@ class LayeredModerator:
         if n == 0:
             return 0
         return len(text) - norm.origin[len(norm.compact) - n]
+
+
+def _gate_hunches(ev: evidence.Evidence, bars: dict[str, float]) -> None:
+    """A hunch that would be flagged must name its topic's matter (see ``safety.topics``)."""
+    for cat in set(bars) - ev.support:
+        if ev.scores[cat] < bars[cat] or not needs_cue(cat, ev.cjk):
+            continue
+        if not has_cue(cat, ev.clean):
+            bars[cat] = OFF  # low mood, venting: a hunch without the topic's words
+        elif cat == "illegal" and ev.suffix < 0.3 and not names_illegal_matter(ev.clean):
+            bars[cat] = OFF  # the form of a request ("how do I…") with no crime in it

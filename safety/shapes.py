@@ -131,7 +131,13 @@ _YOU_INSULT = re.compile(
 # A parent speaking of their own child ("my 14-year-old daughter wants to look sexy for the
 # dance, should I let her?") is not sexual interest in a minor.
 _PARENT = re.compile(
-    r"\b(?:my|our)\s+(?:\S+\s+){0,2}(?:daughter|son|kid|child|children)\b|我(?:的|家)?(?:女儿|儿子|孩子|闺女)"
+    r"\b(?:my|our)\s+(?:\S+\s+){0,2}(?:daughter|son|kid|child|children)\b|"
+    # "my 13 year old is so mature": the child unnamed (not "my 12 year old student")
+    r"\bmy \d+[- ]?y(?:ea)?r[- ]?olds? (?=(?:is|was|has|had|wants|keeps|just|still|can|does|"
+    r"did|loves|likes|hates|reads|says|said|asked|started|got)\b)|"
+    r"我(?:的|家)?(?:女儿|儿子|孩子|闺女)|"
+    # a young reader asking about their own age ("I'm 15, is the romance part ok for my age?")
+    r"\bi'?m (?:1[0-7]|thirteen|fourteen|fifteen|sixteen|seventeen)\b(?=.{0,80}\bmy age\b)"
 )
 # "He called my sister a whore", 他骂我妹妹是婊子: the insult is reported, not hurled. The
 # key still counts, at half its weight (a slur at a group stays hate through the heads).

@@ -72,6 +72,12 @@ _REJECTS = [
     r"\b(?:that|this|the) (?:word|term|slur|label)(?: ['\"][^'\"]{1,20}['\"])? is (?:so |really |"
     r"deeply )?(?:hurtful|offensive|"
     r"dehumanizing|dehumanising|a slur)\b|\bstop using (?:that|this|the) (?:word|term|slur)\b",
+    r"\bdeserves? (?:the same |equal )?(?:dignity|respect|rights|healthcare|love|kindness|"
+    r"to be treated)|\b(?:no matter|regardless of) (?:their |your |his |her |what )?(?:religion|"
+    r"race|gender|colou?r|skin|background|faith|orientation|where)|\b(?:tired|sick) of (?:jokes|"
+    r"comments|posts|memes|the hate)\b|\bthat'?s (?:just )?(?:discrimination|racism|sexism|"
+    r"ableism|bigotry|prejudice)\b",
+    r"(?:核心|本质|目的)是(?:平等|尊重)|(?:也|都)(?:很|真|特别|非常)?了不起",
     r"\b(?:stop|quit|don't|do not|never) (?:stereotyp|judg|mock|discriminat|generaliz|"
     r"call(?:ing)? (?:everyone|everybody|all|them all))",
     r"\bnot all \w+(?: \w+)? are\b|\b\w+ (?:people )?(?:aren't|are not) (?:lazy|stupid|dirty|"
@@ -260,7 +266,7 @@ _VICTIM_OF = re.compile(
     r"(?:doxx?ed|hacked|stalked|threatened|harassed|blackmailed|scammed|robbed|assaulted|mugged)\b|"
     r"\bmy (?:\d+-year-old|kid|son|daughter|child|little \w+)\b.{0,60}\b(?:(?:been |keep |kept |"
     r"are |were )?(?:calling|called) (?:her|him|them)|(?:is|was|got|been) (?:being )?bullied)\b|"
-    r"被\S{0,4}?(?:人肉|威胁|跟踪|骚扰|勒索|敲诈|盗号|偷拍|曝光|打了|抢了|骂了|骂|欺负|训了|吼了|怼了|"
+    r"被\S{0,4}?(?:人肉|威胁|跟踪|骚扰|勒索|敲诈|盗号|偷拍|曝光|打了|抢了|骂了|骂|欺负|训了|吼了|怼了|批评|"
     r"举报)|"
     # one's own card or phone lost or stolen: "银行卡丢了怎么挂失", "I lost my debit card"
     r"(?:卡|手机|钱包|身份证|账号)(?:又|也|刚)?(?:丢了|掉了|被偷了?|被盗了?|被盗刷|被冒用)|"
@@ -339,12 +345,13 @@ def looks_back(clean: str) -> bool:
 # the self-harm head reads weight loss as an eating disorder. Starving, purging, calorie
 # floors and bones are the disorder's words and void it.
 _DIET = re.compile(
-    r"减肥|减脂|瘦了|\b(?:lose|losing|lost) (?:weight|\d+ ?(?:pounds|lbs|kg|kilos))|\bdiet|"
+    r"减肥|减脂|瘦了|瘦\S{0,2}斤|\bdiet|"
+    r"\b(?:lose|losing|lost) (?:weight|\d+ ?(?:pounds|lbs|kg|kilos))|"
     r"\blose (?:about |around )?(?:half a |a )?(?:kilo|kg|pound)\b|"
     r"\bmeal ?prep|\bmeal plan|\bplan(?:ning)? (?:my|our|the) meals\b"
 )
 _HEALTHY = re.compile(
-    r"加油|健康|运动|健身|跑步|坚持|又吃了|吃撑|炸鸡|火锅|奶茶|自嘲|"
+    r"加油|健康|运动|健身|跑步|坚持|又吃了|吃撑|炸鸡|火锅|奶茶|自嘲|蛋白质|走\S{0,4}步|别信|反弹|"
     r"\b(?:healthy|workout|gym|exercise|running|walk|ate|pizza|burger|cheat day|whole week|"
     r"groceries|grocery|recipes?|budget|safely|moderately active)"
 )
@@ -356,3 +363,39 @@ _DISORDER = re.compile(
 
 def diets_healthily(clean: str) -> bool:
     return _holds(clean, _DIET, _HEALTHY, unless=_DISORDER)
+
+
+# The body's own troubles ("the pain from my wisdom teeth is unbearable, I just want it to
+# stop", food poisoning, a painkiller after surgery): the self-harm head reads the pain.
+_AILMENT = re.compile(
+    r"\b(?:tooth|teeth|wisdom|migraine|headache|back pain|knee|stomach (?:ache|bug|flu|pain)|"
+    r"period (?:pain|cramps)|cramps?|"
+    r"surgery|painkillers?|food poisoning|flu|fever|cold|sprain|broken (?:arm|leg|wrist)|"
+    r"dentist|doctor|physio)\b|牙疼|牙痛|智齿|偏头痛|头疼|胃疼|痛经|手术|止痛药|食物中毒|发烧|感冒"
+)
+
+
+_SELF_INTENT = re.compile(
+    r"\b(?:kill myself|end (?:it all|my life)|suicid|want to die|wanna die|overdose on|"
+    r"take (?:all|the whole)|cut myself|hurt myself)\b|"
+    r"不想活|想死|自杀|轻生|结束生命|一次性吃|全吃了"
+)
+# A fight told in a tale's words (a bandit, a knight, a sect's staff technique, "thee"):
+# a reader playing a scene, which the violence head reads as a real threat.
+_TALE = re.compile(
+    r"\b(?:knight|bandit|sword|blade of|castle|dragon|my lord|milord|sire|wizard|sorcer\w*|"
+    r"ogre|orc|goblin|kingdom|realm|quest|dungeon|thee|thou|thy|aye|hath|doth|ye|captain|crew|"
+    r"hatch|musket|cutlass|whale|harpoon|fallen (?:knight|soldier|warrior))\b|"
+    r"掌法|剑法|棒法|刀法|拳法|内力|真气|江湖|门派|大侠|师父|师兄|师妹|妖怪|妖精|仙|魔教|少侠|"
+    r"将军|城门|山寨|寨主|官兵"
+)
+
+
+def tells_a_tale(clean: str) -> bool:
+    """Words of a tale (fantasy, wuxia, the age of sail) that a real threat never uses."""
+    return bool(_TALE.search(clean))
+
+
+def ails(clean: str) -> bool:
+    """A bodily ailment talked about, with no intent to harm oneself."""
+    return _holds(clean, _AILMENT, unless=_SELF_INTENT)

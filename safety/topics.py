@@ -126,6 +126,10 @@ _CUES = {
 _IDIOMS = re.compile(
     r"(?:could|would) (?:kill|murder) (?:for|an? \w+)|kill(?:ing)? time|killing it|killed it|"
     r"kill (?:all )?(?:the )?(?:weeds|bugs|lights|engine|process|music|mood)|weed ?killer|"
+    r"kill (?:a |the |that |this |my |every )?(?:[\w-]+ ){0,2}(?:process(?:es)?|apps?|tasks?|tabs?|"
+    r"programs?|jobs?|servers?|containers?|quer(?:y|ies))\b|"
+    r"hug (?:you|him|her|them) (?:so )?(?:hard|tight)|have a word with|"
+    r"杀疯了|杀穿|[一二三四五双]杀|送人头|冲塔|带你飞|超神|"
     r"killing me|dying to|bent over backwards|bend(?:s|ing)? over backwards|"
     r"(?:don'?t|do not|not|never) cut myself|"
     r"to die for|dying of laughter|dead tired|bored to death|scared to death|i'?m dead\b|"
@@ -141,7 +145,8 @@ _IDIOMS = re.compile(
     r"\bkill (?:him|her|it|them)\w*(?=.{0,60}\b(?:boss|raid|hp|respawn|gg)\b)|"
     r"\b(?:boss|raid|hp|respawn)\b.{0,60}\bkill (?:him|her|it|them)\w*|"
     # a game or a contest: "I'm gonna beat (the crap out of) you at Mario Kart"
-    r"\bbeat (?:the (?:crap|hell|pants|socks) (?:out of|off) )?(?:you|me|him|her|them|us|"
+    r"\b(?:beat|destroy|crush|wreck|obliterate|smoke|annihilate) (?:the (?:crap|hell|pants|socks) "
+    r"(?:out of|off) )?(?:you|me|him|her|them|us|"
     r"everyone|everybody)(?: \w+){0,2}? (?:at|in) (?!(?:the|his|her|their|my|your) "
     r"(?:face|head|stomach|chest|street|parking|car|alley)\b)"
 )

@@ -363,7 +363,11 @@ def _neighbours(seeds: Corpus, x: Arr, dims: int = KNN_DIMS) -> Neighbours:
 
 
 def _blend(
-    own: EmbedModel, own_t: dict[str, float], wide: EmbedModel, wide_t: dict[str, float], share: float
+    own: EmbedModel,
+    own_t: dict[str, float],
+    wide: EmbedModel,
+    wide_t: dict[str, float],
+    share: float,
 ) -> tuple[EmbedModel, dict[str, float]]:
     """Average the category heads (logits: weights and biases) and their bars; the
     offensive and any-harm heads stay the hand seeds' (COLD's calibration rests on them)."""
