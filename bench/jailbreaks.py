@@ -174,6 +174,9 @@ GEN_SETS = (
     ("gen_s14h_zh", ("", "harm_s14h_zh.txt", "benign_s14h_zh.txt")),
     ("gen_s15h_en", ("", "harm_s15h_en.txt", "benign_s15h_en.txt")),
     ("gen_s15h_zh", ("", "harm_s15h_zh.txt", "benign_s15h_zh.txt")),
+    # Session 15 final hold-out (helpers who read no other set), never tuned on.
+    ("gen_s15final_en", ("", "harm_s15final_en.txt", "benign_s15final_en.txt")),
+    ("gen_s15final_zh", ("", "harm_s15final_zh.txt", "benign_s15final_zh.txt")),
     # Session 13 final hold-out (public-data styles), never tuned on.
     ("gen_s13c_en", ("", "harm_s13c_en.txt", "benign_s13c_en.txt")),
     ("gen_s13c_zh", ("", "harm_s13c_zh.txt", "benign_s13c_zh.txt")),
