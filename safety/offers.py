@@ -60,11 +60,17 @@ _GAMBLING = re.compile(
 _ACCOUNTS = re.compile(
     r"(?:专业|接单|代)\S{0,4}(?:盗|破解|黑)\S{0,2}(?:微信|qq|支付宝|抖音|微博|游戏)(?:号|账号)?|"
     r"(?:盗|破解|黑)(?:微信|qq|支付宝|抖音|微博)(?:号|账号)?\S{0,30}(?:定金|先付|价格|接单|拿到)|"
-    r"(?:收购|收|租)\S{0,4}(?:微信号|qq号|银行卡|支付宝)\S{0,20}(?:出租|一天|私我|详情)|"
+    r"(?:收购|收|租)\S{0,4}(?:微信号|qq号|银行卡|支付宝)\S{0,20}(?:出租|一天|私我|详情|高价|回收)|"
     r"刷单\S{0,12}(?:日入|日赚|返利|垫付|佣金)|"
     r"(?:出|收|卖)\S{0,4}(?:实名)?(?:微信号|qq号|银行卡|四件套|电话卡|手机卡|身份证|营业执照)\S{0,20}"
     r"(?:量大|联系|tg|飞机|私|价格|现结|一张)|"
     r"(?:查|调取)\S{0,4}(?:开房记录|通话记录|聊天记录|行踪|定位)\S{0,20}(?:定金|先付|价格|接单|联系)"
+)
+# 代开全国增值税发票，真票可查; 专业洗白资金，三天到账，保证不冻卡: invoices and laundering for hire
+_MONEY = re.compile(
+    r"代开\S{0,10}发票|(?:发票|票)\S{0,8}(?:真票可查|点数低|税点低)|"
+    r"(?:专业|承接|接单)\S{0,2}(?:洗白|洗钱|走账)|"
+    r"(?:洗白|洗钱|走账|跑分)\S{0,20}(?:到账|对公|对私|不冻卡|日入|日赚|兼职|佣金|渠道|保证)"
 )
 # "Fullz for sale, CVV + DOB + SSN, fresh drops every week, escrow available"
 _CARDS = re.compile(
@@ -137,6 +143,7 @@ _TRADE_HINT = re.compile(
     r"冰|叶子|k粉|麻古|摇头丸|大麻|神仙水|笑气|海洛因|白粉|可卡因|邮票|证|驾照|学历|文凭|护照|逾期|赌|荷官|"
     r"百家乐|棋牌|博彩|首充|首存|彩|盗|破解|黑|记录|行踪|定位|寂寞|饥渴|空虚|服务|全套|话术|境外|缅甸|"
     r"柬埔寨|国外|日结|高薪|卡|四件套|执照|刷单|实名|微信号|qq号|收购|来路不明|走账|流水|人脸识别|fake|fullz|cvv|"
+    r"发票|票|洗白|洗钱|跑分|"
     r"dumps|logs|" + _DRUG_EN
 )
 TRADE: tuple[Shape, ...] = (
@@ -149,6 +156,7 @@ TRADE: tuple[Shape, ...] = (
     (_SEX_SERVICE, "sexual", 0.65, "sex services advertised"),
     (_SCAM_JOBS, "illegal", 0.65, "a scam call centre hiring"),
     (_FENCING, "illegal", 0.7, "stolen goods, others' cards or papers put to use"),
+    (_MONEY, "illegal", 0.7, "invoices or laundering for hire"),
 )
 
 

@@ -13,6 +13,11 @@ from safety.threats import Shape
 # "I keep thinking about jumping off the parking garage", "eight floors should be enough":
 # wanting to die, said through the means.
 _IDEATION = re.compile(
+    # a suicide pact sought: 想找个伴一起走，东西我来准备; the rope ready and the letters written
+    r"(?:找个?伴|找人|有没有人|同城的?)\S{0,8}一起走(?=[,.!?;。！？；]|$)|"
+    r"一起走[,.!?;。！？；]\S{0,12}(?:东西|炭|药)\S{0,4}(?:我来)?准备|"
+    r"\b(?:wrote|written|left) (?:the|my) (?:letters?|notes?)\b.{0,60}\b(?:rope|pills|gun)\b|"
+    r"\b(?:rope|pills|gun) (?:is|are) (?:in|under|ready)\b.{0,60}\b(?:letters?|notes?|tonight)\b|"
     r"\b(?:i keep|i've been|i'?m|i am|been|keep) (?:thinking|dreaming|fantasi[sz]ing) (?:about|of) "
     r"(?:jumping|throwing myself|hanging myself|killing myself|ending (?:it|my life)|dying|"
     r"overdosing|driving (?:off|into))\b|"

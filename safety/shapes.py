@@ -26,7 +26,7 @@ _SWEEPING = re.compile(
     r"terrorists|animals|vermin|parasites|savages|subhuman|inferior|filthy|dirty|lazy|stupid|"
     r"like dogs|like animals|property|need a firm hand|an abomination|a disease|a cancer|a plague|"
     r"pedophiles|diseased|scum|trash|groomers|degenerates|mentally ill|perverts|thugs|leeches|"
-    r"drain on)\b|"
+    r"drain on|cockroaches|rats|a parasitic (?:people|race|nation|tribe)|parasitic by nature)\b|"
     r"\b(?:brains|minds) (?:just )?(?:aren'?t|are not|isn'?t) (?:wired|built|made) for\b|"
     r"\b(?:don'?t|do not|never|won'?t) assimilate\b|\bare taking over (?:the|our)\b|"
     r"\bare hardwired (?:for|to)\b|\bincapable of (?:loyalty|love|logic|thinking|reason)\b|"
@@ -144,6 +144,7 @@ _PARENT = re.compile(
 QUOTED_DISCOUNT = 0.5
 _CALLED = re.compile(
     r"\bcalled (?:me|him|her|them|us|(?:my|his|her|their|our) \w+)(?: an?)? ([\w-]+(?: [\w-]+)?)|"
+    r"\btold (?:me|us) to [\"']?([\w-]+(?: [\w-]+){0,3})|"
     r"骂(?:我|他|她|你|我们|他们|\S{1,4}?)(?:是|为)?(\S{1,3})|"
     r"把\S{0,6}?都?(?:叫|叫做|叫成|说成|称为|骂成|当成)(\S{1,3})|"
     r"\bcall(?:ing)? (?:everyone|everybody|all \w+|them all)(?: an?)? ([\w-]+)|"
@@ -163,9 +164,12 @@ def quoted_insults(clean: str) -> set[str]:
     """The words a text reports someone was called (both the word and two-word forms)."""
     out: set[str] = {w for m in _CALLED_QUOTED.findall(clean) for w in m if w}
     for m in _CALLED.finditer(clean):
-        latin = m.group(1) or m.group(4)
-        said = (latin or m.group(2) or m.group(3) or m.group(5) or "").lower()
-        out.update({said, said.split(" ")[0]} if latin else {said[:n] for n in (1, 2, 3)})
+        latin = (m.group(1) or m.group(2) or m.group(5) or "").lower().split(" ")
+        if latin != [""]:  # every leading run of words: "go die in a hole" -> "go die"
+            out.update(" ".join(latin[:n]) for n in range(1, len(latin) + 1))
+        else:
+            said = m.group(3) or m.group(4) or m.group(6) or ""
+            out.update(said[:n] for n in (1, 2, 3))
     return out
 
 

@@ -65,6 +65,9 @@ _REJECTS = [
     r"(?:(?<![特区分])别(?!人)|不要)[^,.!?;:。]{0,10}(?:吵架|骂人|互撕|网暴|攻击别人|牵连)",
     # 别把所有人都叫女拳: refusing a label
     r"(?:别|不要|不能|不该|不应该)把[^,.!?;:]{0,8}?(?:都|全)?(?:叫|叫做|叫成|说成|称为|骂成|当成|看成)",
+    # 这类标签只会让对立更严重; 说河南人偷井盖的都是地域黑; 谁再说"洋垃圾"这种话我第一个不服
+    r"(?:标签|说法|言论|段子)\S{0,6}只会(?:让|加剧)\S{0,8}(?:对立|矛盾|撕裂|仇恨)|"
+    r"的(?:都|全)是(?:地域黑|地图炮|歧视|偏见)|谁再说\S{0,12}这种话",
     # 这个词太伤人了，别再用了: a word rejected as hurtful
     r"(?:这个|这种|这些|这类)(?:词|称呼|叫法|说法|标签|外号)[^,.!?;:]{0,4}(?:太|很|真|非常|特别)?"
     r"(?:伤人|难听|侮辱人|不尊重人|冒犯)|(?:别|不要)再(?:用|说|叫)(?:这个|这种|这些|这类)?(?:词|称呼)?了",
@@ -188,7 +191,7 @@ def teases_own(clean: str) -> bool:
 # A mild word said laughing ("You're such an idiot, Wukong! Why did you eat all the
 # peaches? lol", 你个憨憨哈哈哈): banter, even to "you". Strong insults void it (the caller).
 _LAUGH = re.compile(r"\b(?:lol|lmao|haha\w*|hehe\w*|jk)\b|😂|🤣|😆|哈哈|嘻嘻|嘿嘿")
-_MILD_ANY = re.compile(rf"{_MILD}|憨憨|笨蛋|傻瓜|呆子|小笨|二货|逗比")
+_MILD_ANY = re.compile(rf"{_MILD}|憨憨|笨蛋|傻瓜|呆子|小笨|二货|逗比|沙雕")
 
 
 def teases_laughing(clean: str) -> bool:

@@ -22,6 +22,7 @@ _WISH = re.compile(
     r"tortured|murdered|slaughtered|exterminated|wiped out|put down|strung up|stomped|"
     r"curb[- ]?stomped|jumped|beaten up|knocked out|bashed in)\b|"
     r"\b(?:deserves?|should)\s+(?:all\s+)?(?:to\s+)?die\b|"
+    r"\bdeserves? (?:a bullet|a rope|the rope|the noose|a beating)\b|"
     r"\b(?:someone|somebody) (?:should|needs to|ought to) (?:just )?(?:shoot|kill|stab|murder|bomb|"
     r"hang|strangle|run over|blow up|burn down|firebomb)\b|"
     r"\bbetter (?:off )?(?:if|without)\b.{0,40}\b(?:disappeared|were gone|died|were dead|"
@@ -59,6 +60,9 @@ _THREAT_ZH = re.compile(
     r"拿(?:刀|棍|砖)\S{0,4}在(?:你|他|她)家(?:楼下|门口)等|大不了一起死|打残了算我的|堵门口打|"
     r"把(?:他|她|你)(?:的)?(?:脑袋|头|脑壳)(?:敲|砸|打)(?:开花|碎|爆)|"
     r"(?:踩|打|揍)到\S{0,6}(?:满脸是血|头破血流|吐血|半死|住院)\S{0,3}才(?:解气|解恨|爽|痛快)|"
+    # 线下真实，约个地方单挑…带刀; 带汽油去学校，让他们都付出代价; 顺着网线过去锤爆你狗头
+    r"(?:线下|单挑|约架|约个地方|约个时间)\S{0,24}带(?:刀|家伙|棍|砍刀|甩棍)|"
+    r"带(?:汽油|刀|炸药|砍刀)去(?:学校|公司|单位|教室)|顺着网线\S{0,6}(?:锤|打|砍|揍)|锤爆你|"
     r"卸(?:你|他|她)(?:一条|两条)?(?:腿|胳膊)|"
     # 谁敢动我儿子，我就让他见血
     r"(?:我|老子)(?:就|一定|会|要)?让(?:他|她|你)(?:们)?(?:见血|躺着出去|下不了床|进医院|横着出去)"
