@@ -88,6 +88,7 @@ class Evidence:
     offensive: float = 0.0  # raw n-gram offensive probability (CJK text only)
     unsafe: float = 0.0  # raw n-gram "anything unsafe" probability: routes to the deep path
     group: bool = False
+    minor: bool = False  # a child is named (lexicon ``minor`` or an age under 18)
     antibias: bool = False
     antibias_cues: int = 0  # distinct anti-bias words: two ("歧视" + "不应该") say it louder
     antibias_stance: bool = False  # argues against the prejudice it names
@@ -145,6 +146,7 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     ev.group = "group" in mods
     if shapes.states_minor_age(clean):
         mods.add("minor")
+    ev.minor = "minor" in mods
     _stances(ev, mods, cues, clean, rejecting)
     parent = shapes.speaks_as_parent(clean)
     # a parent asking, or speaking of their child with nothing alluring said
@@ -363,6 +365,11 @@ def add_embed(
     if "unsafe" in heads:
         harm = calibrate(heads["unsafe"], thresholds.get("unsafe", 0.5))
         ev.request_harm = max(ev.request_harm, harm)
+    sexual = ev.scores["sexual"]
+    if ev.minor and sexual >= 0.5 and not ev.parent_asks:
+        # "*the little princess is only thirteen* She crawls into your lap…": the sexual head
+        # reads the scene, the lexicon the child's age; together they are sexual/minors
+        ev.raise_to("sexual/minors", sexual, "sexual content with a minor (classifier)")
     off = heads.get("offensive")
     if off is not None and ev.cjk:
         # The offensive head learned from Chinese social media (COLD); on other languages

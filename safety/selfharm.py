@@ -116,7 +116,12 @@ _INCITE = re.compile(
     r"\b(?:don'?t|do not) owe (?:anyone|anybody) another day\b|\bstop letting (?:people|anyone|"
     r"them) talk you out of it\b|解脱也是一种(?:选择|勇敢|办法)|别信那些热线|"
     # purging and cutting recommended: "run the shower so nobody hears you", 划两下就好了
-    r"\brun the (?:shower|water|tap) so (?:nobody|no one) hears\b|(?:划|割)(?:两|几)下就好了"
+    r"\brun the (?:shower|water|tap) so (?:nobody|no one) hears\b|(?:划|割)(?:两|几)下就好了|"
+    # "just do it already, nobody here is going to stop you"; hiding the cuts: 穿长袖…就说是猫抓的
+    r"\bjust do it already\b.{0,60}\b(?:nobody|no one) (?:here |on this \w+ )?is going to stop "
+    r"you\b(?! from)|"
+    r"\bdon'?t let anyone take (?:the|your) (?:blade|razor|pills) away\b|"
+    r"(?:穿长袖|戴手表|戴护腕)\S{0,12}(?:伤口|疤)|伤口\S{0,6}别让\S{0,4}看见|就说是(?:猫|狗)抓的"
 )
 
 SELF_HARM: tuple[Shape, ...] = (
