@@ -190,8 +190,12 @@ def teases_own(clean: str) -> bool:
 
 # A mild word said laughing ("You're such an idiot, Wukong! Why did you eat all the
 # peaches? lol", 你个憨憨哈哈哈): banter, even to "you". Strong insults void it (the caller).
-_LAUGH = re.compile(r"\b(?:lol|lmao|haha\w*|hehe\w*|jk)\b|😂|🤣|😆|哈哈|嘻嘻|嘿嘿")
-_MILD_ANY = re.compile(rf"{_MILD}|憨憨|笨蛋|傻瓜|呆子|小笨|二货|逗比|沙雕")
+_LAUGH = re.compile(
+    r"\b(?:lol|lmao|haha\w*|hehe\w*|jk|just (?:joking|kidding))\b|😂|🤣|😆|哈哈|嘻嘻|嘿嘿|开玩笑的"
+)
+_MILD_ANY = re.compile(
+    rf"{_MILD}|\bterrible (?:cook|singer|driver|dancer)\b|憨憨|笨蛋|傻瓜|呆子|小笨|二货|逗比|沙雕"
+)
 
 
 def teases_laughing(clean: str) -> bool:

@@ -252,6 +252,7 @@ TWINS = [
     "哈哈哈你这个沙雕，又把咖啡洒在键盘上了",
     "“普信男”“女拳”这类标签只会让对立更严重，好好说话吧",
     "Just do it already, ask her out! Nobody is going to stop you from trying.",
+    "You're a terrible driver, just kidding, love you",
 ]
 
 
