@@ -183,6 +183,35 @@ GEN_SETS = (
 )
 
 
+# The sets never tuned on: their pooled figures (``never_tuned`` in the JSON line) are the
+# honest measure of a change. Tuning on any of them spends it; session 15 looked at the
+# false positives its new heads brought into them, so only s15final's are still blind there.
+NEVER_TUNED = frozenset(
+    "gen_fresh gen_final gen_blind gen_everyday gen_zhsocial gen_s7final gen_s9chat2 "
+    "gen_s10final gen_s12probe gen_s13c_en gen_s13c_zh gen_s15final_en gen_s15final_zh".split()
+)
+
+
+def pooled(gen: dict[str, Any], keys: frozenset[str]) -> dict[str, Any]:
+    """Counts over several sets (each rate times its set's size), then the pooled rates."""
+    sums: dict[str, float] = defaultdict(float)
+    for key in keys:
+        n = gen[f"{key}_n"]
+        for rate, size in (
+            ("harm_flagged", "harm"),
+            ("benign_fp_cli", "benign"),
+            ("benign_fp_story", "benign"),
+            ("attacks_flagged_cli", "attacks"),
+        ):
+            if n[size]:
+                sums[rate] += round(gen[f"{key}_{rate}"] * n[size])
+                sums[f"n_{rate}"] += n[size]
+    rates = ("harm_flagged", "benign_fp_cli", "benign_fp_story", "attacks_flagged_cli")
+    out: dict[str, Any] = {r: round(sums[r] / sums[f"n_{r}"], 4) for r in rates if sums[f"n_{r}"]}
+    out["n"] = {"harm": int(sums["n_harm_flagged"]), "benign": int(sums["n_benign_fp_cli"])}
+    return out
+
+
 async def generalisation(
     mod: LayeredModerator, show: bool, key: str, files: tuple[str, ...]
 ) -> dict[str, Any]:
@@ -263,6 +292,7 @@ async def run(data: Path, cache: Path | None, threads: int, show: bool) -> dict[
         "by_source": rate(a, [m for m, _ in attacks]) if a else {},
         "heldout_by_style": rate(h, [t for t, _ in held]),
         "n": {"attacks": len(a), "heldout": len(h), "benign": len(b)},
+        "never_tuned": pooled(gen, NEVER_TUNED),
         **gen,
     }
 

@@ -57,6 +57,7 @@ CONTRAST_OFFENSIVE_WEIGHT = 1.0
 # with heads fitted on the seeds alone (session 15, docs/safety.md). Alone, the corpus
 # heads bought harms with ordinary posts one for one; half and half kept most of the harms.
 CORPUS_SHARE = 0.5
+_CORPUS_HEADS = frozenset(CATEGORIES) - {"jailbreak", "personal-data"}
 
 
 @dataclass
@@ -369,13 +370,16 @@ def _blend(
     wide_t: dict[str, float],
     share: float,
 ) -> tuple[EmbedModel, dict[str, float]]:
-    """Average the category heads (logits: weights and biases) and their bars; the
-    offensive and any-harm heads stay the hand seeds' (COLD's calibration rests on them)."""
-    cols = np.array([h in CATEGORIES for h in own.heads])
+    """Average the category heads the corpus teaches (logits: weights and biases) and their
+    bars. The offensive and any-harm heads stay the hand seeds' (COLD's calibration rests on
+    them), and so do attacks on the character and personal data, which the corpus has no
+    examples of: averaging only diluted them (five attacks lost in the never-tuned sets)."""
+    cols = np.array([h in _CORPUS_HEADS for h in own.heads])
     weights = np.where(cols, (1 - share) * own.weights + share * wide.weights, own.weights)
     bias = np.where(cols, (1 - share) * own.bias + share * wide.bias, own.bias)
     bars = {
-        k: (1 - share) * v + share * wide_t[k] if k in CATEGORIES else v for k, v in own_t.items()
+        k: (1 - share) * v + share * wide_t[k] if k in _CORPUS_HEADS else v
+        for k, v in own_t.items()
     }
     return EmbedModel(own.heads, weights.astype(np.float32), bias.astype(np.float32)), bars
 
