@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 import time
+from collections import deque
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
 
@@ -264,14 +265,23 @@ def _frame_problem(exc: ValidationError) -> str:
     return "Bad frame: " + validation_message(exc)
 
 
+_FLOOD_WINDOW_S = 2.0
+
+
 class _Bucket:
-    """Token bucket: ``rate`` frames/s with a burst of 2 s; far over it, close."""
+    """Token bucket: ``rate`` frames/s with a burst of 2 s; far over it, close.
+
+    "Far over" is more refused frames within two seconds than twice the burst (a client at
+    three times the rate or more). Counting them in a window rather than in a row keeps the
+    close independent of how fast the server itself is: under load, a single token refilled
+    while the refusals are being sent used to reset the count, and a flood was never closed.
+    """
 
     def __init__(self, rate: float) -> None:
         self.rate = rate
         self.capacity = max(rate * 2, 5.0)
         self.tokens = self.capacity
-        self.over = 0
+        self.refused: deque[float] = deque()
         self.at = time.monotonic()
 
     def take(self) -> str:
@@ -280,7 +290,8 @@ class _Bucket:
         self.at = now
         if self.tokens >= 1:
             self.tokens -= 1
-            self.over = 0
             return "ok"
-        self.over += 1
-        return "close" if self.over > self.capacity * 2 else "reject"
+        self.refused.append(now)
+        while self.refused[0] < now - _FLOOD_WINDOW_S:
+            self.refused.popleft()
+        return "close" if len(self.refused) > self.capacity * 2 else "reject"
