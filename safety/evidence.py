@@ -21,6 +21,7 @@ from safety.policy import calibrate
 from safety.stance import (
     ails,
     asks_about_bot,
+    asks_sex_health,
     diets_healthily,
     disavows,
     is_notice,
@@ -131,7 +132,8 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     mods: set[str] = set()
     cues: set[str] = set()
     rejecting = rejects_prejudice(clean)
-    weigh = _insult_weigher(clean, rejecting)
+    child = shapes.states_minor_age(clean) or any(h.entry.tag == "minor" for h in hits)
+    weigh = _insult_weigher(clean, rejecting, health=asks_sex_health(clean) and not child)
     for hit in hits:
         tag = hit.entry.tag
         if tag in ev.scores:
@@ -173,12 +175,16 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     return ev
 
 
-def _insult_weigher(clean: str, rejecting: bool) -> Callable[[Hit], float]:
+def _insult_weigher(clean: str, rejecting: bool, *, health: bool) -> Callable[[Hit], float]:
     """A key's weight, less for an insult only reported ("he called my sister a whore") or a
-    stereotype named to be rejected ("河南人偷井盖这种地域黑段子该停了")."""
+    stereotype named to be rejected ("河南人偷井盖这种地域黑段子该停了"), and for a mild sexual
+    key in a sexual-health question ("is it normal to bleed after having sex for the first
+    time?"; never with a child in the text)."""
     quoted = shapes.quoted_insults(clean)
 
     def weigh(hit: Hit) -> float:
+        if health and hit.entry.tag == "sexual" and hit.entry.weight <= 0.5:
+            return hit.entry.weight * shapes.QUOTED_DISCOUNT
         if hit.entry.tag not in ("harassment", "hate"):
             return hit.entry.weight
         if rejecting:

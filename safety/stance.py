@@ -403,6 +403,21 @@ def tells_a_tale(clean: str) -> bool:
     return bool(_TALE.search(clean))
 
 
+# A sexual-health question: the body, protection, a doctor. The lexicon's mild sexual keys
+# ("having sex") are its ordinary words there.
+_SEX_HEALTH = re.compile(
+    r"\b(?:is (?:it|this|that) normal|should i (?:see|go to|call) (?:a |my )?(?:doctor|gp|"
+    r"gyn\w*|nurse)|condoms?|birth control|contracepti\w*|pregnan\w*|stds?|stis?|gyn\w*|"
+    r"bleed\w*|discharge|itch\w*|safe sex|sex ed\w*|the pill)\b|"
+    r"怀孕|避孕|安全套|避孕套|妇科|性病|出血|正常吗|要不要去医院"
+)
+_ASKING = re.compile(r"\?|吗|怎么办|要不要")
+
+
+def asks_sex_health(clean: str) -> bool:
+    return bool(_SEX_HEALTH.search(clean) and _ASKING.search(clean))
+
+
 def ails(clean: str) -> bool:
     """A bodily ailment talked about, with no intent to harm oneself."""
     return _holds(clean, _AILMENT, unless=_SELF_INTENT)
