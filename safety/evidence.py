@@ -20,6 +20,7 @@ from safety.lexicon import Hit
 from safety.policy import calibrate
 from safety.stance import (
     ails,
+    asks,
     asks_about_bot,
     asks_sex_health,
     diets_healthily,
@@ -103,7 +104,7 @@ class Evidence:
     about_bot: bool = False  # asks what the character or app can do (stance)
     looking_back: bool = False  # a crisis the speaker came through (stance)
     dieting: bool = False  # ordinary weight loss, no starving or purging (stance)
-    parent_asks: bool = False  # a parent asking about their own child (stance)
+    as_parent: bool = False  # a parent asking about their child, or not alluring (stance)
     ailing: bool = False  # a bodily ailment, no intent (stance)
     tale: bool = False  # told in a tale's words: knights, sects, "thee" (stance)
     cjk: bool = False
@@ -132,7 +133,8 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     mods: set[str] = set()
     cues: set[str] = set()
     rejecting = rejects_prejudice(clean)
-    child = shapes.states_minor_age(clean) or any(h.entry.tag == "minor" for h in hits)
+    stated_minor = shapes.states_minor_age(clean)
+    child = stated_minor or any(h.entry.tag == "minor" for h in hits)
     weigh = _insult_weigher(clean, rejecting, health=asks_sex_health(clean) and not child)
     for hit in hits:
         tag = hit.entry.tag
@@ -146,13 +148,13 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
         words = ", ".join(sorted({w for _, w in found}))
         ev.raise_to(cat, _noisy_or([w for w, _ in found]), f"lexicon: {words}")
     ev.group = "group" in mods
-    if shapes.states_minor_age(clean):
+    if stated_minor:
         mods.add("minor")
     ev.minor = "minor" in mods
     _stances(ev, mods, cues, clean, rejecting)
     parent = shapes.speaks_as_parent(clean)
     # a parent asking, or speaking of their child with nothing alluring said
-    ev.parent_asks = parent and (shapes.asks(clean) or "allure" not in mods)
+    ev.as_parent = parent and (asks(clean) or "allure" not in mods)
     _combinations(ev, mods, parent)
     _personal_data(ev, raw)
     owns = owns_prejudice(clean)
@@ -338,7 +340,7 @@ def _stance_factor(ev: Evidence, cat: str) -> float:
         factor *= FRAME_DISCOUNT
     if ev.tale and cat in ("violence", "violence/graphic"):
         factor *= FRAME_DISCOUNT  # a scene played in a tale's words, not a real threat
-    if ev.parent_asks and cat in ("sexual", "sexual/minors"):
+    if ev.as_parent and cat in ("sexual", "sexual/minors"):
         # "My 15-year-old wants to look sexy in his prom photos, is that normal?": the head
         # reads a child's age and allure; the parent is asking for guidance.
         factor *= FRAME_DISCOUNT
@@ -372,7 +374,7 @@ def add_embed(
         harm = calibrate(heads["unsafe"], thresholds.get("unsafe", 0.5))
         ev.request_harm = max(ev.request_harm, harm)
     sexual = ev.scores["sexual"]
-    if ev.minor and sexual >= 0.5 and not ev.parent_asks:
+    if ev.minor and sexual >= 0.5 and not ev.as_parent:
         # "*the little princess is only thirteen* She crawls into your lap…": the sexual head
         # reads the scene, the lexicon the child's age; together they are sexual/minors
         ev.raise_to("sexual/minors", sexual, "sexual content with a minor (classifier)")

@@ -177,17 +177,6 @@ def speaks_as_parent(clean: str) -> bool:
     return bool(_PARENT.search(clean))
 
 
-# Asking for guidance: a question mark or the words of one.
-_ASKS = re.compile(
-    r"\?|\b(?:should i|is (?:it|that|this) (?:normal|ok|okay|safe)|how do i|what do i)\b|"
-    r"怎么办|怎么(?:跟|和|说|处理)|正常吗|可以吗|要不要|该不该"
-)
-
-
-def asks(clean: str) -> bool:
-    return bool(_ASKS.search(clean))
-
-
 # Insults spelled with emoji, which the compact form drops: 你🐴没了 / 你🐎的 (你妈; not 你🐴真好看,
 # a horse), 你就是条🐶, 死🐷, and a people called monkeys (全员🐒).
 _EMOJI_INSULT = re.compile(

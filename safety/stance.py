@@ -372,21 +372,6 @@ def diets_healthily(clean: str) -> bool:
     return _holds(clean, _DIET, _HEALTHY, unless=_DISORDER)
 
 
-# The body's own troubles ("the pain from my wisdom teeth is unbearable, I just want it to
-# stop", food poisoning, a painkiller after surgery): the self-harm head reads the pain.
-_AILMENT = re.compile(
-    r"\b(?:tooth|teeth|wisdom|migraine|headache|back pain|knee|stomach (?:ache|bug|flu|pain)|"
-    r"period (?:pain|cramps)|cramps?|"
-    r"surgery|painkillers?|food poisoning|flu|fever|cold|sprain|broken (?:arm|leg|wrist)|"
-    r"dentist|doctor|physio)\b|牙疼|牙痛|智齿|偏头痛|头疼|胃疼|痛经|手术|止痛药|食物中毒|发烧|感冒"
-)
-
-
-_SELF_INTENT = re.compile(
-    r"\b(?:kill myself|end (?:it all|my life)|suicid|want to die|wanna die|overdose on|"
-    r"take (?:all|the whole)|cut myself|hurt myself)\b|"
-    r"不想活|想死|自杀|轻生|结束生命|一次性吃|全吃了"
-)
 # A fight told in a tale's words (a bandit, a knight, a sect's staff technique, "thee"):
 # a reader playing a scene, which the violence head reads as a real threat.
 _TALE = re.compile(
@@ -411,11 +396,34 @@ _SEX_HEALTH = re.compile(
     r"bleed\w*|discharge|itch\w*|safe sex|sex ed\w*|the pill)\b|"
     r"怀孕|避孕|安全套|避孕套|妇科|性病|出血|正常吗|要不要去医院"
 )
-_ASKING = re.compile(r"\?|吗|怎么办|要不要")
+# Asking for guidance: a question mark or the words of one.
+_ASKS = re.compile(
+    r"\?|\b(?:should i|is (?:it|that|this) (?:normal|ok|okay|safe)|how do i|what do i)\b|"
+    r"吗|怎么办|怎么(?:跟|和|说|处理)|要不要|该不该"
+)
+
+
+def asks(clean: str) -> bool:
+    return bool(_ASKS.search(clean))
 
 
 def asks_sex_health(clean: str) -> bool:
-    return bool(_SEX_HEALTH.search(clean) and _ASKING.search(clean))
+    return bool(_SEX_HEALTH.search(clean) and _ASKS.search(clean))
+
+
+# The body's own troubles ("the pain from my wisdom teeth is unbearable, I just want it to
+# stop", food poisoning, a painkiller after surgery): the self-harm head reads the pain.
+_AILMENT = re.compile(
+    r"\b(?:tooth|teeth|wisdom|migraine|headache|back pain|knee|stomach (?:ache|bug|flu|pain)|"
+    r"period (?:pain|cramps)|cramps?|"
+    r"surgery|painkillers?|food poisoning|flu|fever|cold|sprain|broken (?:arm|leg|wrist)|"
+    r"dentist|doctor|physio)\b|牙疼|牙痛|智齿|偏头痛|头疼|胃疼|痛经|手术|止痛药|食物中毒|发烧|感冒"
+)
+_SELF_INTENT = re.compile(
+    r"\b(?:kill myself|end (?:it all|my life)|suicid|want to die|wanna die|overdose on|"
+    r"take (?:all|the whole)|cut myself|hurt myself)\b|"
+    r"不想活|想死|自杀|轻生|结束生命|一次性吃|全吃了"
+)
 
 
 def ails(clean: str) -> bool:
