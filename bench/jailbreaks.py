@@ -174,6 +174,12 @@ GEN_SETS = (
     ("gen_s14h_zh", ("", "harm_s14h_zh.txt", "benign_s14h_zh.txt")),
     ("gen_s15h_en", ("", "harm_s15h_en.txt", "benign_s15h_en.txt")),
     ("gen_s15h_zh", ("", "harm_s15h_zh.txt", "benign_s15h_zh.txt")),
+    # Session 16 probe (helpers, public-data styles), committed before its first measurement.
+    ("gen_s16h_en", ("", "harm_s16h_en.txt", "benign_s16h_en.txt")),
+    ("gen_s16h_zh", ("", "harm_s16h_zh.txt", "benign_s16h_zh.txt")),
+    # Session 16 final hold-out (helpers who read no other set), never tuned on.
+    ("gen_s16final_en", ("", "harm_s16final_en.txt", "benign_s16final_en.txt")),
+    ("gen_s16final_zh", ("", "harm_s16final_zh.txt", "benign_s16final_zh.txt")),
     # Session 15 final hold-out (helpers who read no other set), never tuned on.
     ("gen_s15final_en", ("", "harm_s15final_en.txt", "benign_s15final_en.txt")),
     ("gen_s15final_zh", ("", "harm_s15final_zh.txt", "benign_s15final_zh.txt")),
@@ -188,7 +194,8 @@ GEN_SETS = (
 # false positives its new heads brought into them, so only s15final's are still blind there.
 NEVER_TUNED = frozenset(
     "gen_fresh gen_final gen_blind gen_everyday gen_zhsocial gen_s7final gen_s9chat2 "
-    "gen_s10final gen_s12probe gen_s13c_en gen_s13c_zh gen_s15final_en gen_s15final_zh".split()
+    "gen_s10final gen_s12probe gen_s13c_en gen_s13c_zh gen_s15final_en gen_s15final_zh "
+    "gen_s16final_en gen_s16final_zh".split()
 )
 
 
