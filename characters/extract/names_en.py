@@ -8,6 +8,7 @@ that a candidate is a person rather than a place or a day of the week.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -47,6 +48,22 @@ _SAY_AFTER = re.compile(rf"\s*(?:{'|'.join(EN_SAY)})\b")
 _SAY_BEFORE = re.compile(rf"\b(?:{'|'.join(EN_SAY)})\s*$")
 
 
+# "Come and sit down, William." / "And, my dear Jane, I…" / "Mr. Beebe!": a name set off
+# by punctuation is someone spoken to; "Mrs. Long said so too" only speaks of her
+_BEFORE_VOCATIVE = re.compile(
+    r"(?:^|[,.!?;:—-]|\b(?:[Mm]y\s+(?:dear(?:est)?|good|poor)|[Dd]ear(?:est)?|[Oo]h|O|[Aa]h|"
+    r"[Yy]es|[Nn]o|[Ww]ell|[Tt]hank\s+you|[Gg]ood\s+(?:morning|night|evening|bye))\s*,?)\s*$"
+)
+_AFTER_VOCATIVE = re.compile(r"\s*(?:[,.!?;:—-]|$)")
+
+
+def spoken_to(text: str, q_start: int, q_end: int, start: int, end: int) -> bool:
+    """Whether the name at ``text[start:end]``, inside the quote ``text[q_start:q_end]``,
+    is someone spoken to."""
+    before = text[max(q_start, start - 24) : start]
+    return bool(_BEFORE_VOCATIVE.search(before) and _AFTER_VOCATIVE.match(text[end:q_end]))
+
+
 @dataclass(slots=True)
 class NameStats:
     """Counts over the whole text; what clustering and person detection decide from."""
@@ -57,12 +74,15 @@ class NameStats:
     sentence_start: Counter[str] = field(default_factory=Counter)
     place: Counter[str] = field(default_factory=Counter)  # "at Hartfield", "to London"
     lower: Counter[str] = field(default_factory=Counter)  # "rose" for "Rose"
+    # "Now, Ben," inside a quote: the indexes of the quotes that speak to the name
+    spoken_to: dict[str, list[int]] = field(default_factory=dict)
 
 
 def collect_names(text: str, quote_spans: list[tuple[int, int]]) -> NameStats:
     """Name-like capitalised runs with their counts (quotes included: vocatives count)."""
     stats = NameStats()
     lower = Counter(w for w in re.findall(r"\b[a-z][a-z'’]+\b", text))
+    starts = [s for s, _ in quote_spans]
     for m in _CANDIDATE.finditer(text):
         title, words = m.group("title"), m.group("name").split()
         at_start = _sentence_start(text, m.start())
@@ -81,6 +101,10 @@ def collect_names(text: str, quote_spans: list[tuple[int, int]]) -> NameStats:
         key = f"{title} {' '.join(words)}" if title else " ".join(words)
         if not title and len(words) == 1:
             stats.lower[key] = lower[words[0].lower()]
+            i = bisect.bisect_right(starts, m.start()) - 1
+            q_start, q_end = quote_spans[i] if i >= 0 else (0, 0)
+            if m.end() <= q_end and spoken_to(text, q_start, q_end, m.end() - len(key), m.end()):
+                stats.spoken_to.setdefault(key, []).append(i)
         _count(stats, key, text, m.start(), m.end(), bool(title), at_start)
     _roles(text, stats, lower)
     return stats

@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 
 from characters.extract.attribution import NARRATOR, Scene, Utterance, adjacent
 from characters.extract.model import Entity, Mention
-from characters.extract.names_en import split_title
+from characters.extract.names_en import split_title, spoken_to
 
 FEATURES_EN = (
     "conv_earlier", "addressed_recent", "narrator_para", "narrator_prev_para", "lead_subject",
@@ -73,15 +73,6 @@ def static_en(scene: Scene, units: list[Utterance], k: int, add: Add) -> None:
             add(entity, "vocative_next", 1.0)
 
 
-# "Come and sit down, William." / "And, my dear Jane, I…" / "Mr. Beebe!": a name set off
-# by punctuation is someone spoken to; "Mrs. Long said so too" only speaks of her
-_BEFORE_VOCATIVE = re.compile(
-    r"(?:^|[,.!?;:—-]|\b(?:[Mm]y\s+(?:dear(?:est)?|good|poor)|[Dd]ear(?:est)?|[Oo]h|O|[Aa]h|"
-    r"[Yy]es|[Nn]o|[Ww]ell|[Tt]hank\s+you|[Gg]ood\s+(?:morning|night|evening|bye))\s*,?)\s*$"
-)
-_AFTER_VOCATIVE = re.compile(r"\s*(?:[,.!?;:—-]|$)")
-
-
 def _vocatives(scene: Scene, unit: Utterance) -> set[str]:
     """Whom the utterance's quotes speak to by name (cached: read for three turns)."""
     key = ("vocatives", unit.start)
@@ -100,8 +91,7 @@ def _vocatives(scene: Scene, unit: Utterance) -> set[str]:
 
 def is_vocative(text: str, start: int, end: int, m: Mention) -> bool:
     """Whether the name ``m`` inside the quote ``text[start:end]`` is someone spoken to."""
-    before = text[max(start, m.start - 24) : m.start]
-    return bool(_BEFORE_VOCATIVE.search(before) and _AFTER_VOCATIVE.match(text[m.end : end]))
+    return spoken_to(text, start, end, m.start, m.end)
 
 
 # ", sir", "Madam,": how the last turn addressed its listener, who usually answers

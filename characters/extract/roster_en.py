@@ -17,6 +17,7 @@ from characters.extract.names_en import (
 )
 from characters.extract.nicknames_en import is_pet_form
 from characters.extract.quotes import Quote
+from characters.extract.rare_names_en import addressed_names, seated_titles
 from characters.extract.scene import assign_genders
 
 
@@ -27,12 +28,13 @@ def build_roster_en(text: str, quotes: list[Quote], min_count: int | None = None
     counts = person_names(stats, min_count)
     counts.update(_bridging_full_names(stats, counts))
     counts.update(_bridging_job_titles(stats, counts))
+    counts.update(addressed_names(text, quotes, stats, counts))
     entities = cluster_english(counts)
     assign_genders(text, entities, "en")
     given_name_genders(entities)
     entities = _join_pet_full_names(entities)
     entities = _join_titled_given_names(_join_titled_surnames(entities, counts))
-    return _join_appositive_roles(text, entities)
+    return seated_titles(text, _join_appositive_roles(text, entities))
 
 
 _APPOSITION = re.compile(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from characters.extract.aliases_en import cluster_english
 from characters.extract.names_en import collect_names, split_title
+from characters.extract.quotes import find_quotes, paragraphs
 from characters.extract.roster_en import build_roster_en
 
 
@@ -162,3 +163,30 @@ def test_a_surnames_particles_are_part_of_it_in_either_case() -> None:
     assert {"De Griers", "Monsieur de Griers"} <= _home(entities, "De Griers")
     assert split_title("Mr. Henry van der Velde") == ("Mr.", ["Henry", "van der Velde"])
     assert split_title("De Griers") == split_title("de Griers")
+
+
+def _roster(parts: list[str]) -> list:  # type: ignore[type-arg]
+    text = "\n\n".join(parts)
+    return build_roster_en(text, find_quotes(text, paragraphs(text)), min_count=2)
+
+
+_PIKE = ["Nora Pike waited at the gate. She was cold, and she sang."] * 3
+
+
+def test_a_name_said_once_to_someone_the_narration_calls_by_a_role_is_theirs() -> None:
+    parts = ['"Anything new up the river, Ben?" asked Nora Pike.', '"Not a word," replied the man.']
+    parts += ['"Sit down, Marian," said Nora Pike.', '"Gladly," said Mrs. Grey.'] + _PIKE
+    parts += ['"Mrs. Grey is late," said Nora Pike.', '"She is," said Mrs. Grey.']
+    names = {a for e in _roster(parts) for a in e.aliases}
+    assert "Ben" in names
+    # said to a woman the book names: more likely her given name than a new person
+    assert "Marian" not in names
+
+
+def test_a_title_held_of_one_place_names_whoever_the_book_calls_by_it() -> None:
+    tale = ["At dinner sat the Duchess of Thorne, a lady of great good humour."]
+    tale += ['"More tea?" asked the duchess.', '"Thank you," said Nora Pike.'] * 2 + _PIKE
+    assert "Duchess of Thorne" in _home(_roster(tale), "the duchess")
+    # two duchesses in one book: "the duchess" could be either
+    two = [*tale, "Later came the Duchess of Arden, who never spoke."]
+    assert not any("Duchess of" in a for e in _roster(two) for a in e.aliases)
