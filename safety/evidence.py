@@ -17,6 +17,7 @@ from safety import shapes
 from safety.base import CATEGORIES
 from safety.jailbreak import JailbreakSignal
 from safety.lexicon import Hit
+from safety.normalize import unmasked
 from safety.policy import calibrate
 from safety.stance import (
     ails,
@@ -33,10 +34,13 @@ from safety.stance import (
     reports_news,
     reviews_writing,
     runs_self_down,
+    speaks_fondly,
+    talks_about_a_word,
     teases_laughing,
     teases_own,
     tells_a_tale,
     victim_of,
+    warns,
 )
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -104,6 +108,7 @@ class Evidence:
     about_bot: bool = False  # asks what the character or app can do (stance)
     looking_back: bool = False  # a crisis the speaker came through (stance)
     dieting: bool = False  # ordinary weight loss, no starving or purging (stance)
+    warning: bool = False  # names a harm for others to avoid: 千万别学节食催吐 (stance)
     as_parent: bool = False  # a parent asking about their child, or not alluring (stance)
     ailing: bool = False  # a bodily ailment, no intent (stance)
     tale: bool = False  # told in a tale's words: knights, sects, "thee" (stance)
@@ -128,6 +133,7 @@ def _noisy_or(weights: list[float]) -> float:
 
 
 def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean: str) -> Evidence:
+    clean = unmasked(clean)
     ev = Evidence(clean=clean)
     per_cat: dict[str, list[tuple[float, str]]] = {}
     mods: set[str] = set()
@@ -135,7 +141,9 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     rejecting = rejects_prejudice(clean)
     stated_minor = shapes.states_minor_age(clean)
     child = stated_minor or any(h.entry.tag == "minor" for h in hits)
-    weigh = _insult_weigher(clean, rejecting, health=asks_sex_health(clean) and not child)
+    weigh = _insult_weigher(
+        clean, rejecting, health=asks_sex_health(clean) and not child, victim=victim_of(clean)
+    )
     for hit in hits:
         tag = hit.entry.tag
         if tag in ev.scores:
@@ -177,7 +185,9 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     return ev
 
 
-def _insult_weigher(clean: str, rejecting: bool, *, health: bool) -> Callable[[Hit], float]:
+def _insult_weigher(
+    clean: str, rejecting: bool, *, health: bool, victim: bool
+) -> Callable[[Hit], float]:
     """A key's weight, less for an insult only reported ("he called my sister a whore") or a
     stereotype named to be rejected ("河南人偷井盖这种地域黑段子该停了"), and for a mild sexual
     key in a sexual-health question ("is it normal to bleed after having sex for the first
@@ -187,12 +197,14 @@ def _insult_weigher(clean: str, rejecting: bool, *, health: bool) -> Callable[[H
     def weigh(hit: Hit) -> float:
         if health and hit.entry.tag == "sexual" and hit.entry.weight <= 0.5:
             return hit.entry.weight * shapes.QUOTED_DISCOUNT
-        if hit.entry.tag not in ("harassment", "hate"):
+        if hit.entry.tag not in ("harassment", "hate", "personal-data"):
             return hit.entry.weight
         if rejecting:
             return hit.entry.weight * ANTIBIAS_STANCE
-        if hit.entry.term.lower() in quoted:
-            return hit.entry.weight * shapes.QUOTED_DISCOUNT
+        term = hit.entry.term.lower()
+        if any(term in q for q in quoted):
+            # said to the reader, who reports it (被人骂"普信男""nmsl"): quoted twice over
+            return hit.entry.weight * shapes.QUOTED_DISCOUNT * (FRAME_DISCOUNT if victim else 1.0)
         return hit.entry.weight
 
     return weigh
@@ -215,10 +227,13 @@ def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str, rejecting
         or teases_own(clean)
         or teases_laughing(clean)
         or reviews_writing(clean)
+        or talks_about_a_word(clean)
+        or speaks_fondly(clean)
     )
     ev.about_bot = asks_about_bot(clean)
     ev.looking_back = looks_back(clean)
     ev.dieting = diets_healthily(clean)
+    ev.warning = warns(clean)
     ev.ailing = ails(clean)
     ev.tale = tells_a_tale(clean) and "real" not in mods
     if ev.untargeted:
@@ -259,6 +274,8 @@ def _care_factor(ev: Evidence, mods: set[str]) -> float:
         # are there, the request is for care. A method (pills, a rope) voids the discount.
         factor *= SUPPORT_DISCOUNT
     if ev.looking_back:  # "以前也想过轻生，现在过得挺好": the key names a crisis come through
+        factor *= FRAME_DISCOUNT
+    if ev.warning:  # 姐妹们千万别学节食催吐: named to be avoided
         factor *= FRAME_DISCOUNT
     return factor
 
@@ -335,7 +352,7 @@ def _stance_factor(ev: Evidence, cat: str) -> float:
     if ev.protective and cat in _PROTECTED:
         factor *= PROTECT_DISCOUNT  # "how do I report a scam" reads like the scam
     framed = (ev.news or ev.victim or ev.looking_back) and cat in _PROTECTED
-    if framed or ((ev.dieting or ev.ailing) and cat == "self-harm"):
+    if framed or ((ev.dieting or ev.ailing or ev.warning) and cat == "self-harm"):
         # a report, the harm done to the reader, a crisis come through, ordinary dieting
         factor *= FRAME_DISCOUNT
     if ev.tale and cat in ("violence", "violence/graphic"):

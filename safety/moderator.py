@@ -30,7 +30,7 @@ from safety.embedder import E5Embedder, Embedder
 from safety.jailbreak import JailbreakSignal, scan
 from safety.lexicon import Lexicon
 from safety.model import Models
-from safety.normalize import Normalized, normalize, windows
+from safety.normalize import Normalized, normalize, unmasked, windows
 from safety.policy import OFF, PolicyBook, thresholds
 from safety.topics import has_cue, names_illegal_matter, needs_cue
 
@@ -194,7 +194,8 @@ class LayeredModerator:
         urgent: bool = True,
         first: bool = False,
     ) -> None:
-        texts = list(cleans) + [v for ev in evs for v in ev.variants]
+        # masked words filled in ("f*ck"): the embedding reads "f ck" as nothing at all
+        texts = [unmasked(c) for c in cleans] + [v for ev in evs for v in ev.variants]
         vecs = await self.embedder.embed(texts, urgent=urgent, first=first)
         probs = self.models.embed.score_many(vecs)
         near = self.models.knn.support(vecs)

@@ -131,8 +131,38 @@ def deleeted(clean: str) -> str:
     return _deleet(clean)
 
 
+# Words people mask with asterisks ("f*ck", "tr*nnies", "n**ga"): a masked word that fits
+# exactly one of these, letter for letter, is read as it (length-preserving).
+_MASKABLE = frozenset(
+    """fuck fucks fucked fucker fuckers fucking shit shits shitty bitch bitches cunt cunts whore
+    whores slut sluts pussy dick dicks cock cocks nigger niggers nigga niggas fag fags faggot
+    faggots tranny trannies retard retards retarded rape raped rapist rapists kike kikes chink
+    chinks spic spics twat twats wanker bastard bastards asshole assholes penis porn nudes
+    kill killed killing suicide""".split()
+)
+_MASKED = re.compile(r"(?<![\w*#])[a-z]*[*#]+[a-z*#]*(?![\w*#])")
+
+
+def _unmask(s: str) -> str:
+    def fill(m: re.Match[str]) -> str:
+        word = m.group()
+        if sum(c.isalpha() for c in word) < 2:
+            return word
+        fits = re.compile(re.sub(r"[*#]", "[a-z]", word) + "$")
+        found = [w for w in _MASKABLE if len(w) == len(word) and fits.match(w)]
+        return found[0] if len(found) == 1 else word
+
+    return _MASKED.sub(fill, s) if "*" in s or "#" in s else s
+
+
+def unmasked(clean: str) -> str:
+    """``clean`` with masked words filled in ("f*ck" -> "fuck"), for the stances and topics."""
+    return _unmask(clean)
+
+
 def _deleet(s: str) -> str:
-    """Map leetspeak back inside words that also have Latin letters (length-preserving)."""
+    """Map leetspeak and masked letters back inside words (length-preserving)."""
+    s = _unmask(s)
     if not _ANY_LEET.search(s):
         return s
     chars = list(s)

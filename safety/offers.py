@@ -34,6 +34,7 @@ _DRUG_EN = (
 _DRUGS = re.compile(
     rf"(?:出|卖|有|收|求购|求|买|搞到|代购|批发|到货)\S{{0,4}}{_DRUG_ZH}\S{{0,30}}{_TRADE_ZH}|"
     rf"{_TRADE_ZH}\S{{0,30}}(?:出|卖|求购|买)\S{{0,4}}{_DRUG_ZH}|"
+    rf"\b(?:plug|connect) for {_DRUG_EN}\b|"
     rf"\b(?:selling|got|plug for|anyone (?:got|selling)|need a plug for)\b.{{0,30}}\b{_DRUG_EN}\b"
     r".{0,40}\b(?:dm|hmu|hit me up|"
     r"telegram|wickr|snap|discreet|shipping|delivery|price|per (?:gram|g|oz))\b"
@@ -89,7 +90,9 @@ _SCAM_JOBS = re.compile(
     r"(?:日结|高薪|懂的)|(?:日结|高薪)\S{0,30}(?:境外|包机票)\S{0,20}(?:懂的|话术)"
 )
 # An emoji menu of street drugs: two or more by name with the dealer's terms.
-_STREET_DRUG = re.compile(rf"\b{_DRUG_EN}\b|冰|叶子|k粉|麻古|猪肉|糖果|邮票|神仙水|笑气")
+_STREET_DRUG = re.compile(
+    rf"\b{_DRUG_EN}\b|冰|叶子|k粉|麻古|猪肉|糖果|邮票|神仙水|笑气|🌿|🍄|❄|\bpills\b"
+)
 # "an ounce of coke": drugs by the dealer's measure
 _DRUG_QUANTITY = re.compile(
     r"\b(?:an ounce|a gram|an eighth|a zip|a quarter|a half) of (?:coke|weed|meth|molly|mdma|ket|"
@@ -97,12 +100,49 @@ _DRUG_QUANTITY = re.compile(
 )
 _DEALER = re.compile(
     r"\b(?:plug|in stock|restock|same-day|drop|menu|cashapp|crypto|telegram|wickr|hmu|dm|"
-    r"delivering|delivery|cash only|no new numbers)\b|到货|同城|闪送|暗号|老客户|私我"
+    r"delivering|delivery|cash only|no new numbers|hit my line)\b|"
+    r"到货|同城|闪送|暗号|老客户|私我|顺丰|包邮"
 )
 # 寂寞少妇在线等你，上门服务全套只要三百
 _SEX_SERVICE = re.compile(
     r"(?:寂寞|饥渴|空虚)(?:少妇|人妻|女大学生|学生妹|小姐姐)|(?:上门|酒店|同城)服务\S{0,6}(?:全套|包夜|快餐|"
-    r"\d+)|全套(?:服务|只要|\d+)"
+    r"\d+)|全套(?:服务|只要|\d+)|"
+    # "$300 the hour, no questions asked, dm me"
+    r"\$\d{2,4}\s?(?:the|an|per|a|/)\s?(?:hour|hr|night)\b.{0,60}\b(?:dm|hotel|incall|outcall|no "
+    r"questions)\b|\b(?:incall|outcall)s?\b.{0,40}(?:\$|\brates?\b|\bavailable\b|\bdm\b)"
+)
+# 出仿真气枪…可改火，同城面交; 出管制刀具…快递伪装成厨具; "selling glock switches, dm"
+_WEAPONS = re.compile(
+    r"(?:出|卖|售|收|批发|到货|有)\S{0,6}(?:仿真枪|气枪|火药枪|钢珠枪|弓弩|管制刀具|弹簧刀|蝴蝶刀|三棱刺|军刺|"
+    r"电击器|枪支|手枪|猎枪|子弹)\S{0,30}(?:面交|包邮|快递|私|懂的|发货|改火|可改|配件|伪装)|"
+    r"\b(?:selling|got|have|ship(?:ping)?)\b.{0,30}\b(?:glock switch(?:es)?|auto sears?|"
+    r"ghost guns?|"
+    r"80% lowers?|suppressors?|silencers?|switchblades?|unregistered (?:guns?|pistols?|rifles?))\b"
+    r".{0,40}\b(?:dm|hmu|cash|ship|no (?:papers|serial|background))\b"
+)
+# Fraud kits and dodges asked for or run: a phishing mail "that looks exactly like it's from
+# PayPal … I'll swap in my own link", "my ransomware panel … a host that ignores abuse
+# reports", income filed under a parent's name "so I stay under the tax threshold".
+_FRAUD = re.compile(
+    r"\b(?:email|message|page|site|login|text|sms)\b.{0,30}\blooks? (?:exactly |"
+    r"just )?like (?:it'?s |it "
+    r"came )?(?:from|an? (?:official|real))\b.{0,100}\b(?:my (?:own )?link|verify|password|login|"
+    r"(?:suspended|locked))\b|"
+    r"\bmy (?:ransomware|botnet|phishing|carding|stresser|booter|rat) (?:panel|kit|page|operation|"
+    r"crew|builds?)\b|\b(?:bulletproof host(?:ing)?|host(?:ing)? that ignores abuse)\b|"
+    r"\b(?:income|earnings|sales) under (?:my|his|her|their|someone)\b.{0,60}\b(?:tax|irs|hmrc)\b|"
+    r"\b(?:stay|keep it|get) (?:under|below) the tax (?:threshold|bracket)\b.{0,40}\b(?:name|cash|"
+    r"off the books)\b|\boff the books\b.{0,40}\b(?:so|to) (?:the )?(?:irs|taxman|hmrc) (?:never|"
+    r"doesn'?t|won'?t)\b"
+)
+# 冒充快递客服打电话…让对方开屏幕共享，钱就到手了: a swindle taught
+_IMPERSONATE = re.compile(
+    r"冒充\S{0,10}(?:客服|公检法|警察|民警|法院|银行|领导|老师|亲戚|快递)\S{0,40}(?:转账|屏幕共享|共享屏幕|"
+    r"验证码|钱就到手|到手|理赔|退款|安全账户)|"
+    r"\bpretend(?:ing)? to be (?:from )?(?:the bank|paypal|amazon|the irs|tech support|support|the "
+    r"police|microsoft|apple)\b.{0,80}\b(?:gift cards?|wire|transfer|remote access|the code|"
+    r"password|"
+    r"their login)\b"
 )
 # An address or a phone posted with a call to go there (人肉): "27 Carrow Close … go pay him a
 # visit lads", 住某某小区7栋302…大家轮流去他家门口堵他, 宿舍楼号都有了，兄弟们冲她宿舍.
@@ -144,7 +184,8 @@ _TRADE_HINT = re.compile(
     r"百家乐|棋牌|博彩|首充|首存|彩|盗|破解|黑|记录|行踪|定位|寂寞|饥渴|空虚|服务|全套|话术|境外|缅甸|"
     r"柬埔寨|国外|日结|高薪|卡|四件套|执照|刷单|实名|微信号|qq号|收购|来路不明|走账|流水|人脸识别|fake|fullz|cvv|"
     r"发票|票|洗白|洗钱|跑分|"
-    r"dumps|logs|" + _DRUG_EN
+    r"dumps|logs|incall|outcall|\$\d|枪|刀|刺|弩|电击|switch|sear|lower|suppressor|silencer|冒充|"
+    r"pretend|looks? (?:exactly |just )?like|panel|host|tax|" + _DRUG_EN
 )
 TRADE: tuple[Shape, ...] = (
     (_DRUGS, "illegal", 0.7, "drugs offered or sought"),
@@ -157,6 +198,9 @@ TRADE: tuple[Shape, ...] = (
     (_SCAM_JOBS, "illegal", 0.65, "a scam call centre hiring"),
     (_FENCING, "illegal", 0.7, "stolen goods, others' cards or papers put to use"),
     (_MONEY, "illegal", 0.7, "invoices or laundering for hire"),
+    (_WEAPONS, "illegal", 0.7, "weapons offered"),
+    (_IMPERSONATE, "illegal", 0.7, "an impersonation swindle taught"),
+    (_FRAUD, "illegal", 0.65, "a fraud kit or a tax dodge"),
 )
 
 

@@ -97,7 +97,12 @@ _PRO_ANA = re.compile(
     r"\b(?:skip (?:dinner|lunch|breakfast|meals)|chew gum|black coffee)\b.{0,80}\b(?:collarbones?|"
     r"thigh gap|hip ?bones?|ribs) (?:show|poke)|\bfeel faint\b.{0,30}\b(?:it'?s|it is|means it'?s) "
     r"working\b|\bempty stomach is a clean slate\b|"
-    r"打卡挨饿|(?:就)?不配吃饭|饿到\S{0,4}就对了|不到\d+斤\S{0,4}不配|瘦不到\S{0,6}不配|"
+    r"打卡挨饿|(?:就)?不配吃饭|"
+    # "500 cal max a day", 一天只吃300卡
+    r"\b(?:[1-7]\d{2}|[1-9]\d)\s?(?:cals?|kcals?|calories)\s?(?:max|limit|or less|or under)\b|"
+    r"\b(?:max|only|under|below|no more than)\s(?:of\s)?(?:[1-7]\d{2}|[1-9]\d)\s?(?:cals?|kcals?|"
+    r"calories)\b|一天(?:只吃|最多|不超过)\s?[1-7]\d{2}\s?(?:卡|大卡|千卡)|饿到\S{0,4}就对了|不到\d+斤\S{0,4}不配|"
+    r"瘦不到\S{0,6}不配|"
     r"\bif you ate (?:today|anything)\b.{0,20}\b(?:failed|fail|weak)\b|\bhunger is (?:just )?"
     r"(?:weakness|fat) leaving\b"
 )
@@ -109,7 +114,7 @@ _INCITE = re.compile(
     r"(?:\w+\s+){0,3}?(?:to|into)\s+(?:kill(?:ing)?\s+(?:her|him|them|your)sel(?:f|ves)|"
     r"commit(?:ting)?\s+suicide|end(?:ing)?\s+(?:her|his|their|your)\s+(?:own\s+)?life)\b|"
     r"(?:劝|逼|让|怂恿|教唆|鼓励|骗|诱导)(?:他|她|他们|她们|对方|别人|人|\S{1,4}?)(?:去)?"
-    r"(?:自杀|去死|跳楼|轻生|寻死|割腕|上吊)|"
+    r"(?:自杀|去死|跳楼|轻生|寻死(?!觅活)|割腕|上吊)|"  # 为你寻死觅活: make a scene over you
     # "you don't owe anyone another day … stop letting people talk you out of it"
     r"\bif you were gone\b.{0,40}\bjust do it\b|\bstop being a coward and (?:end it|do it)\b|"
     r"早点解脱(?:对谁都好|也好|算了)|别硬撑了\S{0,10}解脱|"
@@ -124,8 +129,22 @@ _INCITE = re.compile(
     r"(?:穿长袖|戴手表|戴护腕)\S{0,12}(?:伤口|疤)|伤口\S{0,6}别让\S{0,4}看见|就说是(?:猫|狗)抓的"
 )
 
+# Saying goodbye with the means at hand or the affairs put in order ("bye guys. pills ready.",
+# "gave my cat to my sister … this is my goodbye post"), and a pact by code word (一起tan的).
+_GOODBYE = re.compile(
+    r"\b(?:bye|goodbye)\b.{0,40}\b(?:pills|rope|noose|blade)\b.{0,15}\b(?:ready|sorted|set)\b|"
+    r"\b(?:pills|rope|noose) (?:are |is )?(?:ready|sorted)\b.{0,40}\b(?:bye|goodbye|this is it)\b|"
+    r"\bmy goodbye (?:post|message|note|video)\b|\bthis is my (?:final|last) (?:post|"
+    r"message) ever\b|"
+    r"\bgave (?:away )?my (?:cat|dog|pets?|things|stuff) to\b.{0,80}\b(?:goodbye|weirdly calm|"
+    r"the day|it'?s time)\b|"
+    r"遗书(?:已经)?写好了|最后一条(?:动态|微博|朋友圈)|(?:药|安眠药)(?:已经)?(?:备|准备|攒)好了|"
+    r"(?:一起|约)(?:tan|碳|烧炭|烧碳)的?"
+)
+
 SELF_HARM: tuple[Shape, ...] = (
     (_INCITE, "self-harm", 0.9, "talks someone into suicide"),
     (_IDEATION, "self-harm", 0.7, "thoughts of suicide or self-injury through a means"),
     (_PRO_ANA, "self-harm", 0.6, "starving held up as a goal"),
+    (_GOODBYE, "self-harm", 0.7, "a goodbye with the means or affairs in order"),
 )

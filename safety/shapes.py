@@ -27,7 +27,9 @@ _SWEEPING = re.compile(
     r"like dogs|like animals|property|need a firm hand|an abomination|a disease|a cancer|a plague|"
     r"pedophiles|diseased|scum|trash|groomers|degenerates|mentally ill|perverts|thugs|leeches|"
     r"drain on|cockroaches|rats|a parasitic (?:people|race|nation|tribe)|parasitic by nature)\b|"
-    r"\b(?:brains|minds) (?:just )?(?:aren'?t|are not|isn'?t) (?:wired|built|made) for\b|"
+    r"\b(?:brains|minds) (?:just |literally |simply )?(?:aren'?t|are not|isn'?t) (?:wired|built|"
+    r"made) "
+    r"for\b|\b(?:back to|belongs? in|get back in) the kitchen\b|"
     r"\b(?:don'?t|do not|never|won'?t) assimilate\b|\bare taking over (?:the|our)\b|"
     r"\bare hardwired (?:for|to)\b|\bincapable of (?:loyalty|love|logic|thinking|reason)\b|"
     r"\b(?:run|runs|control|controls|own|owns) (?:the|all the|our) (?:banks|media|world|government|"
@@ -80,9 +82,10 @@ def states_minor_age(clean: str) -> bool:
 
 # "the dumbest cow I have ever met": a superlative insult.
 _WORST = re.compile(
-    r"(?:胖|丑|矮|肥)成这样还(?:穿|敢|好意思)|"
+    r"(?:胖|丑|矮|肥)成这样还(?:穿|敢|好意思)|长成这样(?:还|也)(?:能|敢|有脸|好意思|有人要)|"
+    r"(?:一定|肯定)是(?:做|在做|搞)慈善的|"
     r"\b(?:dumbest|stupidest|ugliest|fattest|laziest|nastiest) (?:cow|bitch|pig|whore|slut|idiot|"
-    r"moron|loser|skank|hag|girl|guy|boy|person|kid|woman|man)\b"
+    r"moron|loser|skank|hag|girl|guy|boy|person|kid|woman|man|sack of (?:shit|crap))\b"
 )
 # Into a partner's account behind their back: "get into my ex's icloud without her knowing".
 _SNOOP = re.compile(
@@ -143,7 +146,8 @@ _PARENT = re.compile(
 # key still counts, at half its weight (a slur at a group stays hate through the heads).
 QUOTED_DISCOUNT = 0.5
 _CALLED = re.compile(
-    r"\bcalled (?:me|him|her|them|us|(?:my|his|her|their|our) \w+)(?: an?)? ([\w-]+(?: [\w-]+)?)|"
+    r"\b(?:called (?:me|him|her|them|us|(?:my|his|her|their|our) \w+)|(?:got|get|getting|been|was|"
+    r"were) called)(?: an?)? ([\w-]+(?: [\w-]+)?)|"
     r"\btold (?:me|us) to [\"']?([\w-]+(?: [\w-]+){0,3})|"
     r"骂(?:我|他|她|你|我们|他们|\S{1,4}?)(?:是|为)?(\S{1,3})|"
     r"把\S{0,6}?都?(?:叫|叫做|叫成|说成|称为|骂成|当成)(\S{1,3})|"
@@ -154,15 +158,27 @@ _CALLED = re.compile(
 
 # 骂外地人是“蝗虫”: the word in quotes is the one reported.
 _CALLED_QUOTED = re.compile(
-    r"骂\S{0,6}?(?:是|为|成)?[\"“'‘](\S{1,4}?)[\"”'’]|"
+    r"(?:骂|刷)\S{0,6}?(?:是|为|成)?[\"“'‘](\S{1,4}?)[\"”'’]|"
     r"[\"“'‘](\S{1,4}?)[\"”'’](?:这个词|这种词|这样的词|这种称呼|这个称呼|这种标签)|"
-    r"(?:说成|叫成|称为|用)[\"“'‘](\S{1,4}?)[\"”'’]"
+    r"(?:说成|叫成|称为|用)[\"“'‘](\S{1,4}?)[\"”'’]|"
+    # "Got this DM after my stream: "nobody likes you…" Reported it."
+    r"\b(?:got|received|getting|get) (?:this|a|these|the) (?:dm|message|comment|text|reply|email)s?"
+    r"[^\"“]{0,40}[\"“]([^\"”]{1,120})[\"”]|"
+    # 'a guy yelled "f*ggots" at us'
+    r"\b(?:yelled|shouted|screamed|hissed|muttered|"
+    r"spat)\b[^\"“]{0,20}[\"“]([^\"”]{1,40})[\"”]\s*(?:at|to) "
+    r"(?:me|us|him|her|them|my)\b"
 )
+
+
+_QUOTED_WORD = re.compile(r"[\"“'‘](\S{1,6}?)[\"”'’]")
 
 
 def quoted_insults(clean: str) -> set[str]:
     """The words a text reports someone was called (both the word and two-word forms)."""
     out: set[str] = {w for m in _CALLED_QUOTED.findall(clean) for w in m if w}
+    if out:  # 被人骂"普信男""nmsl": the words quoted beside the reported one were said too
+        out.update(_QUOTED_WORD.findall(clean))
     for m in _CALLED.finditer(clean):
         latin = (m.group(1) or m.group(2) or m.group(5) or "").lower().split(" ")
         if latin != [""]:  # every leading run of words: "go die in a hole" -> "go die"
@@ -214,7 +230,16 @@ def gives_orders(text: str) -> bool:
 _GROOMING = re.compile(
     r"\b(?:girls?|boys?|kids?|child(?:ren)?)(?: who'?s| who is| of| aged?)? (?:[89]|1[0-5])\b"
     r".{0,40}\b(?:can be ready|is ready|are ready|can consent|mature enough)\b|"
-    r"未成年的?\S{0,6}(?:资源|视频|群|照片)"
+    r"未成年的?\S{0,6}(?:资源|视频|群|照片)|"
+    # gifts for pictures, kept from the parents: "1000 robux if u send a pic in ur swimsuit"
+    r"\b(?:robux|v-?bucks|gift ?cards?|skins|gems)\b.{0,60}\b(?:pics?|photos?|selfies?|vids?)\b"
+    r".{0,40}\b(?:swimsuit|bikini|underwear|bath|shower|pajamas|bed)\b|"
+    r"\b(?:pics?|photos?|selfies?)\b.{0,60}\b(?:don'?t|do not) tell (?:ur|your) (?:mum|mom|mommy|"
+    r"parents|dad)\b|"
+    # "I coach under-12s and the best part is helping them change"
+    r"\b(?:under-?1[0-7]s?|kids|children|little (?:boys|girls))\b.{0,60}\b(?:helping them|"
+    r"watch(?:ing)? "
+    r"them|help them) (?:change|undress|shower|bathe|get changed)\b"
 )
 
 # Gore sought: "I watched the beheading video three times … send me more like it".

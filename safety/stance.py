@@ -57,12 +57,17 @@ _REJECTS = [
     r"一视同仁|人人平等|互相尊重|值得(?:被)?尊重|平等的机会|平等对待|公平对待|没有(?:高低)?贵贱|不分(?:地域|种族|肤色|性别|民族)|"
     r"也是我们的同胞|(?:需要|应该|值得)被(?:理解|尊重|关爱|包容|接纳|善待)",
     # 大家好好说话不行吗: an appeal for civility (not 就事论事: COLD posts use it as cover)
-    r"大家(?:都)?好好说话|理性(?:讨论|发言|看待)|都冷静(?:一下|点)|离不开(?:他们|她们)",
+    r"大家(?:都)?好好说话|能不能好好说话|理性(?:讨论|发言|看待)|都冷静(?:一下|点)|离不开(?:他们|她们)",
     # 大部分人都很实在, 同性恋不是病, 别总说男儿有泪不轻弹, 追星要理智，别为了偶像和家人吵架
     r"(?:大部分|大多数|绝大多数)(?:人)?都(?:很|是)?(?:好人|实在|善良|友好|正常|老实|勤劳|普通人|热情)|"
     r"不是(?:一种)?(?:病|疾病|罪|生育工具|工具|商品|附属品)(?!,是)|"
     r"(?:需要的是|应该给予|需要)(?:治疗|理解|尊重|帮助|关爱)(?:和|与)?(?:治疗|理解|尊重|帮助|关爱)?,?不是歧视|(?:别|不要)总(?:说|觉得|认为)|"
     r"(?:(?<![特区分])别(?!人)|不要)[^,.!?;:。]{0,10}(?:吵架|骂人|互撕|网暴|攻击别人|牵连)",
+    # 性别平等不是互相骂…, 能不能就事论事, 反对"男拳""女拳"这种标签化骂战: refusing the name-calling
+    r"(?:不是|别|不要|停止|拒绝)互相(?:骂|攻击|扣帽子|贴标签)|(?:能不能|请|应该)就事论事|"
+    r"反对\S{0,16}(?:标签化|骂战|对立)|(?:对立|骂战|标签化)\S{0,6}只会|"
+    # 偶尔听到有人说些种族歧视的话…也不知道该怎么制止
+    r"(?:歧视|地域黑|地图炮|偏见|骂人|网暴|侮辱)[^。!?]{0,24}(?:怎么|如何|该怎么)(?:制止|阻止|反驳|回应)",
     # 别把所有人都叫女拳: refusing a label
     r"(?:别|不要|不能|不该|不应该)把[^,.!?;:]{0,8}?(?:都|全)?(?:叫|叫做|叫成|说成|称为|骂成|当成|看成)",
     # 这类标签只会让对立更严重; 说河南人偷井盖的都是地域黑; 谁再说"洋垃圾"这种话我第一个不服
@@ -114,10 +119,21 @@ def owns_prejudice(clean: str) -> bool:
 _REJECT_SPLIT = Split(_REJECT)
 
 
+# 这算不算就业性别歧视？能去哪里投诉？: asking how to fight the prejudice, a stance though asked
+_REDRESS = re.compile(
+    r"(?:歧视|地域黑|地图炮|网暴|侮辱)[^。!]{0,24}(?:去哪里?|找谁|怎么|如何|能不能|可以|能)"
+    r"(?:投诉|举报|维权|起诉|报警)|\bhow (?:do|can) i report\b.{0,40}\b(?:racis|sexis|hate|slur)"
+)
+
+
 def rejects_prejudice(clean: str) -> bool:
     """True when the text argues against a prejudice and does not turn round after."""
+    if _OWNS.search(clean) or _RHETORIC.search(clean) or _ADDRESSED.search(clean):
+        return False
+    if _REDRESS.search(clean):
+        return True
     m = _REJECT_SPLIT.search(clean)
-    if m is None or _OWNS.search(clean) or _RHETORIC.search(clean) or _ADDRESSED.search(clean):
+    if m is None:
         return False
     # "……一视同仁了?": a question about the stance, not the stance
     end = _END_MARK.search(clean, m.end())
@@ -157,12 +173,14 @@ _NOT_REPORT = re.compile(
 # opens so; Weibo's public notices do).
 _NOTICE = re.compile(
     r"^\s*[\[【(]?(?:本地新闻|新闻|快讯|警方通报|警情通报|通报|反诈提醒|防骗提醒|反诈|法律科普|科普|"
-    r"温馨提示|安全提示|辟谣)\s*[:：\]】)]"
+    r"温馨提示|安全提示|辟谣|提醒大家|提醒一下|友情提醒)\s*[:：\]】)]|"
+    # a warning passed on: 大家一定提醒家里人, 请大家警惕
+    r"(?:大家|请大家)(?:一定|千万)?(?:要)?(?:提醒|注意|小心|警惕|当心)"
 )
 
 
 def is_notice(clean: str) -> bool:
-    return bool(_NOTICE.match(clean))
+    return bool(_NOTICE.search(clean))
 
 
 def reports_news(clean: str) -> bool:
@@ -198,8 +216,25 @@ _MILD_ANY = re.compile(
 )
 
 
+# 天天互相调侃…哈哈哈，四年了感情越来越铁: friends teasing each other, laughing
+_FRIENDS = re.compile(
+    r"感情(?:越来越|很|特别|可)?(?:好|铁|深)|关系(?:越来越|很|特别)?(?:好|铁)|(?:互相|彼此)(?:调侃|开玩笑|损)"
+)
+
+
+# Longing and fondness (这十六年我每天都想着你, "I missed you so much"): said to someone, but
+# no attack; the harassment head reads "you" said with feeling.
+_FOND = re.compile(
+    r"想着你|好想你|想你了|念着你|思念|舍不得你|\bmissed you\b|\bmiss you so\b|\bi love you\b"
+)
+
+
+def speaks_fondly(clean: str) -> bool:
+    return bool(_FOND.search(clean))
+
+
 def teases_laughing(clean: str) -> bool:
-    return bool(_MILD_ANY.search(clean) and _LAUGH.search(clean))
+    return bool((_MILD_ANY.search(clean) or _FRIENDS.search(clean)) and _LAUGH.search(clean))
 
 
 # Running oneself down ("考试又挂了，感觉整个人都废了", 我真是个废物): the insult has no target
@@ -271,10 +306,11 @@ _VICTIM_OF = re.compile(
     r"(?: to \w+)? (?:me|my|us)\b|"
     r"\b(?:i|i've|i was|i got|we|my \w+)(?: (?:got|was|were|has|have|had))?(?: been)? "
     r"(?:doxx?ed|hacked|stalked|threatened|harassed|blackmailed|scammed|robbed|assaulted|mugged)\b|"
+    r"\b(?:yelled|shouted|screamed|spat|hissed)\b.{0,30}\bat (?:me|us)\b|\bgot called\b|"
     r"\bmy (?:\d+-year-old|kid|son|daughter|child|little \w+)\b.{0,60}\b(?:(?:been |keep |kept |"
     r"are |were )?(?:calling|called) (?:her|him|them)|(?:is|was|got|been) (?:being )?bullied)\b|"
     r"被\S{0,4}?(?:人肉|威胁|跟踪|骚扰|勒索|敲诈|盗号|偷拍|曝光|打了|抢了|骂了|骂|欺负|训了|吼了|怼了|批评|"
-    r"举报)|"
+    r"举报)|被\S{0,10}?骗(?:走|了|光)|"
     # one's own card or phone lost or stolen: "银行卡丢了怎么挂失", "I lost my debit card"
     r"(?:卡|手机|钱包|身份证|账号)(?:又|也|刚)?(?:丢了|掉了|被偷了?|被盗了?|被盗刷|被冒用)|"
     r"\bi(?:'ve| have)? (?:just )?(?:lost|had) my (?:\w+ )?(?:card|wallet|phone|passport|id|"
@@ -288,7 +324,7 @@ _INTENT = re.compile(
     r"\b(?:i'?m going to|i'?m gonna|i'?ll|i will|i want to|let me|so i|then i|"
     r"how (?:do|can|should) i (?:find|hurt|kill|burn|poison|stab|hit|beat|shoot|ruin|expose)|"
     r"help me (?:find|track|get back at|expose|hurt|ruin))\b|"
-    r"我(?:就|要|会|想|明天|今晚|迟早|早晚|一定)(?!.{0,3}(?:哭|睡|静|说说|聊))|"
+    r"我(?:就|要|会|想|明天|今晚|迟早|早晚|一定)(?!.{0,3}(?:哭|睡|静|说说|聊|说了|问了))|"
     r"帮我(?:查|找|把|弄|搞|收拾|教训|报复)"
 )
 
@@ -298,14 +334,38 @@ def victim_of(clean: str) -> bool:
 
 
 # "Is it normal to fantasize about punching my boss? I'd never do it lol."
+# A warning to others (姐妹们千万别学节食催吐, "please don't try this"): the harm is named to
+# be avoided.
+_WARNS = re.compile(
+    r"千万(?:别|不要)(?:学|试|碰)|(?:别|不要)学(?:我|别人|网上)|"
+    r"\bplease (?:don'?t|do not|never) try\b"
+)
+
+
 _DISAVOW = re.compile(
     r"\bi'?d never (?:do|actually)\b|\bi would never (?:do|actually)\b|\bnot that i would\b|"
-    r"\bi'?m not (?:going|gonna) to (?:actually )?do it\b|我(?:又)?不会真的?|当然不会真"
+    r"\bi'?m not (?:going|gonna) to (?:actually )?do it\b|我(?:又)?不会真的?|当然不会真|"
+    + _WARNS.pattern
 )
 
 
 def disavows(clean: str) -> bool:
     return _holds(clean, _DISAVOW, unless=_INTENT)
+
+
+def warns(clean: str) -> bool:
+    return _holds(clean, _WARNS, unless=_INTENT)
+
+
+# Talking about a word ("小仙女"这个词本来是夸人的): the insult is mentioned, not used.
+_ABOUT_A_WORD = re.compile(
+    r"[\"“'‘]\S{1,6}[\"”'’](?:这个|这种|这类|这样的)(?:词|称呼|说法|标签|叫法)|"
+    r"\bthe (?:word|term) [\"“'‘][^\"”'’]{1,20}[\"”'’] (?:used to|originally|comes from|means)\b"
+)
+
+
+def talks_about_a_word(clean: str) -> bool:
+    return _holds(clean, _ABOUT_A_WORD, unless=_ADDRESSED)
 
 
 # A reader asking what the character or the app can do ("你能记住我上次说的话吗？"): the
@@ -332,13 +392,15 @@ def asks_about_bot(clean: str) -> bool:
 # Looking back on a crisis one came through ("两年前我也想过跳楼，现在好起来了", "years ago I
 # stood on a bridge; today I graduated"): the words of the crisis, told from the other side.
 _LOOKING_BACK = re.compile(
-    r"(?:以前|曾经|那时候|当年|前几年|\S年前)(?:我)?(?:也|还)?(?:想过|有过|试过|差点)|"
+    r"(?:以前|曾经|那时候|当年|前几年|\S年前)(?:我)?(?:也|还)?(?:想过|有过|试过|差点|"
+    r"有\S{0,6}(?:习惯|经历))|"
     r"\b(?:i used to|years ago|back then|i once|a year ago|last year)\b.{0,60}\b(?:cut|self-harm|"
     r"suicid|want(?:ed)? to die|stood on|overdos|starv|jump)|"
     r"\b(?:years?|months?|weeks?|days?) clean\b"
 )
 _NOW_BETTER = re.compile(
-    r"好起来|好多了|走出来|现在(?:很好|挺好|过得)|康复|\b(?:today|now i|recovery|recovered|"
+    r"好起来|好多了|走出来|现在(?:很好|挺好|过得)|康复|(?:已经|现在)?戒(?:了|掉)|"
+    r"\b(?:today|now i|recovery|recovered|"
     r"clean for|better now|got better|i'?m okay now|graduated|(?:years?|months?|weeks?|days?) "
     r"clean)\b"
 )

@@ -52,9 +52,10 @@ _CUES = {
         r"sever|dismember|mutilat|decapitat|behead|head (?:coming|came|comes|rolling|rolled) "
         r"off|eyes? (?:gouged|out)|gouge|rip|tear|torn|slit|slash|stab|splatter|spray|tortur|"
         r"burn|melt|rot|maggot|decompos|crush|mangl|wound|limb|chop|hack|skinn|disembowel|"
-        r"vomit|scream|agony|execution|gruesome|graphic|detail|close-up|slow motion|"
+        r"vomit|scream|agony|execution|gruesome|graphic|detail|close-up|slow motion|peel|jaw|"
+        r"blown off|bent backwards|face (?:was|got)|split open|spill|"
         r"血|肉|骨|内脏|肠|脑|断|砍|剁|碎|尸|肢|头颅|剖|挖|剥|凌迟|虐|腐烂|蛆|惨叫|折磨|酷刑|烧|炸|"
-        r"爆头|割|眼珠|细节|特写|慢动作"
+        r"爆头|割|眼珠|细节|特写|慢动作|半边脸|牙齿|脑浆|行刑"
     ),
     "sexual": re.compile(
         r"sex|naked|nude|undress|strip|bra\b|panties|underwear|lingerie|breast|boob|tit|nipple|"
@@ -64,7 +65,7 @@ _CUES = {
         r"ass\b|body|clothes|shower|pleasur|seduc|sexy|intimate|make love|making love|slut|"
         r"whore|escort|prostitut|onlyfans|blowjob|goes down on|orgy|threesome|masturbat|呻吟|脱|"
         r"裸|胸|乳|下体|身下|床|欲|喘|舔|湿|硬|高潮|做爱|性|抚摸|色|黄|约炮|援交|开房|私处|私密|"
-        r"内衣|内裤|身体|勾引|诱惑|骚|淫|爽|插|吸|摸|衣服|无码|露骨|偷情|双腿|操|口交|自慰"
+        r"内衣|内裤|身体|勾引|诱惑|骚|淫|爽|插|吸|摸|衣服|无码|露骨|偷情|双腿|操|口交|自慰|\byp\b|约p|炮友|活好|一夜情|裸聊"
     ),
     # Illegal help is asked for, offered or planned; a post that only mentions a crime ("we
     # had to notify Social Security", "acid attack survivors are campaigning") is neither.
@@ -73,6 +74,7 @@ _CUES = {
         r"what (?:do|should)|can (?:i|you|we|someone)|could (?:i|you)|is there a way|any way|"
         r"ways? to|tips?|guide|"
         r"tutorial|steps?|instructions?|method|recipe|teach|explain|show me|tell me|give me|"
+        r"life ?hacks?|pro ?tips?|here'?s how|the trick|"
         r"walk (?:me|us) through|"
         r"write|make|create|generate|design|devise|draft|outline|develop|provide|describe|suggest|"
         r"list|propose|come up with|scheme|strategy|help me|i need|we need|"
@@ -129,11 +131,18 @@ _IDIOMS = re.compile(
     r"kill (?:a |the |that |this |my |every )?(?:[\w-]+ ){0,2}(?:process(?:es)?|apps?|tasks?|tabs?|"
     r"programs?|jobs?|servers?|containers?|quer(?:y|ies))\b|"
     r"hug (?:you|him|her|them) (?:so )?(?:hard|tight)|have a word with|"
+    r"hit the (?:pads|gym|road|books|sack|hay|bed|club|stage|decks|button|brakes|jackpot|spot)\b|"
     r"(?:murder|destroy|demolish|kill|crush) (?:this|that|a|an|the|my|some) (?:\w+ )?"
     r"(?:pizza|burger|steak|cake|meal|plate|sandwich|buffet|bowl|tacos?|dinner|lunch|breakfast|"
     r"ramen)|"
     r"(?:been |i'?m |so )starving(?: all day| rn| right now|!|,|\.|$)(?! myself)|"
     r"杀疯了|杀穿|[一二三四五双]杀|送人头|冲塔|带你飞|超神|"
+    # a lost match: 被对面虐爆了, 被蹲死五次, 被秒了, 团灭
+    r"被?(?:对面|野怪|boss|大佬)?(?:虐|蹲|秒)(?:爆|死|哭|杀|了)|反蹲|团灭|单杀|被秒|"
+    # a performance: "murder that drop", "killed the audition"
+    r"(?:murder|kill|destroy|smash|crush|nail|slay)(?:ed|ing|s)? (?:that|the|this|my|your|his|"
+    r"her|their) (?:[\w-]+ )?(?:drop|track|set|beat|song|solo|verse|stage|exam|test|interview|"
+    r"presentation|audition|show|gig|performance|dance floor)\b|"
     r"killing me|dying to|bent over backwards|bend(?:s|ing)? over backwards|"
     r"(?:don'?t|do not|not|never) cut myself|"
     r"to die for|dying of laughter|dead tired|bored to death|scared to death|i'?m dead\b|"
@@ -185,7 +194,9 @@ _ILLEGAL_MATTER = re.compile(
     r"麻古|k粉|大麻|枪|弹|炸|爆|迷药|春药|催情|代孕|贩|走私|逃税|偷税|漏税|逃避|警察|躲|"
     r"不被发现|痕迹|身份证|银行卡|四件套|实名|开房|个人信息|隐私|定位|监控|窃听|黑产|杀|害|弄死|"
     r"投毒|下药|绑|尸|卖|收购|出租|出借|代办|办证|证件|学历|考试|答案|作弊|替考|贷|套|返利|"
-    r"私彩|翻墙|vpn|账号|密码|号"
+    r"私彩|翻墙|vpn|账号|密码|号|"
+    r"full[- ]?auto|auto sear|parts kit|percs?\b|\bplug\b|barcode|self-checkout|price tags?|"
+    r"looks? (?:exactly )?like (?:it'?s )?(?:from|an? (?:official|real))|(?:my|your) own link|spoof"
 )
 
 
