@@ -31,6 +31,7 @@ from safety.stance import (
     owns_prejudice,
     plots_mystery,
     rejects_prejudice,
+    reports_abuse,
     reports_news,
     reviews_writing,
     runs_self_down,
@@ -95,6 +96,7 @@ class Evidence:
     unsafe: float = 0.0  # raw n-gram "anything unsafe" probability: routes to the deep path
     group: bool = False
     minor: bool = False  # a child is named (lexicon ``minor`` or an age under 18)
+    stated_minor: bool = False  # an age under 18 is stated ("my neighbour's 12 year old")
     antibias: bool = False
     antibias_cues: int = 0  # distinct anti-bias words: two ("歧视" + "不应该") say it louder
     antibias_stance: bool = False  # argues against the prejudice it names
@@ -141,9 +143,10 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     rejecting = rejects_prejudice(clean)
     stated_minor = shapes.states_minor_age(clean)
     child = stated_minor or any(h.entry.tag == "minor" for h in hits)
-    weigh = _insult_weigher(
-        clean, rejecting, health=asks_sex_health(clean) and not child, victim=victim_of(clean)
-    )
+    quoted = shapes.quoted_insults(clean)
+    victim = victim_of(clean)
+    health = asks_sex_health(clean) and not child
+    weigh = _insult_weigher(quoted, rejecting, health=health, victim=victim)
     for hit in hits:
         tag = hit.entry.tag
         if tag in ev.scores:
@@ -158,8 +161,12 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     ev.group = "group" in mods
     if stated_minor:
         mods.add("minor")
+    ev.stated_minor = stated_minor
     ev.minor = "minor" in mods
-    _stances(ev, mods, cues, clean, rejecting)
+    # an insult quoted by the one it was aimed at, who reported it: 被骂"肥猪…"，我截图举报了
+    ev.victim = victim
+    reported = victim and bool(quoted) and reports_abuse(clean)
+    _stances(ev, mods, cues, clean, rejecting, reported=reported)
     parent = shapes.speaks_as_parent(clean)
     # a parent asking, or speaking of their child with nothing alluring said
     ev.as_parent = parent and (asks(clean) or "allure" not in mods)
@@ -186,18 +193,17 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
 
 
 def _insult_weigher(
-    clean: str, rejecting: bool, *, health: bool, victim: bool
+    quoted: set[str], rejecting: bool, *, health: bool, victim: bool
 ) -> Callable[[Hit], float]:
     """A key's weight, less for an insult only reported ("he called my sister a whore") or a
     stereotype named to be rejected ("河南人偷井盖这种地域黑段子该停了"), and for a mild sexual
     key in a sexual-health question ("is it normal to bleed after having sex for the first
     time?"; never with a child in the text)."""
-    quoted = shapes.quoted_insults(clean)
 
     def weigh(hit: Hit) -> float:
         if health and hit.entry.tag == "sexual" and hit.entry.weight <= 0.5:
             return hit.entry.weight * shapes.QUOTED_DISCOUNT
-        if hit.entry.tag not in ("harassment", "hate", "personal-data"):
+        if hit.entry.tag not in ("harassment", "hate", "personal-data", "self-harm", "sexual"):
             return hit.entry.weight
         if rejecting:
             return hit.entry.weight * ANTIBIAS_STANCE
@@ -210,7 +216,9 @@ def _insult_weigher(
     return weigh
 
 
-def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str, rejecting: bool) -> None:
+def _stances(
+    ev: Evidence, mods: set[str], cues: set[str], clean: str, rejecting: bool, *, reported: bool
+) -> None:
     # Naming prejudice to reject it is the offensive classifiers' best-known false
     # positive; a slur or strong insult in the same text cancels the benefit of the doubt.
     strong = max(ev.scores["hate"], ev.scores["harassment"]) >= 0.6
@@ -219,7 +227,6 @@ def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str, rejecting
     ev.antibias_stance = not strong and rejecting
     ev.notice = is_notice(clean)
     ev.news = ev.notice or reports_news(clean)
-    ev.victim = victim_of(clean)
     ev.plot = plots_mystery(clean) and not {"real", "harmtopic"} & mods  # no ricin in a plot
     insulted = ev.scores["harassment"] > 0 or ev.group
     ev.untargeted = not strong and (
@@ -229,6 +236,7 @@ def _stances(ev: Evidence, mods: set[str], cues: set[str], clean: str, rejecting
         or reviews_writing(clean)
         or talks_about_a_word(clean)
         or speaks_fondly(clean)
+        or reported
     )
     ev.about_bot = asks_about_bot(clean)
     ev.looking_back = looks_back(clean)
@@ -395,6 +403,8 @@ def add_embed(
         # "*the little princess is only thirteen* She crawls into your lap…": the sexual head
         # reads the scene, the lexicon the child's age; together they are sexual/minors
         ev.raise_to("sexual/minors", sexual, "sexual content with a minor (classifier)")
+        if ev.stated_minor:
+            ev.support.add("sexual/minors")  # a stated age and a sexual reading: two signals
     off = heads.get("offensive")
     if off is not None and ev.cjk:
         # The offensive head learned from Chinese social media (COLD); on other languages

@@ -52,6 +52,7 @@ _EMOJI = {
     "🔪": "knife",
     "🗡": "knife",
     "💊": "pills",
+    "🈚": "无",
     "💉": "syringe",
     "🧪": "chemicals",
     "☠": "poison",

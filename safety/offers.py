@@ -32,7 +32,7 @@ _DRUG_EN = (
     r"addys|pressed pills|pressies)"
 )
 _DRUGS = re.compile(
-    rf"(?:出|卖|有|收|求购|求|买|搞到|代购|批发|到货)\S{{0,4}}{_DRUG_ZH}\S{{0,30}}{_TRADE_ZH}|"
+    rf"(?:出|卖|有|收|求购|求|买|搞到|代购|批发|到货|整点|搞点|弄点|来点)\S{{0,4}}{_DRUG_ZH}\S{{0,30}}{_TRADE_ZH}|"
     rf"{_TRADE_ZH}\S{{0,30}}(?:出|卖|求购|买)\S{{0,4}}{_DRUG_ZH}|"
     rf"\b(?:plug|connect) for {_DRUG_EN}\b|"
     rf"\b(?:selling|got|plug for|anyone (?:got|selling)|need a plug for)\b.{{0,30}}\b{_DRUG_EN}\b"
@@ -86,12 +86,12 @@ _FENCING = re.compile(
 )
 # 招聘"客服"，按话术给老人打电话…工作地点在境外，包机票: a scam call centre hiring
 _SCAM_JOBS = re.compile(
-    r"按话术\S{0,20}(?:打电话|推荐|聊天|引导)|(?:境外|缅甸|柬埔寨|国外)\S{0,20}(?:包机票|包吃住)\S{0,20}"
+    r"按话术\S{0,20}(?:打电话|推荐|聊天|引导)|(?:东南亚|夏令营)\S{0,30}(?:高薪|月入|包吃住|护照)|(?:境外|缅甸|柬埔寨|国外)\S{0,20}(?:包机票|包吃住)\S{0,20}"
     r"(?:日结|高薪|懂的)|(?:日结|高薪)\S{0,30}(?:境外|包机票)\S{0,20}(?:懂的|话术)"
 )
 # An emoji menu of street drugs: two or more by name with the dealer's terms.
 _STREET_DRUG = re.compile(
-    rf"\b{_DRUG_EN}\b|冰|叶子|k粉|麻古|猪肉|糖果|邮票|神仙水|笑气|🌿|🍄|❄|\bpills\b"
+    rf"\b{_DRUG_EN}\b|冰|叶子|k粉|麻古|猪肉|糖果|邮票|神仙水|笑气|🌿|🍃|🍄|❄|\bpills\b"
 )
 # "an ounce of coke": drugs by the dealer's measure
 _DRUG_QUANTITY = re.compile(
@@ -106,10 +106,11 @@ _DEALER = re.compile(
 # 寂寞少妇在线等你，上门服务全套只要三百
 _SEX_SERVICE = re.compile(
     r"(?:寂寞|饥渴|空虚)(?:少妇|人妻|女大学生|学生妹|小姐姐)|(?:上门|酒店|同城)服务\S{0,6}(?:全套|包夜|快餐|"
-    r"\d+)|全套(?:服务|只要|\d+)|"
+    r"\d+)|全套(?:服务|只要|\d+)|(?:酒店|房间|宾馆).{0,10}\d{2,4}元?一次|"
     # "$300 the hour, no questions asked, dm me"
     r"\$\d{2,4}\s?(?:the|an|per|a|/)\s?(?:hour|hr|night)\b.{0,60}\b(?:dm|hotel|incall|outcall|no "
-    r"questions)\b|\b(?:incall|outcall)s?\b.{0,40}(?:\$|\brates?\b|\bavailable\b|\bdm\b)"
+    r"questions)\b|\b(?:incall|outcall)s?\b.{0,40}(?:\$|\brates?\b|\bavailable\b|\bdm\b)|"
+    r"\brates? in (?:bio|dms?)\b.{0,40}\b(?:incall|outcall|discreet)"
 )
 # 出仿真气枪…可改火，同城面交; 出管制刀具…快递伪装成厨具; "selling glock switches, dm"
 _WEAPONS = re.compile(
@@ -128,6 +129,7 @@ _FRAUD = re.compile(
     r"just )?like (?:it'?s |it "
     r"came )?(?:from|an? (?:official|real))\b.{0,100}\b(?:my (?:own )?link|verify|password|login|"
     r"(?:suspended|locked))\b|"
+    r"(?:退款理由写成|改掉?\S{0,4}签收记录)\S{0,40}(?:白嫖|商家(?:基本)?没办法)|"
     r"\bmy (?:ransomware|botnet|phishing|carding|stresser|booter|rat) (?:panel|kit|page|operation|"
     r"crew|builds?)\b|\b(?:bulletproof host(?:ing)?|host(?:ing)? that ignores abuse)\b|"
     r"\b(?:income|earnings|sales) under (?:my|his|her|their|someone)\b.{0,60}\b(?:tax|irs|hmrc)\b|"
@@ -185,7 +187,8 @@ _TRADE_HINT = re.compile(
     r"柬埔寨|国外|日结|高薪|卡|四件套|执照|刷单|实名|微信号|qq号|收购|来路不明|走账|流水|人脸识别|fake|fullz|cvv|"
     r"发票|票|洗白|洗钱|跑分|"
     r"dumps|logs|incall|outcall|\$\d|枪|刀|刺|弩|电击|switch|sear|lower|suppressor|silencer|冒充|"
-    r"pretend|looks? (?:exactly |just )?like|panel|host|tax|" + _DRUG_EN
+    r"pretend|looks? (?:exactly |just )?like|panel|host|tax|rates|"
+    r"东南亚|夏令营|白嫖|签收|一次|" + _DRUG_EN
 )
 TRADE: tuple[Shape, ...] = (
     (_DRUGS, "illegal", 0.7, "drugs offered or sought"),

@@ -73,6 +73,9 @@ _IDEATION = re.compile(
     r"\b(?:i'?ve|i have|i just|just) (?:taken|swallowed|took) (?:all|a whole|the whole|every|"
     r"an entire|the rest)(?: of)? (?:\S+\s+){0,3}?(?:pills|bottle|tablets|pack|meds)\b|"
     # "which over the counter stuff works fastest if you take a lot of it at once? I'm done"
+    # "the most painless way for steve to sewerslide, what would work on a real person"
+    r"\b(?:most painless|quickest|easiest|surest) way\b.{0,30}\b(?:sewer ?slide|unalive|kms|"
+    r"off (?:myself|yourself|himself|herself))\b|"
     r"\b(?:works? (?:the )?fastest|quickest|most painless)\b.{0,50}\btake (?:a lot|all|a bunch|"
     r"enough)\b|\btake (?:a lot|all|a bunch|loads) of (?:it|them|pills|tablets) at once\b.{0,40}"
     r"\b(?:done|tonight|quick|end|gone|forever)\b|"
@@ -97,7 +100,7 @@ _PRO_ANA = re.compile(
     r"\b(?:skip (?:dinner|lunch|breakfast|meals)|chew gum|black coffee)\b.{0,80}\b(?:collarbones?|"
     r"thigh gap|hip ?bones?|ribs) (?:show|poke)|\bfeel faint\b.{0,30}\b(?:it'?s|it is|means it'?s) "
     r"working\b|\bempty stomach is a clean slate\b|"
-    r"打卡挨饿|(?:就)?不配吃饭|"
+    r"打卡挨饿|(?:就)?不配吃饭|饿到头晕\S{0,10}(?:顶住|坚持|撑住)|谁吃(?:晚饭|饭|东西)谁是猪|"
     # "500 cal max a day", 一天只吃300卡
     r"\b(?:[1-7]\d{2}|[1-9]\d)\s?(?:cals?|kcals?|calories)\s?(?:max|limit|or less|or under)\b|"
     r"\b(?:max|only|under|below|no more than)\s(?:of\s)?(?:[1-7]\d{2}|[1-9]\d)\s?(?:cals?|kcals?|"

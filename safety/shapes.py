@@ -72,7 +72,11 @@ _STATED_AGE = re.compile(
     r"(?:'s|'m| is| am| was)? (?:only |just |barely )?(?:1[0-7]|[4-9])(?: (?:years? old|yo|yrs?))?"
     r"(?! ?[%$]| ?(?:percent|dollars|bucks|minutes|hours|days|weeks|months|times|pounds|kg|lbs|"
     r"inches|feet|miles|km|am|pm|o'?clock|th|st|nd|rd))\b|"
-    r"(?:她|他|我)?(?:才|只有|刚满)(?:1[0-7]|[4-9]|十[一二三四五六七]?|[四五六七八九])岁"
+    r"(?:她|他|我)?(?:才|只有|刚满)(?:1[0-7]|[4-9]|十[一二三四五六七]?|[四五六七八九])岁|"
+    # "his neighbour's 12 year old daughter", 十三岁的小女孩
+    r"\b(?:1[0-7]|[4-9])[- ](?:years?|yrs?)[- ]old (?:girl|boy|daughter|son|kid|child|student|"
+    r"niece|nephew|sister|brother|neighbou?r)s?\b|"
+    r"(?:1[0-7]|十[一二三四五六七]|[四五六七八九])岁的?(?:小)?(?:女孩|男孩|孩子|女儿|儿子|学生|妹妹|师妹)"
 )
 
 
@@ -111,7 +115,8 @@ _SECRET = re.compile(
     r"(?:不许|不要|别)告诉(?:你)?(?:的)?(?:父母|爸妈|家长|爸爸妈妈|妈妈|爸爸)|"
     r"\b(?:don'?t|do not|never) tell (?:your|ur) (?:mom|mum|dad|parents|mother|father)\b|"
     r"\bour (?:little )?secret\b|\bdelete (?:this|the|our) chat\b|"
-    r"单独(?:接|带)(?:出来|出去|回家)\S{0,4}过夜|家长那边我(?:去)?搞定"
+    r"单独(?:接|带)(?:出来|出去|回家)\S{0,4}过夜|家长那边我(?:去)?搞定|"
+    r"别让(?:师尊|师父|老师|你妈|你爸)\S{0,2}知道|(?:大人|成年人)才(?:做|能做|会做)的事"
 )
 # "You're so worthless": a harsh insult aimed at the listener. At 0.45 it counts only with a
 # classifier that agrees, so dialogue a reader narrates ("You're worthless, said the witch")
@@ -152,15 +157,19 @@ _CALLED = re.compile(
     r"骂(?:我|他|她|你|我们|他们|\S{1,4}?)(?:是|为)?(\S{1,3})|"
     r"把\S{0,6}?都?(?:叫|叫做|叫成|说成|称为|骂成|当成)(\S{1,3})|"
     r"\bcall(?:ing)? (?:everyone|everybody|all \w+|them all)(?: an?)? ([\w-]+)|"
-    r"用[\"“'‘]?(\S{1,3}?)[\"”'’]?(?:这种词|这个词|这样的词)?(?:来)?(?:骂|形容|称呼)"
+    r"用[\"“'‘]?(\S{1,3}?)[\"”'’]?(?:这种词|这个词|这样的词)?(?:来)?(?:骂|形容|称呼)|"
+    # "kys is not a joke to some people": the word named to condemn it
+    r"^\W*([\w']+(?: [\w']+)?) (?:is|isn'?t) (?:not |never )?(?:a joke|funny|okay|ok)\b"
 )
 
 
 # 骂外地人是“蝗虫”: the word in quotes is the one reported.
 _CALLED_QUOTED = re.compile(
-    r"(?:骂|刷)\S{0,6}?(?:是|为|成)?[\"“'‘](\S{1,4}?)[\"”'’]|"
+    r"(?:骂|刷|说)\S{0,6}?(?:是|为|成)?[\"“'‘](\S{1,12}?)[\"”'’]|"
     r"[\"“'‘](\S{1,4}?)[\"”'’](?:这个词|这种词|这样的词|这种称呼|这个称呼|这种标签)|"
     r"(?:说成|叫成|称为|用)[\"“'‘](\S{1,4}?)[\"”'’]|"
+    # 'why gen z says "seggs" and "corn"': words asked about
+    r"\bwhy (?:do |does )?[\w ]{1,20} (?:say|says|use|write|post)\s+[\"“]([^\"”]{1,20})[\"”]|"
     # "Got this DM after my stream: "nobody likes you…" Reported it."
     r"\b(?:got|received|getting|get) (?:this|a|these|the) (?:dm|message|comment|text|reply|email)s?"
     r"[^\"“]{0,40}[\"“]([^\"”]{1,120})[\"”]|"
@@ -171,16 +180,16 @@ _CALLED_QUOTED = re.compile(
 )
 
 
-_QUOTED_WORD = re.compile(r"[\"“'‘](\S{1,6}?)[\"”'’]")
+_QUOTED_WORD = re.compile(r"[\"“'‘](\S{1,6}?)[\"”'’]|[\"“]([^\"”]{1,16})[\"”]")
 
 
 def quoted_insults(clean: str) -> set[str]:
     """The words a text reports someone was called (both the word and two-word forms)."""
     out: set[str] = {w for m in _CALLED_QUOTED.findall(clean) for w in m if w}
     if out:  # 被人骂"普信男""nmsl": the words quoted beside the reported one were said too
-        out.update(_QUOTED_WORD.findall(clean))
+        out.update(w for m in _QUOTED_WORD.findall(clean) for w in m if w)
     for m in _CALLED.finditer(clean):
-        latin = (m.group(1) or m.group(2) or m.group(5) or "").lower().split(" ")
+        latin = (m.group(1) or m.group(2) or m.group(5) or m.group(7) or "").lower().split(" ")
         if latin != [""]:  # every leading run of words: "go die in a hole" -> "go die"
             out.update(" ".join(latin[:n]) for n in range(1, len(latin) + 1))
         else:
@@ -231,6 +240,9 @@ _GROOMING = re.compile(
     r"\b(?:girls?|boys?|kids?|child(?:ren)?)(?: who'?s| who is| of| aged?)? (?:[89]|1[0-5])\b"
     r".{0,40}\b(?:can be ready|is ready|are ready|can consent|mature enough)\b|"
     r"未成年的?\S{0,6}(?:资源|视频|群|照片)|"
+    # "the pdf file folder? the young stuff": abuse material by code
+    r"\bpdf (?:file|files|folder)s?\b.{0,60}\b(?:young|kids?|teens?|underage|little|minors?)\b|"
+    r"\b(?:young|underage|little) stuff\b.{0,40}\b(?:trade|dm|folder|links?)\b|"
     # gifts for pictures, kept from the parents: "1000 robux if u send a pic in ur swimsuit"
     r"\b(?:robux|v-?bucks|gift ?cards?|skins|gems)\b.{0,60}\b(?:pics?|photos?|selfies?|vids?)\b"
     r".{0,40}\b(?:swimsuit|bikini|underwear|bath|shower|pajamas|bed)\b|"

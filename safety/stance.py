@@ -175,7 +175,7 @@ _NOTICE = re.compile(
     r"^\s*[\[【(]?(?:本地新闻|新闻|快讯|警方通报|警情通报|通报|反诈提醒|防骗提醒|反诈|法律科普|科普|"
     r"温馨提示|安全提示|辟谣|提醒大家|提醒一下|友情提醒)\s*[:：\]】)]|"
     # a warning passed on: 大家一定提醒家里人, 请大家警惕
-    r"(?:大家|请大家)(?:一定|千万)?(?:要)?(?:提醒|注意|小心|警惕|当心)"
+    r"(?:大家|请大家|家长们?)(?:一定|千万)?(?:要)?(?:提醒|注意|小心|警惕|当心)|警方(?:通报|提醒)"
 )
 
 
@@ -212,7 +212,9 @@ _LAUGH = re.compile(
     r"\b(?:lol|lmao|haha\w*|hehe\w*|jk|just (?:joking|kidding))\b|😂|🤣|😆|哈哈|嘻嘻|嘿嘿|开玩笑的"
 )
 _MILD_ANY = re.compile(
-    rf"{_MILD}|\bterrible (?:cook|singer|driver|dancer)\b|憨憨|笨蛋|傻瓜|呆子|小笨|二货|逗比|沙雕"
+    rf"{_MILD}|\bterrible (?:cook|singer|driver|dancer)\b|憨憨|笨蛋|傻瓜|呆子|小笨|二货|逗比|沙雕|"
+    # a game's banter: "gg ez, u got diffed 😂 rematch?"
+    r"\b(?:gg ez|diffed|get rekt|rekt|skill issue|noob)\b"
 )
 
 
@@ -309,7 +311,7 @@ _VICTIM_OF = re.compile(
     r"\b(?:yelled|shouted|screamed|spat|hissed)\b.{0,30}\bat (?:me|us)\b|\bgot called\b|"
     r"\bmy (?:\d+-year-old|kid|son|daughter|child|little \w+)\b.{0,60}\b(?:(?:been |keep |kept |"
     r"are |were )?(?:calling|called) (?:her|him|them)|(?:is|was|got|been) (?:being )?bullied)\b|"
-    r"被\S{0,4}?(?:人肉|威胁|跟踪|骚扰|勒索|敲诈|盗号|偷拍|曝光|打了|抢了|骂了|骂|欺负|训了|吼了|怼了|批评|"
+    r"被\S{0,6}?(?:人肉|威胁|跟踪|骚扰|勒索|敲诈|盗号|偷拍|曝光|打了|抢了|骂了|骂|欺负|训了|吼了|怼了|批评|"
     r"举报)|被\S{0,10}?骗(?:走|了|光)|"
     # one's own card or phone lost or stolen: "银行卡丢了怎么挂失", "I lost my debit card"
     r"(?:卡|手机|钱包|身份证|账号)(?:又|也|刚)?(?:丢了|掉了|被偷了?|被盗了?|被盗刷|被冒用)|"
@@ -327,6 +329,14 @@ _INTENT = re.compile(
     r"我(?:就|要|会|想|明天|今晚|迟早|早晚|一定)(?!.{0,3}(?:哭|睡|静|说说|聊|说了|问了))|"
     r"帮我(?:查|找|把|弄|搞|收拾|教训|报复)"
 )
+
+
+# The reader reported what was said to them: 截图举报了, "reported, muted, moving on"
+_REPORTS = re.compile(r"截图|举报|报警|拉黑|投诉|\breport(?:ed)?\b|\bblocked\b|\bmuted\b")
+
+
+def reports_abuse(clean: str) -> bool:
+    return bool(_REPORTS.search(clean))
 
 
 def victim_of(clean: str) -> bool:
@@ -392,14 +402,14 @@ def asks_about_bot(clean: str) -> bool:
 # Looking back on a crisis one came through ("两年前我也想过跳楼，现在好起来了", "years ago I
 # stood on a bridge; today I graduated"): the words of the crisis, told from the other side.
 _LOOKING_BACK = re.compile(
-    r"(?:以前|曾经|那时候|当年|前几年|\S年前)(?:我)?(?:也|还)?(?:想过|有过|试过|差点|"
+    r"(?:以前|曾经|那时候|当年|前几年|\S年前)(?:我)?(?:也|还)?(?:厌食|暴食|抑郁|自残|割腕|想过|有过|试过|差点|"
     r"有\S{0,6}(?:习惯|经历))|"
     r"\b(?:i used to|years ago|back then|i once|a year ago|last year)\b.{0,60}\b(?:cut|self-harm|"
     r"suicid|want(?:ed)? to die|stood on|overdos|starv|jump)|"
     r"\b(?:years?|months?|weeks?|days?) clean\b"
 )
 _NOW_BETTER = re.compile(
-    r"好起来|好多了|走出来|现在(?:很好|挺好|过得)|康复|(?:已经|现在)?戒(?:了|掉)|"
+    r"好起来|好多了|走出来|现在(?:很好|挺好|过得)|康复|(?:已经|现在)?戒(?:了|掉)|(?:慢慢)?恢复(?:到|了|正常)|"
     r"\b(?:today|now i|recovery|recovered|"
     r"clean for|better now|got better|i'?m okay now|graduated|(?:years?|months?|weeks?|days?) "
     r"clean)\b"

@@ -135,7 +135,8 @@ _HARM_VOW = re.compile(
     r"\b(?:he'?s|she'?s|they'?re|you'?re) (?:leaving|going home|going out) in an? (?:ambulance|"
     r"body bag|coffin|stretcher)\b|"
     # 见一个杀一个 (an emoji knife reads " knife "), 让他们一个都走不出礼堂
-    r"见一个\s?(?:杀|砍|捅|打|弄死|knife)\s?一个|(?:学校|礼堂|毕业典礼|班上|教室|宿舍|公司|单位|食堂|操场)\S{0,20}"
+    r"见一个\s?(?:杀|砍|捅|打|弄死|赶|knife)\s?一个|"
+    r"(?:汽油|刀|斧头|硫酸)\S{0,8}(?:过去|上门|找(?:她|他))\S{0,20}(?:整整齐齐|一个不留|全家)|(?:学校|礼堂|毕业典礼|班上|教室|宿舍|公司|单位|食堂|操场)\S{0,20}"
     r"(?:一个都|一个也)(?:走不出|跑不了|别想走|活不了|别想活)|(?:一个都|一个也)(?:走不出|跑不了|别想走)"
     r"\S{0,4}(?:学校|礼堂|教室|宿舍|公司|食堂|会场)|"
     r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna)\s+(?:\w+\s+){0,2}?(?:cut|slit) (?:his|her|their|"
@@ -216,6 +217,13 @@ _HARM_VOW = re.compile(
 # Praising an attack or its toll ("the guy who shot up the church is a hero", "the body count
 # should have been higher"), relishing someone's beating ("serves her right, she got her
 # face kicked in"), calling a crowd to hang people from the lampposts.
+# Gore relished: "describes lovingly how the flies crawl in the open wounds",
+# 用钳子把指甲一片片拔下来
+_RELISH = re.compile(
+    r"\b(?:lovingly|in loving detail|savou?r(?:s|ing)?|relish(?:es|ing)?)\b.{0,80}\b"
+    r"(?:wounds?|guts|eyeballs?|flesh|entrails)\b|(?:钳子|老虎钳)\S{0,10}(?:指甲|牙齿?)\S{0,6}(?:拔|一片片)|"
+    r"(?:指甲|皮)\S{0,4}一片片(?:拔|剥)"
+)
 _GLORIFY = re.compile(
     r"\b(?:shooter|bomber|killer|attacker|gunman)\b.{0,20}\b(?:look|seem|sound)s? like a hero\b|"
     r"\b(?:shot up|bombed|massacred|gunned down|mowed down|stabbed|killed)\b.{0,60}\b(?:is|was) "
@@ -229,7 +237,9 @@ _GLORIFY = re.compile(
     r"\b(?:round up|line up|drag out)\b.{0,60}\b(?:hang|shoot|kill|burn|gas|execute|lynch)\b|"
     r"\bhang (?:them|him|her|every|all)\b.{0,20}\b(?:from|on) (?:the )?(?:lamp ?posts?|trees?|"
     r"streetlights?|bridges?)|"
-    r"(?:杀得好|死得好|活该被(?:打|杀|砍|捅)|打得好)"
+    r"(?:杀得好|死得好|活该被(?:打|杀|砍|捅)|打得好)|"
+    # 开车冲进人群的大哥才是真英雄…希望多出几个
+    r"(?:冲进人群|撞向人群|砍人|杀人|报复社会|持刀)\S{0,12}(?:才是)?(?:真)?英雄|希望(?:多出|再出)(?:几个|一个)"
 )
 
 # Brigading and stalking: "everyone go to @lily and tell her how talentless she is, mass
@@ -239,6 +249,16 @@ _HOUND = re.compile(
     r"(?:tell|spam|flood|report|harass|make|roast|let)\b|\bmass report\b|"
     r"\blet'?s make (?:her|him|them) (?:quit|cry|leave|delete|kill)\b|"
     r"\bi'?ve been (?:watching|following) you\b|"
+    # 换了三次手机号我都能找到…每天站在她公司对面等着
+    r"(?:换了|换)\S{0,4}(?:手机号|号码|地址)\S{0,4}我都能找到|每天\S{0,6}(?:站在|守在|蹲在|等在)(?:她|他)"
+    r"(?:公司|学校|家|单位)(?:对面|门口|楼下)|"
+    # "i know ur real name and what school u go to", "find someone's address from their username"
+    r"\bi know (?:ur|your) real name\b|"
+    r"(?<!help )\bfind (?:someone'?s|their|his|her|a person'?s) (?:home )?address\b.{0,40}\b"
+    r"(?:from|using|with)\b|"
+    r"\bno wonder (?:ur|your) (?:dad|mom|mum|father|mother|wife|husband|parents) (?:left|hates?)\b|"
+    r"\brumou?rs?\b.{0,60}\bmake (?:her|him|them) (?:quit|leave|cry)\b|\bmake (?:a|that|this) "
+    r"(?:girl|boy|kid|guy)\b.{0,30}\b(?:quit|leave)\b.{0,40}\brumou?rs?\b|"
     # "I've driven past your place every evening this week"
     r"\b(?:driven|drove|walked|been|gone) (?:past|by) your (?:place|house|home|flat|apartment|work|"
     r"office|window)\b.{0,30}\b(?:every|each) (?:day|night|evening|morning)\b|"
@@ -275,9 +295,11 @@ _ANIMAL = re.compile(
     r"\b(?:antifreeze|rat poison|slug pellets|poison)\b.{0,30}\b(?:mince|meat|bowl|food|treats?|"
     r"kibble|sausage)\b.{0,30}\b(?:ready|quiet|shut (?:it|him|her) up|by (?:friday|tomorrow|"
     r"tonight|the weekend))\b|"
-    r"(?:老鼠药|耗子药|毒药|敌敌畏|农药)\S{0,6}(?:拌|放|掺|混|抹)\S{0,6}(?:肉|食|饭|骨头|馒头)\S{0,10}"
-    r"(?:扔|喂|丢|给)|(?:拌|放|掺|混|抹)\S{0,3}(?:老鼠药|耗子药|毒药|敌敌畏|农药)\S{0,6}(?:肉|食|饭|骨头|馒头)"
-    r"\S{0,10}(?:扔|喂|丢|给)|"
+    r"(?:老鼠药|耗子药|毒药|敌敌畏|农药)\S{0,6}(?:拌|放|掺|混|抹)\S{0,6}(?:肉|食|饭|骨头|馒头|火腿肠|香肠)"
+    r"\S{0,12}(?:扔|喂|丢|给|闭嘴)|(?:拌|放|掺|混|抹)\S{0,3}(?:老鼠药|耗子药|毒药|敌敌畏|农药)\S{0,6}"
+    r"(?:肉|食|饭|骨头|馒头|火腿肠|香肠)\S{0,12}(?:扔|喂|丢|给|闭嘴)|"
+    r"\b(?:cat|dog|puppy|kitten)s?\b.{0,80}\b(?:lac(?:e|ing)|mix(?:ing)?|spik(?:e|ing))\b.{0,30}\b"
+    r"(?:antifreeze|rat poison|poison|bleach)\b|"
     r"\b(?:tossed|threw|put|fed)\b.{0,30}\b(?:cat|dog|puppy|kitten)s?\b.{0,10}\b(?:in|into) "
     r"(?:the|a) (?:wood ?chipper|blender|microwave|oven|fire)\b|"
     r"\b(?:skinned|skinning|set fire to|burned|burnt|drowned|tortured) (?:it|the (?:stray|cat|dog|"
@@ -307,6 +329,7 @@ THREATS: tuple[Shape, ...] = (
     (_ANIMAL, "violence", 0.55, "killing an animal on purpose"),
     (_GLORIFY, "violence", 0.6, "praises or calls for violence against people"),
     (_HOUND, "harassment", 0.6, "brigading or stalking someone"),
+    (_RELISH, "violence/graphic", 0.6, "gore relished"),
 )
 
 
