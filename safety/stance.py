@@ -128,13 +128,14 @@ _REDRESS = re.compile(
 
 def rejects_prejudice(clean: str) -> bool:
     """True when the text argues against a prejudice and does not turn round after."""
+    m = _REJECT_SPLIT.search(clean)
+    redress = m is None and _REDRESS.search(clean) is not None
+    if m is None and not redress:
+        return False
     if _OWNS.search(clean) or _RHETORIC.search(clean) or _ADDRESSED.search(clean):
         return False
-    if _REDRESS.search(clean):
-        return True
-    m = _REJECT_SPLIT.search(clean)
     if m is None:
-        return False
+        return True  # asking where to complain: a stance, though asked
     # "……一视同仁了?": a question about the stance, not the stance
     end = _END_MARK.search(clean, m.end())
     if end is not None and end.group() == "?":
