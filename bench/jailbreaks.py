@@ -179,6 +179,8 @@ GEN_SETS = (
     ("gen_s16h_zh", ("", "harm_s16h_zh.txt", "benign_s16h_zh.txt")),
     ("gen_s16i_en", ("", "harm_s16i_en.txt", "benign_s16i_en.txt")),
     ("gen_s16i_zh", ("", "harm_s16i_zh.txt", "benign_s16i_zh.txt")),
+    ("gen_s16j_en", ("", "harm_s16j_en.txt", "benign_s16j_en.txt")),
+    ("gen_s16j_zh", ("", "harm_s16j_zh.txt", "benign_s16j_zh.txt")),
     # Session 16 final hold-out (helpers who read no other set), never tuned on.
     ("gen_s16final_en", ("", "harm_s16final_en.txt", "benign_s16final_en.txt")),
     ("gen_s16final_zh", ("", "harm_s16final_zh.txt", "benign_s16final_zh.txt")),
