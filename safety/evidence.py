@@ -24,10 +24,15 @@ from safety.stance import (
     asks,
     asks_about_bot,
     asks_sex_health,
+    calls_it_unlawful,
+    conceiving,
+    cooks,
+    critiques_writing,
     diets_healthily,
     disavows,
     is_notice,
     looks_back,
+    moderates,
     owns_prejudice,
     plots_mystery,
     rejects_prejudice,
@@ -85,6 +90,7 @@ _PROTECTED = (
     "sexual",
     "sexual/minors",
 )
+_TOPIC_KEYS = frozenset({"sexual", "personal-data", "illegal"})
 _CARD = re.compile(r"(?<!\d)(?:\d[ -]?){13,19}(?!\d)")
 
 
@@ -114,6 +120,8 @@ class Evidence:
     as_parent: bool = False  # a parent asking about their child, or not alluring (stance)
     ailing: bool = False  # a bodily ailment, no intent (stance)
     tale: bool = False  # told in a tale's words: knights, sects, "thee" (stance)
+    critique: bool = False  # a review of how a book handles violence (stance)
+    cooking: bool = False  # an animal cooked: "kill the chicken, cut the throat" (stance)
     cjk: bool = False
     suffix: float = 0.0  # adversarial-suffix score of the jailbreak scan
     framing: bool = False  # hypothetical / "for research" / game framing
@@ -142,11 +150,13 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     cues: set[str] = set()
     rejecting = rejects_prejudice(clean)
     stated_minor = shapes.states_minor_age(clean)
-    child = stated_minor or any(h.entry.tag == "minor" for h in hits)
+    named_child = any(h.entry.tag == "minor" for h in hits) and not conceiving(clean)
+    child = stated_minor or named_child
     quoted = shapes.quoted_insults(clean)
     victim = victim_of(clean)
     health = asks_sex_health(clean) and not child
-    weigh = _insult_weigher(quoted, rejecting, health=health, victim=victim)
+    framed = is_notice(clean) or calls_it_unlawful(clean) or moderates(clean)
+    weigh = _insult_weigher(quoted, rejecting, health=health, victim=victim, framed=framed)
     for hit in hits:
         tag = hit.entry.tag
         if tag in ev.scores:
@@ -193,7 +203,7 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
 
 
 def _insult_weigher(
-    quoted: set[str], rejecting: bool, *, health: bool, victim: bool
+    quoted: set[str], rejecting: bool, *, health: bool, victim: bool, framed: bool
 ) -> Callable[[Hit], float]:
     """A key's weight, less for an insult only reported ("he called my sister a whore") or a
     stereotype named to be rejected ("河南人偷井盖这种地域黑段子该停了"), and for a mild sexual
@@ -203,6 +213,9 @@ def _insult_weigher(
     def weigh(hit: Hit) -> float:
         if health and hit.entry.tag == "sexual" and hit.entry.weight <= 0.5:
             return hit.entry.weight * shapes.QUOTED_DISCOUNT
+        if framed and hit.entry.tag in _TOPIC_KEYS and hit.entry.weight <= 0.8:
+            # 科普：…色情引流; 私家侦探查开房记录都是违法的: a topic named in a notice or a warning
+            return hit.entry.weight * FRAME_DISCOUNT
         if hit.entry.tag not in ("harassment", "hate", "personal-data", "self-harm", "sexual"):
             return hit.entry.weight
         if rejecting:
@@ -244,6 +257,8 @@ def _stances(
     ev.warning = warns(clean)
     ev.ailing = ails(clean)
     ev.tale = tells_a_tale(clean) and "real" not in mods
+    ev.critique = critiques_writing(clean)
+    ev.cooking = cooks(clean)
     if ev.untargeted:
         ev.scores["harassment"] *= MILD_DISCOUNT
     # Defending against a harm, caring for someone at risk, recounting it as news or
@@ -363,8 +378,10 @@ def _stance_factor(ev: Evidence, cat: str) -> float:
     if framed or ((ev.dieting or ev.ailing or ev.warning) and cat == "self-harm"):
         # a report, the harm done to the reader, a crisis come through, ordinary dieting
         factor *= FRAME_DISCOUNT
-    if ev.tale and cat in ("violence", "violence/graphic"):
-        factor *= FRAME_DISCOUNT  # a scene played in a tale's words, not a real threat
+    if (ev.tale or ev.critique) and cat in ("violence", "violence/graphic"):
+        factor *= FRAME_DISCOUNT  # a scene played in a tale's words, or a review of one
+    if ev.cooking and cat in ("violence", "violence/graphic", "illegal"):
+        factor *= FRAME_DISCOUNT  # "kill the chicken in the morning, cut the throat"
     if ev.as_parent and cat in ("sexual", "sexual/minors"):
         # "My 15-year-old wants to look sexy in his prom photos, is that normal?": the head
         # reads a child's age and allure; the parent is asking for guidance.

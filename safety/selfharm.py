@@ -57,7 +57,8 @@ _IDEATION = re.compile(
     r"\bhow (?:much|many) (?:\w+ ){1,2}(?:is|are) (?:lethal|fatal|a lethal dose)\b|"
     r"\b(?:burn|burning|cut|cutting|hit|hitting) my (?:arms?|wrists?|legs?|thighs?|skin|stomach)\b"
     r".{0,40}\b(?:lighter|razor|blade|to feel|until|every night)\b|"
-    r"掐到流血|掐出血|(?:拿|用)\S{1,4}(?:扎|划|割|烫|戳)自己|坐在(?:楼顶|天台|窗台)?边上\S{0,8}下不了决心|"
+    r"掐到流血|掐出血|(?:拿|用)\S{1,4}(?:扎|划|割|烫|戳)自己|坐在(?:楼顶|天台|"
+    r"窗台)?边上\S{0,8}下不了决心|"
     r"\b(?:bought|got|have|tied) (?:a|the|my) (?:rope|noose)\b.{0,60}\b(?:which tree|courage|"
     r"tonight|beam|ceiling|rafter)\b|\bi know which tree\b|"
     r"\b(?:razor|blade)\b.{0,60}\bfor when (?:things|it|life|stuff) (?:gets?|is) "
@@ -73,6 +74,11 @@ _IDEATION = re.compile(
     r"\b(?:i'?ve|i have|i just|just) (?:taken|swallowed|took) (?:all|a whole|the whole|every|"
     r"an entire|the rest)(?: of)? (?:\S+\s+){0,3}?(?:pills|bottle|tablets|pack|meds)\b|"
     # "which over the counter stuff works fastest if you take a lot of it at once? I'm done"
+    # "which pills would be the most painless if someone took the whole bottle"; 哪种药吃多了不会醒
+    r"\b(?:most painless|quickest|fastest)\b.{0,60}\b(?:took|take|swallow(?:ed)?) (?:the |"
+    r"a )?(?:whole|"
+    r"entire|full) (?:bottle|pack|box|packet)\b|"
+    r"(?:哪种|什么)药\S{0,10}(?:吃多了|一次吃)\S{0,12}(?:不会醒|不难受|没痛苦)|睡一觉就不会醒|"
     # "the most painless way for steve to sewerslide, what would work on a real person"
     r"\b(?:most painless|quickest|easiest|surest) way\b.{0,30}\b(?:sewer ?slide|unalive|kms|"
     r"off (?:myself|yourself|himself|herself))\b|"
@@ -86,17 +92,20 @@ _IDEATION = re.compile(
     r"\b(?:best|right) (?:spot|place|way) (?:on|to cut) (?:the|my|your) (?:wrist|arm)\b|"
     r"\b(?:written|wrote|finished) (?:the|my) (?:letters?|notes?|goodbyes?)\b.{0,60}\b(?:picked|"
     r"chose|set) (?:the|a) (?:date|day)\b|"
-    r"(?:又|偷偷|自己)(?:划|割)了?(?:好几|几|一|两|三)(?:道|刀)\S{0,20}(?:血|舒服|好受)|看着血流出来\S{0,6}(?:舒服|好受)|"
+    r"(?:又|偷偷|自己)(?:划|割)了?(?:好几|几|一|两|三)(?:道|刀)\S{0,20}(?:血|舒服|好受)|"
+    r"看着血流出来\S{0,6}(?:舒服|好受)|"
     r"(?:攒|存|囤)了?\S{0,6}(?:安眠药|药)\S{0,12}(?:今晚|结束|走了|解脱)|"
     r"一起走\S{0,12}(?:一个人不敢|私我|私信)|一个人不敢\S{0,10}一起走|"
     r"一起走\S{0,20}(?:结束|不想再撑|解脱)|"
     # 药已经偷偷攒了好几个月了，应该够量了，有人知道吃完多久会没感觉吗
-    r"(?:攒|存|囤)(?:了)?\S{0,10}(?:药|安眠药|药片)\S{0,10}(?:够量|够了)|(?:药|安眠药|药片)\S{0,8}(?:攒|存|囤)"
+    r"(?:攒|存|囤)(?:了)?\S{0,10}(?:药|安眠药|药片)\S{0,10}(?:够量|够了)|(?:药|安眠药|"
+    r"药片)\S{0,8}(?:攒|存|囤)"
     r"\S{0,12}(?:够量|够了)|吃完\S{0,4}多久\S{0,4}(?:会)?(?:没感觉|没知觉|睡过去|没有痛苦)"
 )
 # Starving held up as a goal (pro-ana): 饿到胃疼才是在变瘦，骨感才是美.
 _PRO_ANA = re.compile(
-    r"饿到\S{0,4}(?:才|就)(?:是)?(?:在)?(?:变瘦|瘦)|骨感(?:才是|就是)美|(?:吃了|吃东西|吃饭)就(?:是)?失败|"
+    r"饿到\S{0,4}(?:才|就)(?:是)?(?:在)?(?:变瘦|瘦)|骨感(?:才是|就是)美|(?:吃了|吃东西|"
+    r"吃饭)就(?:是)?失败|"
     r"\b(?:skip (?:dinner|lunch|breakfast|meals)|chew gum|black coffee)\b.{0,80}\b(?:collarbones?|"
     r"thigh gap|hip ?bones?|ribs) (?:show|poke)|\bfeel faint\b.{0,30}\b(?:it'?s|it is|means it'?s) "
     r"working\b|\bempty stomach is a clean slate\b|"
@@ -104,7 +113,8 @@ _PRO_ANA = re.compile(
     # "500 cal max a day", 一天只吃300卡
     r"\b(?:[1-7]\d{2}|[1-9]\d)\s?(?:cals?|kcals?|calories)\s?(?:max|limit|or less|or under)\b|"
     r"\b(?:max|only|under|below|no more than)\s(?:of\s)?(?:[1-7]\d{2}|[1-9]\d)\s?(?:cals?|kcals?|"
-    r"calories)\b|一天(?:只吃|最多|不超过)\s?[1-7]\d{2}\s?(?:卡|大卡|千卡)|饿到\S{0,4}就对了|不到\d+斤\S{0,4}不配|"
+    r"calories)\b|一天(?:只吃|最多|不超过)\s?[1-7]\d{2}\s?(?:卡|大卡|千卡)|饿到\S{0,4}就对了|"
+    r"不到\d+斤\S{0,4}不配|"
     r"瘦不到\S{0,6}不配|"
     r"\bif you ate (?:today|anything)\b.{0,20}\b(?:failed|fail|weak)\b|\bhunger is (?:just )?"
     r"(?:weakness|fat) leaving\b"
@@ -120,7 +130,8 @@ _INCITE = re.compile(
     r"(?:自杀|去死|跳楼|轻生|寻死(?!觅活)|割腕|上吊)|"  # 为你寻死觅活: make a scene over you
     # "you don't owe anyone another day … stop letting people talk you out of it"
     r"\bif you were gone\b.{0,40}\bjust do it\b|\bstop being a coward and (?:end it|do it)\b|"
-    r"早点解脱(?:对谁都好|也好|算了)|别硬撑了\S{0,10}解脱|"
+    r"早点解脱(?:对谁都好|也好|算了)|别硬撑了\S{0,10}解脱|还不如(?:走了|死了|去死)算了|"
+    r"活着也是(?:拖累|累赘)\S{0,12}(?:我支持你|走吧|算了)|"
     r"\b(?:don'?t|do not) owe (?:anyone|anybody) another day\b|\bstop letting (?:people|anyone|"
     r"them) talk you out of it\b|解脱也是一种(?:选择|勇敢|办法)|别信那些热线|"
     # purging and cutting recommended: "run the shower so nobody hears you", 划两下就好了

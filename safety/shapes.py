@@ -27,9 +27,11 @@ _SWEEPING = re.compile(
     r"like dogs|like animals|property|need a firm hand|an abomination|a disease|a cancer|a plague|"
     r"pedophiles|diseased|scum|trash|groomers|degenerates|mentally ill|perverts|thugs|leeches|"
     r"drain on|cockroaches|rats|a parasitic (?:people|race|nation|tribe)|parasitic by nature)\b|"
+    r"\b(?:they'?re|they are) (?:basically |just |all |simply )?(?:defective|subhuman|vermin|"
+    r"parasites|savages)\b|\bdiversity hire\b|\bgot the job (?:for|because of) (?:her|his|their) "
+    r"(?:skin|race|colou?r)\b|"
     r"\b(?:brains|minds) (?:just |literally |simply )?(?:aren'?t|are not|isn'?t) (?:wired|built|"
-    r"made) "
-    r"for\b|\b(?:back to|belongs? in|get back in) the kitchen\b|"
+    r"made) for\b|\b(?:back to|belongs? in|get back in) the kitchen\b|"
     r"\b(?:don'?t|do not|never|won'?t) assimilate\b|\bare taking over (?:the|our)\b|"
     r"\bare hardwired (?:for|to)\b|\bincapable of (?:loyalty|love|logic|thinking|reason)\b|"
     r"\b(?:run|runs|control|controls|own|owns) (?:the|all the|our) (?:banks|media|world|government|"
@@ -44,7 +46,8 @@ _SWEEPING = re.compile(
     r"\b(?:are|is) only good for\b|"
     r"\b(?:can'?t|cannot) (?:code|drive|lead|think|do math|be trusted|be engineers)\b|"
     r"基因里带的|刻在基因里|基因决定的|骨子里就|又是(?:那个|某个?)(?:省|地方|地区)的|"
-    r"(?:都是|全是|就是|天生)(?:骗子|小偷|强盗|罪犯|恐怖分子|畜生|垃圾|废物|人渣|蝗虫|寄生虫|低等|野蛮)"
+    r"(?:都是|全是|就是|天生)(?:骗子|小偷|强盗|罪犯|恐怖分子|畜生|垃圾|废物|人渣|蝗虫|寄生虫|低等|"
+    r"野蛮)"
 )
 # A group threatened ("immigrants better watch out", "this time we'll finish the job").
 _GROUP_THREAT = re.compile(
@@ -59,7 +62,8 @@ _BARRED = re.compile(
     r"let (?:one|them|any)\w* (?:in|near))\b|"
     r"\b(?:shouldn't|should not|should never|must not) be allowed to (?:vote|breed|marry|adopt|"
     r"work|teach|drive|have (?:kids|children)|live here|immigrate)\b|"
-    r"(?:就|都|根本)?(?:不该|不配|不应该|没资格)(?:读书|读研|上学|工作|开车|投票|当官|出门|结婚|生孩子|"
+    r"(?:就|都|根本)?(?:不该|不配|不应该|没资格)(?:读书|读研|上学|工作|开车|投票|当官|出门|结婚|"
+    r"生孩子|"
     r"活着|来|待在)|(?:就)?别出来(?:影响|丢人|吓人|恶心人|祸害)|(?:必须|应该|就该)(?:严加)?看管|"
     r"(?:都)?别(?:考驾照|开车|读书|上学|出门|工作|生孩子)了?|"
     r"(?:全部|都|统统|全都)(?:抓起来|关起来|赶出去|遣返|清理出去|清理干净|消灭|杀光)|"
@@ -76,7 +80,8 @@ _STATED_AGE = re.compile(
     # "his neighbour's 12 year old daughter", 十三岁的小女孩
     r"\b(?:1[0-7]|[4-9])[- ](?:years?|yrs?)[- ]old (?:girl|boy|daughter|son|kid|child|student|"
     r"niece|nephew|sister|brother|neighbou?r)s?\b|"
-    r"(?:1[0-7]|十[一二三四五六七]|[四五六七八九])岁的?(?:小)?(?:女孩|男孩|孩子|女儿|儿子|学生|妹妹|师妹)"
+    r"(?:1[0-7]|十[一二三四五六七]|[四五六七八九])岁的?(?:小)?(?:女孩|男孩|孩子|女儿|儿子|学生|"
+    r"妹妹|师妹)"
 )
 
 
@@ -93,6 +98,14 @@ _WORST = re.compile(
 )
 # Into a partner's account behind their back: "get into my ex's icloud without her knowing".
 _SNOOP = re.compile(
+    # "how can I see someone's location from their phone without them knowing"
+    r"\b(?:see|track|check|read) (?:someone'?s|her|his|their|my (?:gf|girlfriend|wife|bf|boyfriend|"
+    r"husband)'?s?) (?:location|messages|texts|chats)\b.{0,50}\bwithout (?:them|her|"
+    r"him) (?:knowing|"
+    r"noticing|finding out)|"
+    # "make the money clean … how much we can put in the bank each time so they not report it"
+    r"\b(?:money|cash) clean\b.{0,120}\bhow much\b|\bhow much (?:we|i|you) can (?:put|deposit)\b"
+    r".{0,50}\b(?:not|n'?t|never) (?:report|flag|notice)|"
     r"\b(?:get|break|hack|log|sign) (?:in)?to (?:my |his |her |someone'?s )?(?:ex'?s?|wife'?s?|"
     r"husband'?s?|girlfriend'?s?|boyfriend'?s?|partner'?s?|gf'?s?|bf'?s?) (?:icloud|instagram|"
     r"insta|email|phone|account|snapchat|facebook|whatsapp|gmail)\b.{0,40}\bwithout "
@@ -115,6 +128,8 @@ _SECRET = re.compile(
     r"(?:不许|不要|别)告诉(?:你)?(?:的)?(?:父母|爸妈|家长|爸爸妈妈|妈妈|爸爸)|"
     r"\b(?:don'?t|do not|never) tell (?:your|ur) (?:mom|mum|dad|parents|mother|father)\b|"
     r"\bour (?:little )?secret\b|\bdelete (?:this|the|our) chat\b|"
+    r"\bwithout telling (?:his|her|their) (?:mom|mum|dad|parents|mother|father)\b|"
+    r"\bkeeps? it between us\b|"
     r"单独(?:接|带)(?:出来|出去|回家)\S{0,4}过夜|家长那边我(?:去)?搞定|"
     r"别让(?:师尊|师父|老师|你妈|你爸)\S{0,2}知道|(?:大人|成年人)才(?:做|能做|会做)的事"
 )
@@ -139,7 +154,7 @@ _YOU_INSULT = re.compile(
 # A parent speaking of their own child ("my 14-year-old daughter wants to look sexy for the
 # dance, should I let her?") is not sexual interest in a minor.
 _PARENT = re.compile(
-    r"\b(?:my|our)\s+(?:\S+\s+){0,2}(?:daughter|son|kid|child|children)\b|"
+    r"\b(?:my|our)\s+(?:(?!\S+'s\b)\S+\s+){0,2}(?:daughter|son|kid|child|children)\b|"
     # "my 13 year old is so mature": the child unnamed (not "my 12 year old student")
     r"\bmy \d+[- ]?y(?:ea)?r[- ]?olds? (?=(?:is|was|has|had|wants|keeps|just|still|can|does|"
     r"did|loves|likes|hates|reads|says|said|asked|started|got)\b)|"
@@ -165,7 +180,10 @@ _CALLED = re.compile(
 
 # 骂外地人是“蝗虫”: the word in quotes is the one reported.
 _CALLED_QUOTED = re.compile(
-    r"(?:骂|刷|说)\S{0,6}?(?:是|为|成)?[\"“'‘](\S{1,12}?)[\"”'’]|"
+    r"(?:骂|刷|说|全是)\S{0,6}?(?:是|为|成)?[\"“'‘](\S{1,12}?)[\"”'’]|"
+    # 'left a comment under my photos saying "your face is like pig"'
+    r"\b(?:comment|message|dm|reply|review|text|email)s?\b[^\"“]{0,40}\bsaying:?\s*[\"“]"
+    r"([^\"”]{1,120})[\"”]|"
     r"[\"“'‘](\S{1,4}?)[\"”'’](?:这个词|这种词|这样的词|这种称呼|这个称呼|这种标签)|"
     r"(?:说成|叫成|称为|用)[\"“'‘](\S{1,4}?)[\"”'’]|"
     # 'why gen z says "seggs" and "corn"': words asked about
@@ -220,7 +238,8 @@ _STEP_WORDS = re.compile(
 _IMPERATIVES = re.compile(
     r"(?:^|[.,;:!?*\"]\s*|\band\s+)(?:crush|grind|soak|filter|mix|heat|boil|add|pour|dissolve|"
     r"slide|hook|insert|run|send|wait|strip|wire|connect|attach|remove|take|put|use|cut)\b|"
-    r"把\S{1,8}?(?:磨碎|捣碎|泡|煮|加热|混合|倒入|溶解|过滤)|用\S{1,6}?(?:泡|煮|溶解|过滤)|过滤|加热|搅拌"
+    r"把\S{1,8}?(?:磨碎|捣碎|泡|煮|加热|混合|倒入|溶解|过滤)|用\S{1,6}?(?:泡|煮|溶解|过滤)|过滤|"
+    r"加热|搅拌"
 )
 
 
@@ -243,6 +262,9 @@ _GROOMING = re.compile(
     # "the pdf file folder? the young stuff": abuse material by code
     r"\bpdf (?:file|files|folder)s?\b.{0,60}\b(?:young|kids?|teens?|underage|little|minors?)\b|"
     r"\b(?:young|underage|little) stuff\b.{0,40}\b(?:trade|dm|folder|links?)\b|"
+    r"🧀\s?🍕|\bcheese pizza\b.{0,30}\b(?:links?|folders?|trade|young)\b|"
+    r"\b(?:links?|folders?)\b.{0,30}\byoung only\b|"
+    r"(?:才|只有)\S{0,2}(?:1[0-7]|十[一二三四五六七])岁\S{0,10}(?:身材|发育|胸)|"
     # gifts for pictures, kept from the parents: "1000 robux if u send a pic in ur swimsuit"
     r"\b(?:robux|v-?bucks|gift ?cards?|skins|gems)\b.{0,60}\b(?:pics?|photos?|selfies?|vids?)\b"
     r".{0,40}\b(?:swimsuit|bikini|underwear|bath|shower|pajamas|bed)\b|"
@@ -267,7 +289,7 @@ _GORE_WANTED = re.compile(
 # The classic cover: "I'm not racist but black neighbourhoods are always dirty".
 _NOT_RACIST_BUT = re.compile(
     r"\b(?:i'?m|i am|im) not (?:a )?(?:racist|sexist|homophobic|transphobic|bigot(?:ed)?|"
-    r"islamophobic|xenophobic|antisemitic)\b.{0,4}\b(?:but|however)\b"
+    r"islamophobic|xenophobic|antisemitic)\b.{0,4}\b(?:but|however|i'?m just asking questions)\b"
 )
 
 # Shapes that stand on their own: (pattern, category, calibrated score, reason).

@@ -38,7 +38,8 @@ _REJECTS = [
     # an appeal, not a description: 不要歧视感染者, 请别再地域黑了, 不要因为肤色就给他贴标签
     rf"(?:^|[,.!?;:]|请|大家|我们)(?:不要|别|停止|杜绝|拒绝)再?{_CLAUSE}{{0,12}}{_PREJUDICE}",
     # 外地人不应该被歧视, 我反对任何形式的地域歧视
-    rf"(?:不应该?|不该)被{_CLAUSE}{{0,12}}{_PREJUDICE}|我们?(?:坚决|一直|始终)?反对{_CLAUSE}{{0,12}}"
+    rf"(?:不应该?|不该)被{_CLAUSE}{{0,12}}{_PREJUDICE}|我们?(?:坚决|一直|"
+    rf"始终)?反对{_CLAUSE}{{0,12}}"
     rf"{_PREJUDICE}",
     # 我觉得这种观点很落后, 我不同意"男人就不该做家务"的说法
     r"(?:这种|这样的|这些)(?:言论|说法|观点|想法|段子|看法)\S{0,4}(?:很|太|真|非常)?"
@@ -54,28 +55,36 @@ _REJECTS = [
     r"瞧不起|否定|给|贴|嘲笑|一棍子|断定|排斥|针对|攻击|以为|嫌弃)",
     # denying the generalisation
     r"(?:哪里|哪儿|到处|各地|每个地方)都有好人|好人坏人(?:哪里|到处|都有)|(?:也|都)是普通人|"
-    r"一视同仁|人人平等|互相尊重|值得(?:被)?尊重|平等的机会|平等对待|公平对待|没有(?:高低)?贵贱|不分(?:地域|种族|肤色|性别|民族)|"
+    r"一视同仁|人人平等|互相尊重|值得(?:被)?尊重|平等的机会|平等对待|公平对待|没有(?:高低)?贵贱|"
+    r"不分(?:地域|种族|肤色|性别|民族)|"
     r"也是我们的同胞|(?:需要|应该|值得)被(?:理解|尊重|关爱|包容|接纳|善待)",
     # 大家好好说话不行吗: an appeal for civility (not 就事论事: COLD posts use it as cover)
-    r"大家(?:都)?好好说话|能不能好好说话|理性(?:讨论|发言|看待)|都冷静(?:一下|点)|离不开(?:他们|她们)",
+    r"大家(?:都)?好好说话|能不能好好说话|理性(?:讨论|发言|看待)|都冷静(?:一下|点)|离不开(?:他们|"
+    r"她们)",
     # 大部分人都很实在, 同性恋不是病, 别总说男儿有泪不轻弹, 追星要理智，别为了偶像和家人吵架
-    r"(?:大部分|大多数|绝大多数)(?:人)?都(?:很|是)?(?:好人|实在|善良|友好|正常|老实|勤劳|普通人|热情)|"
+    r"(?:大部分|大多数|绝大多数)(?:人)?都(?:很|是)?(?:好人|实在|善良|友好|正常|老实|勤劳|普通人|"
+    r"热情)|"
     r"不是(?:一种)?(?:病|疾病|罪|生育工具|工具|商品|附属品)(?!,是)|"
-    r"(?:需要的是|应该给予|需要)(?:治疗|理解|尊重|帮助|关爱)(?:和|与)?(?:治疗|理解|尊重|帮助|关爱)?,?不是歧视|(?:别|不要)总(?:说|觉得|认为)|"
+    r"(?:需要的是|应该给予|需要)(?:治疗|理解|尊重|帮助|关爱)(?:和|与)?(?:治疗|理解|尊重|帮助|"
+    r"关爱)?,?不是歧视|(?:别|不要)总(?:说|觉得|认为)|"
     r"(?:(?<![特区分])别(?!人)|不要)[^,.!?;:。]{0,10}(?:吵架|骂人|互撕|网暴|攻击别人|牵连)",
     # 性别平等不是互相骂…, 能不能就事论事, 反对"男拳""女拳"这种标签化骂战: refusing the name-calling
     r"(?:不是|别|不要|停止|拒绝)互相(?:骂|攻击|扣帽子|贴标签)|(?:能不能|请|应该)就事论事|"
-    r"反对\S{0,16}(?:标签化|骂战|对立)|(?:对立|骂战|标签化)\S{0,6}只会|"
+    r"反对\S{0,16}(?:标签化|骂战|对立)|(?:对立|骂战|标签化)\S{0,6}只会|太偏激了|"
+    r"(?:别|不要)(?:扩大到|上升到|牵扯到)(?:一个|整个|所有)|(?:别|不要)再(?:传|发|转)了|"
     # 偶尔听到有人说些种族歧视的话…也不知道该怎么制止
-    r"(?:歧视|地域黑|地图炮|偏见|骂人|网暴|侮辱)[^。!?]{0,24}(?:怎么|如何|该怎么)(?:制止|阻止|反驳|回应)",
+    r"(?:歧视|地域黑|地图炮|偏见|骂人|网暴|侮辱)[^。!?]{0,24}(?:怎么|如何|该怎么)(?:制止|阻止|"
+    r"反驳|回应)",
     # 别把所有人都叫女拳: refusing a label
-    r"(?:别|不要|不能|不该|不应该)把[^,.!?;:]{0,8}?(?:都|全)?(?:叫|叫做|叫成|说成|称为|骂成|当成|看成)",
+    r"(?:别|不要|不能|不该|不应该)把[^,.!?;:]{0,8}?(?:都|全)?(?:叫|叫做|叫成|说成|称为|骂成|当成|"
+    r"看成)",
     # 这类标签只会让对立更严重; 说河南人偷井盖的都是地域黑; 谁再说"洋垃圾"这种话我第一个不服
     r"(?:标签|说法|言论|段子)\S{0,6}只会(?:让|加剧)\S{0,8}(?:对立|矛盾|撕裂|仇恨)|"
     r"的(?:都|全)是(?:地域黑|地图炮|歧视|偏见)|谁再说\S{0,12}这种话",
     # 这个词太伤人了，别再用了: a word rejected as hurtful
     r"(?:这个|这种|这些|这类)(?:词|称呼|叫法|说法|标签|外号)[^,.!?;:]{0,4}(?:太|很|真|非常|特别)?"
-    r"(?:伤人|难听|侮辱人|不尊重人|冒犯)|(?:别|不要)再(?:用|说|叫)(?:这个|这种|这些|这类)?(?:词|称呼)?了",
+    r"(?:伤人|难听|侮辱人|不尊重人|冒犯)|(?:别|不要)再(?:用|说|叫)(?:这个|这种|这些|这类)?(?:词|"
+    r"称呼)?了",
     # English
     r"\b(?:that|this|the) (?:word|term|slur|label)(?: ['\"][^'\"]{1,20}['\"])? is (?:so |really |"
     r"deeply )?(?:hurtful|offensive|"
@@ -102,6 +111,7 @@ _OWNS = re.compile(
     r"(?:if|when|to|just|it'?s)\b|\b(?:that'?s|that is|it'?s|it is) just (?:science|biology|"
     r"facts|statistics|the truth)\b"
 )
+_PLEA = re.compile(r"能不能(?:别|不要)再")
 _BUT = re.compile(r"(?<!不)但|可是|不过|然而|\bbut\b")
 # "为什么要拒绝歧视……": a rhetorical question turns the appeal round.
 _RHETORIC = re.compile(r"为什么要|凭什么|为啥要|难道")
@@ -136,9 +146,9 @@ def rejects_prejudice(clean: str) -> bool:
         return False
     if m is None:
         return True  # asking where to complain: a stance, though asked
-    # "……一视同仁了?": a question about the stance, not the stance
+    # "……一视同仁了?": a question about the stance, not the stance (能不能别再传了? is a plea)
     end = _END_MARK.search(clean, m.end())
-    if end is not None and end.group() == "?":
+    if end is not None and end.group() == "?" and not _PLEA.search(clean):
         return False
     return _BUT.search(clean, m.end()) is None
 
@@ -151,7 +161,8 @@ _AGENTS = re.compile(
     r"prosecutors?|investigators?|the jury|the court|a judge|the suspect|suspects|the victims?|"
     r"survivors|residents|reporters?|according to)\b|"
     r"警方|警察|通报|据报道|据悉|记者|消防|救援|嫌疑人|被捕|落网|判处|刑拘|刑事拘留|抓获|遇难|"
-    r"伤亡|法院|检方|官方|目击者|报道|新闻(?:说|里|上)|看新闻|老师|班主任|校长|保安|teachers?|principal|"
+    r"伤亡|法院|检方|官方|目击者|报道|新闻(?:说|里|上)|看新闻|老师|班主任|校长|保安|teachers?|"
+    r"principal|"
     r"the coach|"
     r"\b(?:owners|shopkeepers|businesses|neighbou?rs said)\b"
 )
@@ -173,8 +184,9 @@ _NOT_REPORT = re.compile(
 # A post that says what it is in a header: 本地新闻：…, 反诈提醒：…, 法律科普：… (no COLD post
 # opens so; Weibo's public notices do).
 _NOTICE = re.compile(
-    r"^\s*[\[【(]?(?:本地新闻|新闻|快讯|警方通报|警情通报|通报|反诈提醒|防骗提醒|反诈|法律科普|科普|"
-    r"温馨提示|安全提示|辟谣|提醒大家|提醒一下|友情提醒)\s*[:：\]】)]|"
+    r"^\s*[\[【(]?(?:本地新闻|新闻|快讯|警方通报|警情通报|通报|反诈提醒|防骗提醒|反诈|法律科普|"
+    r"科普|"
+    r"温馨提示|安全提示|辟谣|提醒大家|提醒一下|友情提醒|提醒\S{1,6})\s*[:：\]】)]|"
     # a warning passed on: 大家一定提醒家里人, 请大家警惕
     r"(?:大家|请大家|家长们?)(?:一定|千万)?(?:要)?(?:提醒|注意|小心|警惕|当心)|警方(?:通报|提醒)"
 )
@@ -221,14 +233,16 @@ _MILD_ANY = re.compile(
 
 # 天天互相调侃…哈哈哈，四年了感情越来越铁: friends teasing each other, laughing
 _FRIENDS = re.compile(
-    r"感情(?:越来越|很|特别|可)?(?:好|铁|深)|关系(?:越来越|很|特别)?(?:好|铁)|(?:互相|彼此)(?:调侃|开玩笑|损)"
+    r"感情(?:越来越|很|特别|可)?(?:好|铁|深)|关系(?:越来越|很|特别)?(?:好|铁)|(?:互相|"
+    r"彼此)(?:调侃|开玩笑|损)"
 )
 
 
 # Longing and fondness (这十六年我每天都想着你, "I missed you so much"): said to someone, but
 # no attack; the harassment head reads "you" said with feeling.
 _FOND = re.compile(
-    r"想着你|好想你|想你了|念着你|思念|舍不得你|\bmissed you\b|\bmiss you so\b|\bi love you\b"
+    r"想着你|好想你|想你了|念着你|思念|舍不得你|我(?:直接)?原地去世|爱了爱了|yyds|帅疯了|美哭了|"
+    r"\bmissed you\b|\bmiss you so\b|\bi love you\b"
 )
 
 
@@ -266,7 +280,8 @@ def runs_self_down(clean: str, *, insulted: bool = False) -> bool:
 # Plotting a mystery for readers or players ("剧本杀里凶手用什么手法才不容易被猜到？"): the
 # murder is the puzzle, the audience is who must not guess it.
 _PLOT = re.compile(
-    r"剧本杀|推理小说|侦探小说|悬疑小说|推理游戏|密室逃脱|狼人杀|小说里|剧本里|我的小说|写小说|同人|"
+    r"剧本杀|推理小说|侦探小说|悬疑小说|推理游戏|密室逃脱|狼人杀|小说里|剧本里|我的小说|写小说|"
+    r"同人|"
     r"murder mystery|mystery (?:novel|game|story)|whodunit|detective (?:story|novel)|"
     r"crime novel|my (?:novel|story|book|screenplay|script)\b"
 )
@@ -296,6 +311,64 @@ _REVIEW_EN = re.compile(
 )
 
 
+# A critique of how a book handles its violence: "the gore in chapter twelve felt cheap".
+_CRITIQUE = re.compile(
+    r"\b(?:novel|book|chapter|author|writer|film|movie|scene|episode)\b.{0,80}\b(?:felt|feels|was|"
+    r"is) (?:cheap|gratuitous|excessive|unnecessary|too much|overdone|tasteless|lazy)\b|"
+    r"\b(?:gratuitous|cheap|excessive) (?:gore|violence)\b"
+)
+
+
+def critiques_writing(clean: str) -> bool:
+    return bool(_CRITIQUE.search(clean))
+
+
+# Cooking an animal: "kill the chicken in the morning, cut the throat", 杀鱼去鳞
+_COOKING = re.compile(
+    r"\b(?:recipe|cook|boil|fry|roast|bake|stew|pluck|feathers|marinade|butcher)\w*\b.{0,120}\b"
+    r"(?:chicken|fish|duck|goat|lamb|pig|rabbit|turkey)\b|\b(?:chicken|fish|duck|goat|lamb|pig|"
+    r"rabbit|turkey)\b.{0,120}\b(?:recipe|cook|boil|fry|roast|bake|stew|pluck|feathers|marinade)|"
+    r"(?:菜谱|做法|炖|煮|炒|烤|腌)\S{0,20}(?:鸡|鱼|鸭|兔|羊)|杀(?:鸡|鱼|鸭)\S{0,20}(?:炖|煮|炒|烤|"
+    r"做法)"
+)
+
+
+def cooks(clean: str) -> bool:
+    return bool(_COOKING.search(clean))
+
+
+# Saying a harm is unlawful (私家侦探查人定位都是违法的): naming it to warn, not to do it.
+_UNLAWFUL = re.compile(
+    r"是违法的|违法的|犯法|犯罪行为|可以起诉|\b(?:is|are) illegal\b|against the law"
+)
+
+
+# Moderating content (招内容审核员，负责识别赌博引流、色情广告): the harms are its job's topic.
+_MODERATES = re.compile(
+    r"内容审核|审核员|识别\S{0,4}(?:色情|赌博|诈骗|引流)|\bcontent moderat|\btrust (?:and|"
+    r"&) safety\b"
+)
+
+
+def moderates(clean: str) -> bool:
+    return bool(_MODERATES.search(clean))
+
+
+def calls_it_unlawful(clean: str) -> bool:
+    return bool(_UNLAWFUL.search(clean))
+
+
+# Trying for a baby: "baby" there is no child in a sexual-health question.
+_CONCEIVING = re.compile(
+    r"\btrying (?:for|to have) a baby\b|\bget(?:ting)? pregnant\b|\bfertility\b|\bconceiv|备孕|"
+    r"要孩子|怀孕"
+)
+
+
+def conceiving(clean: str) -> bool:
+    return bool(_CONCEIVING.search(clean))
+
+
 def reviews_writing(clean: str) -> bool:
     return bool(_REVIEW.search(clean) or _REVIEW_EN.search(clean)) and not _AT_YOU.search(clean)
 
@@ -310,10 +383,13 @@ _VICTIM_OF = re.compile(
     r"\b(?:i|i've|i was|i got|we|my \w+)(?: (?:got|was|were|has|have|had))?(?: been)? "
     r"(?:doxx?ed|hacked|stalked|threatened|harassed|blackmailed|scammed|robbed|assaulted|mugged)\b|"
     r"\b(?:yelled|shouted|screamed|spat|hissed)\b.{0,30}\bat (?:me|us)\b|\bgot called\b|"
+    r"\b(?:left|sent|posted) (?:a |this )?(?:comment|message|dm|reply)\b.{0,30}\b(?:under|on|"
+    r"to) my\b|"
     r"\bmy (?:\d+-year-old|kid|son|daughter|child|little \w+)\b.{0,60}\b(?:(?:been |keep |kept |"
     r"are |were )?(?:calling|called) (?:her|him|them)|(?:is|was|got|been) (?:being )?bullied)\b|"
-    r"被\S{0,6}?(?:人肉|威胁|跟踪|骚扰|勒索|敲诈|盗号|偷拍|曝光|打了|抢了|骂了|骂|欺负|训了|吼了|怼了|批评|"
-    r"举报)|被\S{0,10}?骗(?:走|了|光)|"
+    r"被\S{0,6}?(?:人肉|威胁|跟踪|骚扰|勒索|敲诈|盗号|偷拍|曝光|打了|抢了|骂了|骂|欺负|训了|吼了|"
+    r"怼了|批评|"
+    r"举报|开盒|挂出来|网暴|造谣)|被\S{0,10}?骗(?:走|了|光)|有人把我的?\S{0,12}挂出来|"
     # one's own card or phone lost or stolen: "银行卡丢了怎么挂失", "I lost my debit card"
     r"(?:卡|手机|钱包|身份证|账号)(?:又|也|刚)?(?:丢了|掉了|被偷了?|被盗了?|被盗刷|被冒用)|"
     r"\bi(?:'ve| have)? (?:just )?(?:lost|had) my (?:\w+ )?(?:card|wallet|phone|passport|id|"
@@ -333,7 +409,9 @@ _INTENT = re.compile(
 
 
 # The reader reported what was said to them: 截图举报了, "reported, muted, moving on"
-_REPORTS = re.compile(r"截图|举报|报警|拉黑|投诉|\breport(?:ed)?\b|\bblocked\b|\bmuted\b")
+_REPORTS = re.compile(
+    r"截图|举报|报警|拉黑|投诉|维权|\breport(?:ed)?\b|\bblocked\b|\bmuted\b|\bthe mods\b"
+)
 
 
 def reports_abuse(clean: str) -> bool:
@@ -382,7 +460,8 @@ def talks_about_a_word(clean: str) -> bool:
 # A reader asking what the character or the app can do ("你能记住我上次说的话吗？"): the
 # jailbreak head reads "AI" and "remember" as probing the instructions.
 _ABOUT_BOT = re.compile(
-    r"(?:你|你们)(?:这个)?(?:AI|ai|机器人|程序|app)?(?:能|会|可以|还)?(?:记住|记得)(?:我|咱们|我们)|"
+    r"(?:你|你们)(?:这个)?(?:AI|ai|机器人|程序|app)?(?:能|会|可以|还)?(?:记住|记得)(?:我|咱们|"
+    r"我们)|"
     r"你是(?:AI|ai|机器人|真人)吗|\b(?:are you (?:an? )?(?:ai|bot|robot|real person)|"
     r"(?:can|do|will) you remember (?:me|what i|our)|"
     r"(?:translate|summari[sz]e|repeat|rephrase|shorten) your (?:last|previous) (?:answer|reply|"
@@ -403,14 +482,16 @@ def asks_about_bot(clean: str) -> bool:
 # Looking back on a crisis one came through ("两年前我也想过跳楼，现在好起来了", "years ago I
 # stood on a bridge; today I graduated"): the words of the crisis, told from the other side.
 _LOOKING_BACK = re.compile(
-    r"(?:以前|曾经|那时候|当年|前几年|\S年前)(?:我)?(?:也|还)?(?:厌食|暴食|抑郁|自残|割腕|想过|有过|试过|差点|"
+    r"(?:以前|曾经|那时候|当年|前几年|\S年前)(?:我)?(?:也|还)?(?:厌食|暴食|抑郁|自残|割腕|想过|"
+    r"有过|试过|差点|"
     r"有\S{0,6}(?:习惯|经历))|"
     r"\b(?:i used to|years ago|back then|i once|a year ago|last year)\b.{0,60}\b(?:cut|self-harm|"
-    r"suicid|want(?:ed)? to die|stood on|overdos|starv|jump)|"
+    r"suicid|want(?:ed)? to die|stood on|overdos|starv|jump|calorie|purg|restrict)|"
     r"\b(?:years?|months?|weeks?|days?) clean\b"
 )
 _NOW_BETTER = re.compile(
-    r"好起来|好多了|走出来|现在(?:很好|挺好|过得)|康复|(?:已经|现在)?戒(?:了|掉)|(?:慢慢)?恢复(?:到|了|正常)|"
+    r"好起来|好多了|走出来|现在(?:很好|挺好|过得)|康复|(?:已经|现在)?戒(?:了|掉)|"
+    r"(?:慢慢)?恢复(?:到|了|正常)|"
     r"\b(?:today|now i|recovery|recovered|"
     r"clean for|better now|got better|i'?m okay now|graduated|(?:years?|months?|weeks?|days?) "
     r"clean)\b"
@@ -466,7 +547,8 @@ def tells_a_tale(clean: str) -> bool:
 _SEX_HEALTH = re.compile(
     r"\b(?:is (?:it|this|that) normal|should i (?:see|go to|call) (?:a |my )?(?:doctor|gp|"
     r"gyn\w*|nurse)|condoms?|birth control|contracepti\w*|pregnan\w*|stds?|stis?|gyn\w*|"
-    r"bleed\w*|discharge|itch\w*|safe sex|sex ed\w*|the pill)\b|"
+    r"bleed\w*|discharge|itch\w*|safe sex|sex ed\w*|the pill|sperm|fertility|is it true that|"
+    r"(?:is|or is) (?:that|it) a myth)\b|"
     r"怀孕|避孕|安全套|避孕套|妇科|性病|出血|正常吗|要不要去医院"
 )
 # Asking for guidance: a question mark or the words of one.

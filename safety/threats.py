@@ -134,8 +134,13 @@ _HARM_VOW = re.compile(
     r"(?:hospital|wheelchair|ground|grave|coffin|body bag|icu|morgue)\b|"
     r"\b(?:he'?s|she'?s|they'?re|you'?re) (?:leaving|going home|going out) in an? (?:ambulance|"
     r"body bag|coffin|stretcher)\b|"
-    # 让他们一个都走不出礼堂
-    r"(?:汽油|刀|斧头|硫酸)\S{0,8}(?:过去|上门|找(?:她|他))\S{0,20}(?:整整齐齐|一个不留|全家)|(?:学校|礼堂|毕业典礼|班上|教室|宿舍|公司|单位|食堂|操场)\S{0,20}"
+    # 拎着汽油过去让她一家人整整齐齐; 让他们一个都走不出礼堂
+    r"(?:汽油|刀|斧头|硫酸)\S{0,8}(?:过去|上门|找(?:她|他))\S{0,20}(?:整整齐齐|一个不留|全家)|"
+    r"(?:把|给)(?:他|她)家(?:房子)?(?:点了|烧了)|(?:手指|指头)一根根(?:剪|砍|切|掰)|眼珠子?挖出来|"
+    # "walks his dog every evening at seven. If someone taught him a lesson"
+    r"\b(?:lives|walks|leaves|gets home)\b.{0,60}\b(?:every (?:evening|night|morning|day)|at "
+    r"(?:seven|eight|nine|six|\d{1,2}))\b.{0,60}\bif someone (?:taught|teach|gave|showed)\b|"
+    r"(?:学校|礼堂|毕业典礼|班上|教室|宿舍|公司|单位|食堂|操场)\S{0,20}"
     r"(?:一个都|一个也)(?:走不出|跑不了|别想走|活不了|别想活)|(?:一个都|一个也)(?:走不出|跑不了|别想走)"
     r"\S{0,4}(?:学校|礼堂|教室|宿舍|公司|食堂|会场)|"
     r"\b(?:i'?ll|i will|i'?m going to|i'?m gonna)\s+(?:\w+\s+){0,2}?(?:cut|slit) (?:his|her|their|"
@@ -251,6 +256,8 @@ _HOUND = re.compile(
     r"(?:tell|spam|flood|report|harass|make|roast|let)\b|\bmass report\b|"
     r"\blet'?s make (?:her|him|them) (?:quit|cry|leave|delete|kill)\b|"
     r"\bi'?ve been (?:watching|following) you\b|"
+    # 姐妹们去她每条微博下面刷"滚出娱乐圈"，刷到她关评为止
+    r"(?:去|都去)(?:她|他)\S{0,10}(?:下面|评论区|微博)\S{0,6}刷\S{0,20}(?:为止|关评|删博|退圈)|"
     # 换了三次手机号我都能找到…每天站在她公司对面等着
     r"(?:换了|换)\S{0,4}(?:手机号|号码|地址)\S{0,4}我都能找到|每天\S{0,6}(?:站在|守在|蹲在|等在)(?:她|他)"
     r"(?:公司|学校|家|单位)(?:对面|门口|楼下)|"
@@ -302,6 +309,9 @@ _ANIMAL = re.compile(
     r"(?:肉|食|饭|骨头|馒头|火腿肠|香肠)\S{0,12}(?:扔|喂|丢|给|闭嘴)|"
     r"\b(?:cat|dog|puppy|kitten)s?\b.{0,80}\b(?:lac(?:e|ing)|mix(?:ing)?|spik(?:e|ing))\b.{0,30}\b"
     r"(?:antifreeze|rat poison|poison|bleach)\b|"
+    r"\bpoison (?:in|into) (?:the )?(?:meat|food|sausage)\b.{0,40}\b(?:throw|fence|yard)\b|"
+    r"\bwhich poison\b.{0,40}\b(?:dog|cat|horse)\b|"
+    r"加料\S{0,4}(?:火腿肠|肉|香肠|骨头)\S{0,20}(?:安静|闭嘴)|"
     r"\b(?:tossed|threw|put|fed)\b.{0,30}\b(?:cat|dog|puppy|kitten)s?\b.{0,10}\b(?:in|into) "
     r"(?:the|a) (?:wood ?chipper|blender|microwave|oven|fire)\b|"
     r"\b(?:skinned|skinning|set fire to|burned|burnt|drowned|tortured) (?:it|the (?:stray|cat|dog|"

@@ -41,9 +41,12 @@ _CUES = {
         r"threat|pay for|regret|watch your back|coming for|where you live|suffer|rob|mug|"
         r"hospital|injur|wound|maim|cripple|unconscious|knock .{0,10}out|spike|slip .{0,20}into|"
         r"stalk|break in|breaking in|lock|slash|slit|throat|strangle|gut\b|skull|matar|"
-        r"cuchillo|杀|打(?!打?气|游戏|电话|排位|球|篮球|工|卡|折|扫|开|算|扮|听|车|字|扰|招呼|包|针|印|量|"
-        r"理|野|怪|副本|牌|麻将|拼|call|个|发|交道)|砍|捅|炸|烧|弄死|揍|伤|血|刀|枪|毒|报复|撞|砸|死|废了|收拾|堵|教训|"
-        r"冲击|虐|绑|火|弹|暴|攻击|袭|付出代价|好看|等着|动手|干掉|做掉|灭|抢|劫|医院|跟踪|撬|割|掐|勒|"
+        r"cuchillo|杀|打(?!打?气|游戏|电话|排位|球|篮球|工|卡|折|扫|开|算|扮|听|车|字|扰|招呼|包|"
+        r"针|印|量|"
+        r"理|野|怪|副本|牌|麻将|拼|call|个|发|交道)|砍|捅|炸|烧|弄死|揍|伤|血|刀|枪|毒|报复|撞|砸|"
+        r"死|废了|收拾|堵|教训|"
+        r"冲击|虐|绑|火|弹|暴|攻击|袭|付出代价|好看|等着|动手|干掉|做掉|灭|抢|劫|医院|跟踪|撬|割|"
+        r"掐|勒|"
         r"硫酸|泼|毁容"
     ),
     # Gore names the body torn open; "the detective examines the body" does not.
@@ -65,7 +68,9 @@ _CUES = {
         r"ass\b|body|clothes|shower|pleasur|seduc|sexy|intimate|make love|making love|slut|"
         r"whore|escort|prostitut|onlyfans|blowjob|goes down on|orgy|threesome|masturbat|呻吟|脱|"
         r"裸|胸|乳|下体|身下|床|欲|喘|舔|湿|硬|高潮|做爱|性|抚摸|色|黄|约炮|援交|开房|私处|私密|"
-        r"内衣|内裤|身体|勾引|诱惑|骚|淫|爽|插|吸|摸|衣服|无码|露骨|偷情|双腿|操|口交|自慰|\byp\b|约p|炮友|活好|一夜情|裸聊"
+        r"内衣|内裤|身体|勾引|诱惑|骚|淫|爽|插|吸|摸|衣服|无码|露骨|偷情|双腿|操|口交|自慰|"
+        r"(?<![a-z])yp(?![a-z])|"
+        r"约p|炮友|活好|一夜情|裸聊|扒光|干到|顶进|按在床|求饶|车"
     ),
     # Illegal help is asked for, offered or planned; a post that only mentions a crime ("we
     # had to notify Social Security", "acid attack survivors are campaigning") is neither.
@@ -93,7 +98,8 @@ _CUES = {
         r"ignore (?:all|any|your|previous|prior|the above|these|those|every)|override|bypass|"
         r"jailbreak|dan|unfiltered|uncensored|filter|policy|guidelines|restrictions?|limits?|"
         r"other users?|admin|password|token|config)\b|"
-        r"你|您|指令|规则|提示|系统|扮演|模式|忽略|开发者|设定|角色|回答|告诉我|限制|过滤|管理员|其他用户|"
+        r"你|您|指令|规则|提示|系统|扮演|模式|忽略|开发者|设定|角色|回答|告诉我|限制|过滤|管理员|"
+        r"其他用户|"
         r"[^\x00-\x7f\u3400-\u9fff]"
     ),
     "harassment": re.compile(
@@ -196,7 +202,9 @@ _ILLEGAL_MATTER = re.compile(
     r"投毒|下药|绑|尸|卖|收购|出租|出借|代办|办证|证件|学历|考试|答案|作弊|替考|贷|套|返利|"
     r"私彩|翻墙|vpn|账号|密码|号|"
     r"full[- ]?auto|auto sear|parts kit|percs?\b|\bplug\b|barcode|self-checkout|price tags?|"
-    r"looks? (?:exactly )?like (?:it'?s )?(?:from|an? (?:official|real))|(?:my|your) own link|spoof"
+    r"looks? (?:exactly )?like (?:it'?s )?(?:from|an? (?:official|real))|(?:my|your) own link|"
+    r"spoof|"
+    r"looks? like real|residence (?:card|permit)|\bvisa\b"
 )
 
 
