@@ -150,13 +150,16 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     cues: set[str] = set()
     rejecting = rejects_prejudice(clean)
     stated_minor = shapes.states_minor_age(clean)
-    named_child = any(h.entry.tag == "minor" for h in hits) and not conceiving(clean)
-    child = stated_minor or named_child
-    quoted = shapes.quoted_insults(clean)
     victim = victim_of(clean)
-    health = asks_sex_health(clean) and not child
-    framed = is_notice(clean) or calls_it_unlawful(clean) or moderates(clean)
-    weigh = _insult_weigher(quoted, rejecting, health=health, victim=victim, framed=framed)
+    # what a key's weight depends on, read only when some key scores (most texts have none)
+    keyed = any(h.entry.tag in ev.scores for h in hits)
+    quoted = shapes.quoted_insults(clean) if keyed or victim else set()
+    weigh = _insult_weigher(quoted, rejecting, health=False, victim=victim, framed=False)
+    if keyed:
+        named_child = any(h.entry.tag == "minor" for h in hits) and not conceiving(clean)
+        health = asks_sex_health(clean) and not (stated_minor or named_child)
+        framed = is_notice(clean) or calls_it_unlawful(clean) or moderates(clean)
+        weigh = _insult_weigher(quoted, rejecting, health=health, victim=victim, framed=framed)
     for hit in hits:
         tag = hit.entry.tag
         if tag in ev.scores:

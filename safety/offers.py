@@ -193,10 +193,10 @@ _TRADE_HINT = re.compile(
     r"百家乐|棋牌|博彩|首充|首存|彩|盗|破解|黑|记录|行踪|定位|寂寞|饥渴|空虚|服务|全套|话术|境外|缅甸|"
     r"柬埔寨|国外|日结|高薪|卡|四件套|执照|刷单|实名|微信号|qq号|收购|来路不明|走账|流水|人脸识别|fake|fullz|cvv|"
     r"发票|票|洗白|洗钱|跑分|"
-    r"dumps|logs|incall|outcall|约吗|资料|资源|\$\d|枪|刀|刺|弩|电击|switch|sear|lower|suppressor|silencer|冒充|"
-    r"pretend|looks? (?:exactly |just )?like|panel|host|tax|rates|"
-    r"东南亚|夏令营|白嫖|签收|一次|z|菠菜|qi牌|棋牌|社工库|户籍|代孕|走账|走个账|老号|僵尸号|clean|"
-    r"deposit|location|" + _DRUG_EN
+    r"dumps|logs|incall|outcall|约吗|学习资料|资源|飞机号|\$\d|枪|刀|刺|弩|电击|switches|sears?\b|"
+    r"lowers?\b|suppressor|silencer|冒充|pretend|looks? (?:exactly |just )?like|panel|bulletproof|"
+    r"ignores abuse|tax|rates in|东南亚|夏令营|白嫖|签收|元?一次|(?:毕业|驾)z|sfz|菠菜|qi牌|社工库|户籍|"
+    r"代孕|老号|僵尸号|走个账|" + _DRUG_EN
 )
 TRADE: tuple[Shape, ...] = (
     (_DRUGS, "illegal", 0.7, "drugs offered or sought"),

@@ -74,14 +74,6 @@ _IDEATION = re.compile(
     r"\b(?:i'?ve|i have|i just|just) (?:taken|swallowed|took) (?:all|a whole|the whole|every|"
     r"an entire|the rest)(?: of)? (?:\S+\s+){0,3}?(?:pills|bottle|tablets|pack|meds)\b|"
     # "which over the counter stuff works fastest if you take a lot of it at once? I'm done"
-    # "which pills would be the most painless if someone took the whole bottle"; 哪种药吃多了不会醒
-    r"\b(?:most painless|quickest|fastest)\b.{0,60}\b(?:took|take|swallow(?:ed)?) (?:the |"
-    r"a )?(?:whole|"
-    r"entire|full) (?:bottle|pack|box|packet)\b|"
-    r"(?:哪种|什么)药\S{0,10}(?:吃多了|一次吃)\S{0,12}(?:不会醒|不难受|没痛苦)|睡一觉就不会醒|"
-    # "the most painless way for steve to sewerslide, what would work on a real person"
-    r"\b(?:most painless|quickest|easiest|surest) way\b.{0,30}\b(?:sewer ?slide|unalive|kms|"
-    r"off (?:myself|yourself|himself|herself))\b|"
     r"\b(?:works? (?:the )?fastest|quickest|most painless)\b.{0,50}\btake (?:a lot|all|a bunch|"
     r"enough)\b|\btake (?:a lot|all|a bunch|loads) of (?:it|them|pills|tablets) at once\b.{0,40}"
     r"\b(?:done|tonight|quick|end|gone|forever)\b|"
@@ -156,9 +148,20 @@ _GOODBYE = re.compile(
     r"(?:一起|约)(?:tan|碳|烧炭|烧碳)的?"
 )
 
+# A method asked for, however framed: "which pills would be the most painless if someone took
+# the whole bottle", "the most painless way for steve to sewerslide", 哪种药吃多了不会醒.
+_METHOD_ASKED = re.compile(
+    r"\b(?:most painless|quickest|fastest)\b.{0,60}\b(?:took|take|swallow(?:ed)?) (?:the |a )?"
+    r"(?:whole|entire|full) (?:bottle|pack|box|packet)\b|"
+    r"\b(?:most painless|quickest|easiest|surest) way\b.{0,30}\b(?:sewer ?slide|unalive|kms|"
+    r"off (?:myself|yourself|himself|herself))\b|"
+    r"(?:哪种|什么)药\S{0,10}(?:吃多了|一次吃)\S{0,12}(?:不会醒|不难受|没痛苦)|睡一觉就不会醒"
+)
+
 SELF_HARM: tuple[Shape, ...] = (
     (_INCITE, "self-harm", 0.9, "talks someone into suicide"),
     (_IDEATION, "self-harm", 0.7, "thoughts of suicide or self-injury through a means"),
     (_PRO_ANA, "self-harm", 0.6, "starving held up as a goal"),
     (_GOODBYE, "self-harm", 0.7, "a goodbye with the means or affairs in order"),
+    (_METHOD_ASKED, "self-harm", 0.7, "a method of suicide asked for"),
 )

@@ -172,9 +172,11 @@ _CALLED = re.compile(
     r"骂(?:我|他|她|你|我们|他们|\S{1,4}?)(?:是|为)?(\S{1,3})|"
     r"把\S{0,6}?都?(?:叫|叫做|叫成|说成|称为|骂成|当成)(\S{1,3})|"
     r"\bcall(?:ing)? (?:everyone|everybody|all \w+|them all)(?: an?)? ([\w-]+)|"
-    r"用[\"“'‘]?(\S{1,3}?)[\"”'’]?(?:这种词|这个词|这样的词)?(?:来)?(?:骂|形容|称呼)|"
-    # "kys is not a joke to some people": the word named to condemn it
-    r"^\W*([\w']+(?: [\w']+)?) (?:is|isn'?t) (?:not |never )?(?:a joke|funny|okay|ok)\b"
+    r"用[\"“'‘]?(\S{1,3}?)[\"”'’]?(?:这种词|这个词|这样的词)?(?:来)?(?:骂|形容|称呼)"
+)
+# "kys is not a joke to some people": the word named, at the start, to condemn it
+_CONDEMNED = re.compile(
+    r"\W*([\w']+(?: [\w']+)?) (?:is|isn'?t) (?:not |never )?(?:a joke|funny|okay|ok)\b"
 )
 
 
@@ -206,8 +208,11 @@ def quoted_insults(clean: str) -> set[str]:
     out: set[str] = {w for m in _CALLED_QUOTED.findall(clean) for w in m if w}
     if out:  # 被人骂"普信男""nmsl": the words quoted beside the reported one were said too
         out.update(w for m in _QUOTED_WORD.findall(clean) for w in m if w)
+    condemned = _CONDEMNED.match(clean)
+    if condemned:
+        out.add(condemned.group(1).lower())
     for m in _CALLED.finditer(clean):
-        latin = (m.group(1) or m.group(2) or m.group(5) or m.group(7) or "").lower().split(" ")
+        latin = (m.group(1) or m.group(2) or m.group(5) or "").lower().split(" ")
         if latin != [""]:  # every leading run of words: "go die in a hole" -> "go die"
             out.update(" ".join(latin[:n]) for n in range(1, len(latin) + 1))
         else:
@@ -259,12 +264,6 @@ _GROOMING = re.compile(
     r"\b(?:girls?|boys?|kids?|child(?:ren)?)(?: who'?s| who is| of| aged?)? (?:[89]|1[0-5])\b"
     r".{0,40}\b(?:can be ready|is ready|are ready|can consent|mature enough)\b|"
     r"未成年的?\S{0,6}(?:资源|视频|群|照片)|"
-    # "the pdf file folder? the young stuff": abuse material by code
-    r"\bpdf (?:file|files|folder)s?\b.{0,60}\b(?:young|kids?|teens?|underage|little|minors?)\b|"
-    r"\b(?:young|underage|little) stuff\b.{0,40}\b(?:trade|dm|folder|links?)\b|"
-    r"🧀\s?🍕|\bcheese pizza\b.{0,30}\b(?:links?|folders?|trade|young)\b|"
-    r"\b(?:links?|folders?)\b.{0,30}\byoung only\b|"
-    r"(?:才|只有)\S{0,2}(?:1[0-7]|十[一二三四五六七])岁\S{0,10}(?:身材|发育|胸)|"
     # gifts for pictures, kept from the parents: "1000 robux if u send a pic in ur swimsuit"
     r"\b(?:robux|v-?bucks|gift ?cards?|skins|gems)\b.{0,60}\b(?:pics?|photos?|selfies?|vids?)\b"
     r".{0,40}\b(?:swimsuit|bikini|underwear|bath|shower|pajamas|bed)\b|"
@@ -274,6 +273,17 @@ _GROOMING = re.compile(
     r"\b(?:under-?1[0-7]s?|kids|children|little (?:boys|girls))\b.{0,60}\b(?:helping them|"
     r"watch(?:ing)? "
     r"them|help them) (?:change|undress|shower|bathe|get changed)\b"
+)
+
+# Abuse material by code ("the pdf file folder? the young stuff", 🧀🍕 links, young only) and
+# a child's body remarked on at a stated age. Its own pattern: in _GROOMING it cost that
+# alternation its quick scan.
+_CHILD_CODES = re.compile(
+    r"\bpdf (?:file|files|folder)s?\b.{0,60}\b(?:young|kids?|teens?|underage|little|minors?)\b|"
+    r"\b(?:young|underage|little) stuff\b.{0,40}\b(?:trade|dm|folder|links?)\b|"
+    r"🧀\s?🍕|\bcheese pizza\b.{0,30}\b(?:links?|folders?|trade|young)\b|"
+    r"\b(?:links?|folders?)\b.{0,30}\byoung only\b|"
+    r"(?:才|只有)\S{0,2}(?:1[0-7]|十[一二三四五六七])岁\S{0,10}(?:身材|发育|胸)"
 )
 
 # Gore sought: "I watched the beheading video three times … send me more like it".
@@ -304,6 +314,7 @@ _ALONE: tuple[threats.Shape, ...] = (
     (_ECHO, "hate", 0.7, "anti-Semitic code or a people called bred"),
     (_GORE_WANTED, "violence/graphic", 0.6, "gore videos sought"),
     (_GROOMING, "sexual/minors", 0.8, "a child groomed or called ready"),
+    (_CHILD_CODES, "sexual/minors", 0.8, "abuse material by code, or a child's body remarked on"),
     *threats.THREATS,
 )
 

@@ -184,16 +184,17 @@ _NOT_REPORT = re.compile(
 # A post that says what it is in a header: 本地新闻：…, 反诈提醒：…, 法律科普：… (no COLD post
 # opens so; Weibo's public notices do).
 _NOTICE = re.compile(
-    r"^\s*[\[【(]?(?:本地新闻|新闻|快讯|警方通报|警情通报|通报|反诈提醒|防骗提醒|反诈|法律科普|"
-    r"科普|"
-    r"温馨提示|安全提示|辟谣|提醒大家|提醒一下|友情提醒|提醒\S{1,6})\s*[:：\]】)]|"
-    # a warning passed on: 大家一定提醒家里人, 请大家警惕
+    r"\s*[\[【(]?(?:本地新闻|新闻|快讯|警方通报|警情通报|通报|反诈提醒|防骗提醒|反诈|法律科普|"
+    r"科普|温馨提示|安全提示|辟谣|提醒大家|提醒一下|友情提醒|提醒\S{1,6})\s*[:：\]】)]"
+)
+# a warning passed on anywhere in the text: 大家一定提醒家里人, 请大家警惕, 警方提醒
+_WARNING_PASSED = re.compile(
     r"(?:大家|请大家|家长们?)(?:一定|千万)?(?:要)?(?:提醒|注意|小心|警惕|当心)|警方(?:通报|提醒)"
 )
 
 
 def is_notice(clean: str) -> bool:
-    return bool(_NOTICE.search(clean))
+    return bool(_NOTICE.match(clean) or _WARNING_PASSED.search(clean))
 
 
 def reports_news(clean: str) -> bool:
