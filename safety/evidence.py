@@ -151,18 +151,12 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     rejecting = rejects_prejudice(clean)
     stated_minor = shapes.states_minor_age(clean)
     victim = victim_of(clean)
-    # what a key's weight depends on, read only when some key scores (most texts have none)
     keyed = any(h.entry.tag in ev.scores for h in hits)
     quoted = shapes.quoted_insults(clean) if keyed or victim else set()
-    weigh = _insult_weigher(quoted, rejecting, health=False, victim=victim, framed=False)
-    if keyed:
-        named_child = any(h.entry.tag == "minor" for h in hits) and not conceiving(clean)
-        health = asks_sex_health(clean) and not (stated_minor or named_child)
-        framed = is_notice(clean) or calls_it_unlawful(clean) or moderates(clean)
-        weigh = _insult_weigher(quoted, rejecting, health=health, victim=victim, framed=framed)
+    weigh = _weigher_for(hits, clean, quoted, rejecting, stated_minor, victim) if keyed else None
     for hit in hits:
         tag = hit.entry.tag
-        if tag in ev.scores:
+        if tag in ev.scores and weigh is not None:
             per_cat.setdefault(tag, []).append((weigh(hit), hit.entry.term))
         elif not (tag == "harmtopic" and compact[: hit.start].endswith(_VICTIM)):
             mods.add(tag)
@@ -203,6 +197,16 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     ev.cjk = len(_CJK.findall(raw)) >= max(2, 0.3 * len(raw.strip()))
     ev.support = {c for c, v in ev.scores.items() if v >= 0.3}
     return ev
+
+
+def _weigher_for(
+    hits: list[Hit], clean: str, quoted: set[str], rejecting: bool, stated_minor: bool, victim: bool
+) -> Callable[[Hit], float]:
+    """The weigher for a text some key scored in (what it depends on is read only then)."""
+    named_child = any(h.entry.tag == "minor" for h in hits) and not conceiving(clean)
+    health = asks_sex_health(clean) and not (stated_minor or named_child)
+    framed = is_notice(clean) or calls_it_unlawful(clean) or moderates(clean)
+    return _insult_weigher(quoted, rejecting, health=health, victim=victim, framed=framed)
 
 
 def _insult_weigher(

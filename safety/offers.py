@@ -195,8 +195,8 @@ _TRADE_HINT = re.compile(
     r"发票|票|洗白|洗钱|跑分|"
     r"dumps|logs|incall|outcall|约吗|学习资料|资源|飞机号|\$\d|枪|刀|刺|弩|电击|switches|sears?\b|"
     r"lowers?\b|suppressor|silencer|冒充|pretend|looks? (?:exactly |just )?like|panel|bulletproof|"
-    r"ignores abuse|tax|rates in|东南亚|夏令营|白嫖|签收|元?一次|(?:毕业|驾)z|sfz|菠菜|qi牌|社工库|户籍|"
-    r"代孕|老号|僵尸号|走个账|" + _DRUG_EN
+    r"ignores abuse|tax|rates in|东南亚|夏令营|白嫖|签收|元?一次|(?:毕业|驾)z|sfz|菠菜|qi牌|"
+    r"社工库|户籍|代孕|老号|僵尸号|走个账|" + _DRUG_EN
 )
 TRADE: tuple[Shape, ...] = (
     (_DRUGS, "illegal", 0.7, "drugs offered or sought"),
