@@ -16,6 +16,7 @@ Reads ``Normalized.clean`` (simplified, NFKC: punctuation is ASCII).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from safety.scripts import Split
 
@@ -23,6 +24,11 @@ from safety.scripts import Split
 def _holds(clean: str, *needs: re.Pattern[str], unless: re.Pattern[str]) -> bool:
     """Every pattern of ``needs`` is in ``clean``, and ``unless`` (what voids it) is not."""
     return all(p.search(clean) for p in needs) and not unless.search(clean)
+
+
+def _finder(pattern: re.Pattern[str]) -> Callable[[str], bool]:
+    """A stance that one pattern reads: whether it is found in the clean text."""
+    return lambda clean: pattern.search(clean) is not None
 
 
 _PREJUDICE = (
@@ -245,10 +251,7 @@ _FOND = re.compile(
     r"想着你|好想你|想你了|念着你|思念|舍不得你|我(?:直接)?原地去世|爱了爱了|yyds|帅疯了|美哭了|"
     r"\bmissed you\b|\bmiss you so\b|\bi love you\b"
 )
-
-
-def speaks_fondly(clean: str) -> bool:
-    return bool(_FOND.search(clean))
+speaks_fondly = _finder(_FOND)
 
 
 def teases_laughing(clean: str) -> bool:
@@ -318,10 +321,7 @@ _CRITIQUE = re.compile(
     r"is) (?:cheap|gratuitous|excessive|unnecessary|too much|overdone|tasteless|lazy)\b|"
     r"\b(?:gratuitous|cheap|excessive) (?:gore|violence)\b"
 )
-
-
-def critiques_writing(clean: str) -> bool:
-    return bool(_CRITIQUE.search(clean))
+critiques_writing = _finder(_CRITIQUE)
 
 
 # Cooking an animal: "kill the chicken in the morning, cut the throat", 杀鱼去鳞
@@ -332,16 +332,14 @@ _COOKING = re.compile(
     r"(?:菜谱|做法|炖|煮|炒|烤|腌)\S{0,20}(?:鸡|鱼|鸭|兔|羊)|杀(?:鸡|鱼|鸭)\S{0,20}(?:炖|煮|炒|烤|"
     r"做法)"
 )
-
-
-def cooks(clean: str) -> bool:
-    return bool(_COOKING.search(clean))
+cooks = _finder(_COOKING)
 
 
 # Saying a harm is unlawful (私家侦探查人定位都是违法的): naming it to warn, not to do it.
 _UNLAWFUL = re.compile(
     r"是违法的|违法的|犯法|犯罪行为|可以起诉|\b(?:is|are) illegal\b|against the law"
 )
+calls_it_unlawful = _finder(_UNLAWFUL)
 
 
 # Moderating content (招内容审核员，负责识别赌博引流、色情广告): the harms are its job's topic.
@@ -349,14 +347,7 @@ _MODERATES = re.compile(
     r"内容审核|审核员|识别\S{0,4}(?:色情|赌博|诈骗|引流)|\bcontent moderat|\btrust (?:and|"
     r"&) safety\b"
 )
-
-
-def moderates(clean: str) -> bool:
-    return bool(_MODERATES.search(clean))
-
-
-def calls_it_unlawful(clean: str) -> bool:
-    return bool(_UNLAWFUL.search(clean))
+moderates = _finder(_MODERATES)
 
 
 # Trying for a baby: "baby" there is no child in a sexual-health question.
@@ -364,10 +355,7 @@ _CONCEIVING = re.compile(
     r"\btrying (?:for|to have) a baby\b|\bget(?:ting)? pregnant\b|\bfertility\b|\bconceiv|备孕|"
     r"要孩子|怀孕"
 )
-
-
-def conceiving(clean: str) -> bool:
-    return bool(_CONCEIVING.search(clean))
+conceiving = _finder(_CONCEIVING)
 
 
 def reviews_writing(clean: str) -> bool:
@@ -413,10 +401,7 @@ _INTENT = re.compile(
 _REPORTS = re.compile(
     r"截图|举报|报警|拉黑|投诉|维权|\breport(?:ed)?\b|\bblocked\b|\bmuted\b|\bthe mods\b"
 )
-
-
-def reports_abuse(clean: str) -> bool:
-    return bool(_REPORTS.search(clean))
+reports_abuse = _finder(_REPORTS)
 
 
 def victim_of(clean: str) -> bool:
