@@ -151,6 +151,7 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
     rejecting = rejects_prejudice(clean)
     stated_minor = shapes.states_minor_age(clean)
     victim = victim_of(clean)
+    # what a key's weight depends on is read only when some key scores (most texts have none)
     keyed = any(h.entry.tag in ev.scores for h in hits)
     quoted = shapes.quoted_insults(clean) if keyed or victim else set()
     weigh = _weigher_for(hits, clean, quoted, rejecting, stated_minor, victim) if keyed else None
@@ -170,8 +171,8 @@ def lexical(hits: list[Hit], compact: str, jb: JailbreakSignal, raw: str, clean:
         mods.add("minor")
     ev.stated_minor = stated_minor
     ev.minor = "minor" in mods
-    # an insult quoted by the one it was aimed at, who reported it: 被骂"肥猪…"，我截图举报了
     ev.victim = victim
+    # an insult quoted by the one it was aimed at, who reported it: 被骂"肥猪…"，我截图举报了
     reported = victim and bool(quoted) and reports_abuse(clean)
     _stances(ev, mods, cues, clean, rejecting, reported=reported)
     parent = shapes.speaks_as_parent(clean)
