@@ -117,6 +117,8 @@ _OWNS = re.compile(
     r"(?:if|when|to|just|it'?s)\b|\b(?:that'?s|that is|it'?s|it is) just (?:science|biology|"
     r"facts|statistics|the truth)\b"
 )
+# "我就歧视", "it's not racism if it's true": the text claims the prejudice as its own.
+owns_prejudice = _finder(_OWNS)
 _PLEA = re.compile(r"能不能(?:别|不要)再")
 _BUT = re.compile(r"(?<!不)但|可是|不过|然而|\bbut\b")
 # "为什么要拒绝歧视……": a rhetorical question turns the appeal round.
@@ -125,11 +127,6 @@ _RHETORIC = re.compile(r"为什么要|凭什么|为啥要|难道")
 # happens to be about a prejudice: COLD labels such replies offensive.
 _ADDRESSED = re.compile(r"你|您")
 _END_MARK = re.compile(r"[.!?]")  # what ends the sentence holding the stance
-
-
-def owns_prejudice(clean: str) -> bool:
-    """ "我就歧视", "it's not racism if it's true": the text claims the prejudice as its own."""
-    return bool(_OWNS.search(clean))
 
 
 _REJECT_SPLIT = Split(_REJECT)
@@ -521,11 +518,8 @@ _TALE = re.compile(
     r"掌法|剑法|棒法|刀法|拳法|内力|真气|江湖|门派|大侠|师父|师兄|师妹|妖怪|妖精|仙|魔教|少侠|"
     r"将军|城门|山寨|寨主|官兵"
 )
-
-
-def tells_a_tale(clean: str) -> bool:
-    """Words of a tale (fantasy, wuxia, the age of sail) that a real threat never uses."""
-    return bool(_TALE.search(clean))
+# Words of a tale (fantasy, wuxia, the age of sail) that a real threat never uses.
+tells_a_tale = _finder(_TALE)
 
 
 # A sexual-health question: the body, protection, a doctor. The lexicon's mild sexual keys
@@ -542,10 +536,7 @@ _ASKS = re.compile(
     r"\?|\b(?:should i|is (?:it|that|this) (?:normal|ok|okay|safe)|how do i|what do i)\b|"
     r"吗|怎么办|怎么(?:跟|和|说|处理)|要不要|该不该"
 )
-
-
-def asks(clean: str) -> bool:
-    return bool(_ASKS.search(clean))
+asks = _finder(_ASKS)
 
 
 def asks_sex_health(clean: str) -> bool:

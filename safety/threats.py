@@ -218,9 +218,6 @@ _HARM_VOW = re.compile(
     r"across) (?:his|her|their|your) (?:head|face|skull)\b"
 )
 
-# Praising an attack or its toll ("the guy who shot up the church is a hero", "the body count
-# should have been higher"), relishing someone's beating ("serves her right, she got her
-# face kicked in"), calling a crowd to hang people from the lampposts.
 # Gore relished: "describes lovingly how the flies crawl in the open wounds",
 # 用钳子把指甲一片片拔下来
 _RELISH = re.compile(
@@ -231,6 +228,9 @@ _RELISH = re.compile(
 # 见一个杀一个 (an emoji knife reads " knife "). Its own pattern: a branch mixing scripts runs
 # in the English half of a split pattern too, and there it cost the half its quick scan.
 _ON_SIGHT = re.compile(r"见一个\s?(?:杀|砍|捅|打|弄死|赶|knife)\s?一个")
+# Praising an attack or its toll ("the guy who shot up the church is a hero", "the body count
+# should have been higher"), relishing someone's beating ("serves her right, she got her
+# face kicked in"), calling a crowd to hang people from the lampposts.
 _GLORIFY = re.compile(
     r"\b(?:shooter|bomber|killer|attacker|gunman)\b.{0,20}\b(?:look|seem|sound)s? like a hero\b|"
     r"\b(?:shot up|bombed|massacred|gunned down|mowed down|stabbed|killed)\b.{0,60}\b(?:is|was) "
