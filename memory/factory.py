@@ -29,6 +29,7 @@ def open_memory(
     chroma_port: int = 8000,
     prefix: str = "rp",
     timeout_s: float = 3.0,
+    dense_budget_s: float = 0.25,
     complete: Callable[[str], Awaitable[str]] | None = None,
     share: SharePolicy = no_sharing,
     mirror_capacity: int = 256,
@@ -55,5 +56,6 @@ def open_memory(
         queue_stream=f"{prefix}:memq",
         mirror_capacity=mirror_capacity,
         recall_timeout_s=timeout_s,
+        dense_budget_s=dense_budget_s,
         query_tokens=query_tokens,
     )

@@ -72,6 +72,8 @@ class Settings(BaseSettings):
     chroma_host: str | None = None
     chroma_port: int = 8000
     memory_timeout_s: float = 3.0
+    # Under load a turn recalls by words alone rather than wait longer for the query vector.
+    memory_dense_budget_s: float = 0.25
     # Let a character recall what the reader told other characters of the same work.
     memory_share_across_work: bool = False
     # With an LLM configured, facts are extracted by it; rules are the fallback.

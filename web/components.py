@@ -76,6 +76,7 @@ def build_memory(
         chroma_host=settings.chroma_host,
         chroma_port=settings.chroma_port,
         timeout_s=settings.memory_timeout_s,
+        dense_budget_s=settings.memory_dense_budget_s,
         complete=completer(llm) if use_llm else None,
         share=_same_work if settings.memory_share_across_work else no_sharing,
     )

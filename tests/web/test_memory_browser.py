@@ -25,7 +25,16 @@ __all__ = ["browser", "page"]  # fixtures, imported to be shared
 @pytest.fixture
 async def client(redis_client: Redis, tmp_path: Path) -> AsyncIterator[TestClient[Any, Any]]:
     await redis_client.flushdb()
-    settings = Settings(data_dir=tmp_path, turns_per_minute=1000, ws_frames_per_second=50)
+    # Generous recall budgets: on a loaded 2-core CI box the query vector can miss the 0.25 s
+    # default (the turn then recalls by words alone, and canon needs the vector); these tests
+    # are about what is recalled, not when.
+    settings = Settings(
+        data_dir=tmp_path,
+        turns_per_minute=1000,
+        ws_frames_per_second=50,
+        memory_timeout_s=30,
+        memory_dense_budget_s=30,
+    )
     app = create_app(settings, redis=redis_client, llm=ScriptedLLM(default="好，我记下了。"))
     async with TestClient(TestServer(app)) as c:
         yield c
