@@ -19,34 +19,18 @@ from safety.jailbreak import JailbreakSignal
 from safety.lexicon import Hit
 from safety.normalize import unmasked
 from safety.policy import calibrate
+from safety.reading import Reading
 from safety.stance import (
-    ails,
     asks,
-    asks_about_bot,
     asks_sex_health,
     calls_it_unlawful,
     conceiving,
-    cooks,
-    critiques_writing,
-    diets_healthily,
-    disavows,
     is_notice,
-    looks_back,
     moderates,
     owns_prejudice,
-    plots_mystery,
     rejects_prejudice,
     reports_abuse,
-    reports_news,
-    reviews_writing,
-    runs_self_down,
-    speaks_fondly,
-    talks_about_a_word,
-    teases_laughing,
-    teases_own,
-    tells_a_tale,
     victim_of,
-    warns,
 )
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -80,7 +64,6 @@ PROTECT_DISCOUNT = 0.6
 FRAME_DISCOUNT = 0.5
 MILD_DISCOUNT = 0.5  # teasing one's own, running oneself down: harassment without a target
 SUPPORT_DISCOUNT = 0.6
-_STANCES = frozenset({"protect", "defend", "report", "support", "health"})
 _PROTECTED = (
     "illegal",
     "violence",
@@ -107,21 +90,10 @@ class Evidence:
     antibias_cues: int = 0  # distinct anti-bias words: two ("歧视" + "不应该") say it louder
     antibias_stance: bool = False  # argues against the prejudice it names
     clean: str = ""  # the normalised text (a hunch's topic words are looked up in it)
-    protective: bool = False  # asks how to defend against a harm, report or prevent it
-    news: bool = False  # recounts someone else's harm as a report
-    notice: bool = False  # says in a header that it is news or a public notice
-    untargeted: bool = False  # teasing, running oneself down, a verdict on a chapter (stance)
-    plot: bool = False  # plots a mystery for its readers or players (stance)
     victim: bool = False  # the reader is the one threatened, exposed or scolded (stance)
-    about_bot: bool = False  # asks what the character or app can do (stance)
-    looking_back: bool = False  # a crisis the speaker came through (stance)
-    dieting: bool = False  # ordinary weight loss, no starving or purging (stance)
-    warning: bool = False  # names a harm for others to avoid: 千万别学节食催吐 (stance)
     as_parent: bool = False  # a parent asking about their child, or not alluring (stance)
-    ailing: bool = False  # a bodily ailment, no intent (stance)
-    tale: bool = False  # told in a tale's words: knights, sects, "thee" (stance)
-    critique: bool = False  # a review of how a book handles violence (stance)
-    cooking: bool = False  # an animal cooked: "kill the chicken, cut the throat" (stance)
+    # how the text frames what it names (stances), each read when a score needs it
+    reading: Reading = field(default_factory=Reading)
     cjk: bool = False
     suffix: float = 0.0  # adversarial-suffix score of the jailbreak scan
     framing: bool = False  # hypothetical / "for research" / game framing
@@ -246,32 +218,12 @@ def _stances(
     ev.antibias = "antibias" in mods and not strong
     ev.antibias_cues = len(cues) if ev.antibias else 0
     ev.antibias_stance = not strong and rejecting
-    ev.notice = is_notice(clean)
-    ev.news = ev.notice or reports_news(clean)
-    ev.plot = plots_mystery(clean) and not {"real", "harmtopic"} & mods  # no ricin in a plot
     insulted = ev.scores["harassment"] > 0 or ev.group
-    ev.untargeted = not strong and (
-        runs_self_down(clean, insulted=insulted)
-        or teases_own(clean)
-        or teases_laughing(clean)
-        or reviews_writing(clean)
-        or talks_about_a_word(clean)
-        or speaks_fondly(clean)
-        or reported
+    ev.reading = Reading(
+        clean, frozenset(mods), strong=strong, insulted=insulted, reported=reported
     )
-    ev.about_bot = asks_about_bot(clean)
-    ev.looking_back = looks_back(clean)
-    ev.dieting = diets_healthily(clean)
-    ev.warning = warns(clean)
-    ev.ailing = ails(clean)
-    ev.tale = tells_a_tale(clean) and "real" not in mods
-    ev.critique = critiques_writing(clean)
-    ev.cooking = cooks(clean)
-    if ev.untargeted:
+    if ev.scores["harassment"] > 0 and ev.reading.untargeted:
         ev.scores["harassment"] *= MILD_DISCOUNT
-    # Defending against a harm, caring for someone at risk, recounting it as news or
-    # history, health education: the classifiers read the topic, not the stance.
-    ev.protective = (bool(mods & _STANCES) or disavows(clean)) and "real" not in mods
 
 
 def _combinations(ev: Evidence, mods: set[str], parent: bool) -> None:
@@ -300,13 +252,15 @@ def _combinations(ev: Evidence, mods: set[str], parent: bool) -> None:
 
 def _care_factor(ev: Evidence, mods: set[str]) -> float:
     factor = 1.0
+    if not ev.scores["self-harm"]:
+        return factor  # nothing to discount: the stances are not read
     if "support" in mods and "harmtopic" not in mods and "real" not in mods:
         # "My friend says she wants to die, how do I help her": the words of the crisis
         # are there, the request is for care. A method (pills, a rope) voids the discount.
         factor *= SUPPORT_DISCOUNT
-    if ev.looking_back:  # "以前也想过轻生，现在过得挺好": the key names a crisis come through
+    if ev.reading.looking_back:  # "以前也想过轻生，现在过得挺好": a crisis come through
         factor *= FRAME_DISCOUNT
-    if ev.warning:  # 姐妹们千万别学节食催吐: named to be avoided
+    if ev.reading.warning:  # 姐妹们千万别学节食催吐: named to be avoided
         factor *= FRAME_DISCOUNT
     return factor
 
@@ -335,7 +289,7 @@ def _luhn(digits: str) -> bool:
 def _aim_factor(ev: Evidence) -> float:
     """How much of an offensive hunch stands, given whom the text aims at: nobody (teasing,
     running oneself down), or a prejudice it argues against."""
-    if ev.untargeted:
+    if ev.reading.untargeted:
         return MILD_DISCOUNT
     if ev.antibias_stance:
         return ANTIBIAS_STANCE
@@ -357,10 +311,10 @@ def _offensive(ev: Evidence, score: float, source: str) -> None:
     # Not for victims, and news only narrowly (below): COLD's posts complain that a group
     # "被骂" or quote police news while attacking (33 of its offensive dev posts were lost
     # when both were spared in full).
-    score *= _aim_factor(ev) * (FRAME_DISCOUNT if ev.plot else 1.0)
-    if ev.notice and not ev.group:
+    score *= _aim_factor(ev) * (FRAME_DISCOUNT if ev.reading.plot else 1.0)
+    if ev.reading.notice and not ev.group:
         score *= FRAME_DISCOUNT  # 反诈提醒：…, 法律科普：…: a notice, whatever it quotes
-    elif ev.news and not ev.group and ev.scores["harassment"] == 0:
+    elif ev.reading.news and not ev.group and ev.scores["harassment"] == 0:
         # Plain news, no group, and nothing offensive read before (警察追车，嫌疑人撞上了护栏).
         # Read before the embeddings only: COLD posts that quote police news to attack
         # someone lost 5 of its offensive posts when the embedding read was spared too.
@@ -380,23 +334,24 @@ def _stance_factor(ev: Evidence, cat: str) -> float:
         # The category heads share the offensive ones' blind spot: naming a prejudice to
         # reject it reads like the prejudice.
         factor *= _aim_factor(ev)
-    if ev.protective and cat in _PROTECTED:
+    if ev.reading.protective and cat in _PROTECTED:
         factor *= PROTECT_DISCOUNT  # "how do I report a scam" reads like the scam
-    framed = (ev.news or ev.victim or ev.looking_back) and cat in _PROTECTED
-    if framed or ((ev.dieting or ev.ailing or ev.warning) and cat == "self-harm"):
+    r = ev.reading
+    framed = (r.news or ev.victim or r.looking_back) and cat in _PROTECTED
+    if framed or ((r.dieting or r.ailing or r.warning) and cat == "self-harm"):
         # a report, the harm done to the reader, a crisis come through, ordinary dieting
         factor *= FRAME_DISCOUNT
-    if (ev.tale or ev.critique) and cat in ("violence", "violence/graphic"):
+    if (ev.reading.tale or ev.reading.critique) and cat in ("violence", "violence/graphic"):
         factor *= FRAME_DISCOUNT  # a scene played in a tale's words, or a review of one
-    if ev.cooking and cat in ("violence", "violence/graphic", "illegal"):
+    if ev.reading.cooking and cat in ("violence", "violence/graphic", "illegal"):
         factor *= FRAME_DISCOUNT  # "kill the chicken in the morning, cut the throat"
     if ev.as_parent and cat in ("sexual", "sexual/minors"):
         # "My 15-year-old wants to look sexy in his prom photos, is that normal?": the head
         # reads a child's age and allure; the parent is asking for guidance.
         factor *= FRAME_DISCOUNT
-    if cat == "jailbreak" and ev.about_bot:
+    if cat == "jailbreak" and ev.reading.about_bot:
         factor *= FRAME_DISCOUNT  # "can you remember what I said?": a question, no probe
-    if ev.plot and (cat in _PROTECTED or cat in ("hate", "jailbreak")):
+    if ev.reading.plot and (cat in _PROTECTED or cat in ("hate", "jailbreak")):
         # "I'm writing my first whodunit": the writer's frame is the point, not a wrapper,
         # when no key asks for real steps.
         factor *= FRAME_DISCOUNT

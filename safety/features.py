@@ -8,16 +8,17 @@ under a millisecond in pure Python. Weighting is sublinear TF × IDF, L2-normali
 from __future__ import annotations
 
 import math
+import operator
 import zlib
 from collections import Counter
 from collections.abc import Sequence
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
 
 BITS = 18
 MASK = (1 << BITS) - 1
-NGRAMS = (1, 2, 3)
 # Long texts are capped: beyond this many characters extra n-grams add cost, not signal
 # (the stream gate screens replies clause by clause anyway).
 MAX_CHARS = 2000
@@ -33,16 +34,19 @@ def buckets(text: str) -> Counter[int]:
     text = text[:MAX_CHARS]
     if len(_BUCKET) > _BUCKET_CAP:
         _BUCKET.clear()
-    found: list[int] = []
-    for n in NGRAMS:
-        for j in range(len(text) - n + 1):
-            gram = text[j : j + n]
-            b = _BUCKET.get(gram)
+    # Grams joined and looked up by map (in C), in the order a loop over n then j gives:
+    # a clause costs a third of what slicing gram by gram did.
+    pairs = list(map(operator.add, text, text[1:]))
+    grams = [*text, *pairs, *map(operator.add, pairs, text[2:])]
+    found = list(map(_BUCKET.get, grams))
+    if None in found:
+        for k, b in enumerate(found):
             if b is None:
-                b = _BUCKET[gram] = -1 if gram.isspace() else _hash(gram)
-            if b >= 0:
-                found.append(b)
-    return Counter(found)
+                gram = grams[k]
+                found[k] = _BUCKET[gram] = -1 if gram.isspace() else _hash(gram)
+    counts: Counter[int] = Counter(cast("list[int]", found))  # every None filled in above
+    counts.pop(-1, None)
+    return counts
 
 
 def _hash(gram: str) -> int:

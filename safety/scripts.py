@@ -31,12 +31,22 @@ class Split:
         self.zh = _compile([b for b, kind in parts if kind != "en"], pattern)
         self.en = _compile([b for b, kind in parts if kind != "zh"], pattern)
 
-    def search(self, text: str) -> re.Match[str] | None:
-        cjk, latin = bool(_CJK.search(text)), bool(_LATIN.search(text))
-        if cjk == latin:
+    def search(self, text: str, script: str | None = None) -> re.Match[str] | None:
+        """``script``: ``of(text)``, when the caller runs many patterns over one text."""
+        script = script or of(text)
+        if script == "both":
             return self.pattern.search(text)
-        half = self.zh if cjk else self.en
+        half = self.zh if script == "zh" else self.en
         return half.search(text) if half is not None else None
+
+
+def of(text: str) -> str:
+    """ "zh" for text with CJK characters and no ASCII letters, "en" for the reverse, else
+    "both" (both scripts, or neither)."""
+    cjk, latin = bool(_CJK.search(text)), bool(_LATIN.search(text))
+    if cjk == latin:
+        return "both"
+    return "zh" if cjk else "en"
 
 
 def branches(source: str) -> list[str]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from safety import offers, selfharm, sexual, threats
+from safety import offers, scripts, selfharm, sexual, threats
 from safety.scripts import Split
 from safety.topics import has_cue
 
@@ -331,7 +331,8 @@ def harms(
     text names a prejudice to reject it (then a wholesale charge is what it rejects);
     ``argues``: it takes a side against one (a word such as 不该 names a prejudice, but it is
     also how 女的就不该读研 bars a group)."""
-    out = [(cat, score, why) for rx, cat, score, why in _ALONE_SPLIT if rx.search(clean)]
+    script = scripts.of(clean)
+    out = [(cat, score, why) for rx, cat, score, why in _ALONE_SPLIT if rx.search(clean, script)]
     out += offers.offers(clean)
     if minor and _SECRET.search(clean) and not _PARENT.search(clean):
         out.append(("sexual/minors", 0.8, "contact with a child hidden from the parents"))
@@ -339,9 +340,9 @@ def harms(
         out.append(("hate", 0.6, "a threat against a group"))
     if group and threats.wishes_harm(clean):
         out.append(("hate", 0.55, "violence wished on a group"))
-    if group and not argues and _BARRED_SPLIT.search(clean):
+    if group and not argues and _BARRED_SPLIT.search(clean, script):
         out.append(("hate", 0.55, "a group barred from ordinary life"))
-    if group and not rejects and _SWEEPING_SPLIT.search(clean):
+    if group and not rejects and _SWEEPING_SPLIT.search(clean, script):
         out.append(("hate", 0.6, "a sweeping charge against a group"))
     if _NOT_RACIST_BUT.search(clean) and (group or has_cue("hate", clean)):
         out.append(("hate", 0.6, "a charge against a group behind 'I'm not racist, but'"))
