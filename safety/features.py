@@ -7,7 +7,6 @@ under a millisecond in pure Python. Weighting is sublinear TF × IDF, L2-normali
 
 from __future__ import annotations
 
-import math
 import operator
 import zlib
 from collections import Counter
@@ -60,7 +59,7 @@ def weighted(
     if not counts:
         return np.zeros(0, np.int64), np.zeros(0, np.float32)
     idx = np.fromiter(counts.keys(), np.int64, len(counts))
-    tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), np.float32, len(counts))
+    tf = (1.0 + np.log(np.fromiter(counts.values(), np.float64, len(counts)))).astype(np.float32)
     val = tf * idf[idx]
     norm = float(np.sqrt(np.dot(val, val))) or 1.0
     return idx, val / norm
