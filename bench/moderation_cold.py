@@ -26,6 +26,7 @@ from sklearn.metrics import accuracy_score, average_precision_score, f1_score
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from safety.base import Policy  # noqa: E402
+from safety.cli import result  # noqa: E402
 from safety.embedder import precompute  # noqa: E402
 from safety.moderator import LayeredModerator  # noqa: E402
 
@@ -44,7 +45,7 @@ async def score(
     mod = LayeredModerator(embedder=precompute(texts, cache, threads))
     verdicts = await mod.screen_many(texts, ["user"] * len(texts), Policy())
     pred = np.array([not v.allowed for v in verdicts], int)
-    prob = np.array([max(v.scores.values()) for v in verdicts])
+    prob = np.array([max(result(None, v)["scores"].values()) for v in verdicts])
     return pred, prob
 
 

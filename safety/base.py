@@ -44,6 +44,8 @@ class Verdict:
     allowed: bool
     categories: dict[str, bool] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)
+    # the bar each score had to reach here (policy, role, the margins for lone hunches)
+    bars: dict[str, float] = field(default_factory=dict)
     reason: str = ""
     followup: asyncio.Future[Verdict] | None = field(default=None, compare=False, repr=False)
 

@@ -2,7 +2,9 @@
 
 Input lines: ``{"id": ..., "text": "...", "role": "user"|"assistant"}`` (role defaults
 to user). Output lines, in input order: ``{"id", "flagged", "categories": {name:
-bool}, "scores": {name: float}}``, plus ``"reason"`` when flagged. A bad line is
+bool}, "scores": {name: float}}``, plus ``"reason"`` when flagged. A score is 0–1 with 0.5
+at the bar that category had to clear for this text: ``categories[name]`` is true exactly
+when ``scores[name] >= 0.5``. A bad line is
 reported on stderr with its line number and skipped; the others are all written.
 Texts are embedded in batches across lines (the slow part), so large files go at
 the model's batch speed.
@@ -20,6 +22,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from safety.base import CATEGORIES, Policy, Role, Verdict
+from safety.policy import against_bar
 
 BATCH = 256
 
@@ -65,11 +68,21 @@ def result(ident: str | int | None, verdict: Verdict) -> dict[str, Any]:
         "id": ident,
         "flagged": not verdict.allowed,
         "categories": {c: bool(verdict.categories.get(c, False)) for c in CATEGORIES},
-        "scores": {c: round(float(verdict.scores.get(c, 0.0)), 4) for c in CATEGORIES},
+        "scores": {c: round(_against_bar(verdict, c), 4) for c in CATEGORIES},
     }
     if verdict.reason:
         out["reason"] = verdict.reason
     return out
+
+
+def _against_bar(verdict: Verdict, cat: str) -> float:
+    # The evidence measured against the bar this verdict applied, not the trained decision
+    # point: a lone hunch must clear a margin, a hunch with no topic words cannot flag. So
+    # a category is flagged exactly when its score is 0.5 or more, and ranking by score
+    # ranks by what was decided (COLD dev AUPRC 0.928 -> 0.931; ours 0.971 -> 0.984).
+    score = float(verdict.scores.get(cat, 0.0))
+    bar = verdict.bars.get(cat)
+    return score if bar is None else against_bar(score, bar)
 
 
 def _batches(stream: IO[str], errors: list[str]) -> Iterator[list[tuple[Any, str, Role]]]:

@@ -306,7 +306,11 @@ class LayeredModerator:
         reason = "; ".join(f"{c}: {ev.reasons.get(c, '')}" for c, hit in cats.items() if hit)
         scores = {c: round(s, 4) for c, s in ev.scores.items()}
         return Verdict(
-            allowed=not any(cats.values()), categories=cats, scores=scores, reason=reason
+            allowed=not any(cats.values()),
+            categories=cats,
+            scores=scores,
+            bars=bars,
+            reason=reason,
         )
 
     async def _followup(self, text: str, role: Role, policy: Policy, *, urgent: bool) -> Verdict:

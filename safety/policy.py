@@ -108,6 +108,14 @@ def thresholds(policy: Policy, role: Role, override: Override | None = None) -> 
     return out
 
 
+def against_bar(score: float, bar: float) -> float:
+    """``score`` rescaled so that its bar lands on 0.5 (monotone): at least 0.5 exactly when
+    the category was flagged. A category that could not be flagged stays below 0.5."""
+    if bar > 1.0:
+        return 0.499 * score
+    return calibrate(score, bar)
+
+
 def calibrate(p: float, threshold: float) -> float:
     """Map a raw probability so the trained threshold lands on 0.5 (monotone)."""
     t = min(max(threshold, 1e-3), 1 - 1e-3)

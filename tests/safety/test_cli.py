@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from safety import cli
+from safety.base import CATEGORIES, Verdict
 
 
 def test_moderate_batch_keeps_good_lines_and_names_bad_ones(
@@ -46,3 +47,17 @@ def test_moderate_batch_keeps_good_lines_and_names_bad_ones(
     }
     err = capsys.readouterr().err
     assert "line 2" in err and "line 4" in err and "line 6" in err
+
+
+def test_a_score_reaches_half_exactly_where_its_category_is_flagged() -> None:
+    # a lone hunch (no key, no shape) must clear a wider bar than 0.5: reported against it
+    verdict = Verdict(
+        allowed=False,
+        categories={"hate": True, "illegal": False, "sexual": False},
+        scores={"hate": 0.62, "illegal": 0.6, "sexual": 0.9},
+        bars={"hate": 0.55, "illegal": 0.65, "sexual": 1.01},
+    )
+    scores = cli.result("x", verdict)["scores"]
+    assert scores["hate"] >= 0.5 > scores["illegal"] and scores["sexual"] < 0.5
+    assert scores["illegal"] > 0.45  # still ranked just under its bar, not zeroed
+    assert set(scores) == set(CATEGORIES)
