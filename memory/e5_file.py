@@ -23,6 +23,7 @@ F32 = npt.NDArray[np.float32]
 QK = 32  # weights per quantization block
 BLOCK_BYTES = 2 + QK // 2
 META = "\u2581"  # SentencePiece's word-start marker
+_WORD_CACHE = 100_000  # words' token ids kept (a bounded cache: it lives as long as the server)
 
 
 def model_path() -> Path:
@@ -84,6 +85,9 @@ class Tokenizer:
             if i != self.unk and piece and piece not in self.pieces:
                 self.pieces[piece] = i
         self.longest = max(map(len, self.pieces))
+        if any(META in p[1:] for p in self.pieces):  # content_ids tokenises word by word
+            raise ValueError("this model file has pieces that span two words")
+        self._words: dict[str, list[int]] = {}
         self.unk_score = float(scores.min()) - 10.0
         self.norm: dict[str, str] = {}
         count, size = r.take("i"), r.take("I")
@@ -101,6 +105,21 @@ class Tokenizer:
         while "  " in chars:
             chars = chars.replace("  ", " ")
         s = (chars if chars.startswith(" ") else " " + chars).replace(" ", META)
+        # No piece holds META but at its start, so no piece spans two words: the search
+        # runs word by word, and a word seen before (most of them) costs a look-up. The
+        # search is pure Python holding the GIL in the model's thread, where it delayed the
+        # event loop (a 290-character English text: 1.7 ms).
+        ids: list[int] = []
+        for word in s.split(META)[1:]:
+            found = self._words.get(word)
+            if found is None:
+                if len(self._words) > _WORD_CACHE:
+                    self._words.clear()
+                found = self._words[word] = self._viterbi(META + word)
+            ids += found
+        return ids
+
+    def _viterbi(self, s: str) -> list[int]:
         n = len(s)
         best = [-1e30] * (n + 1)
         back: list[tuple[int, int]] = [(0, 0)] * (n + 1)
