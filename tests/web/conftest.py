@@ -33,6 +33,19 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(data_dir=tmp_path, turns_per_minute=1000, ws_frames_per_second=50)
 
 
+def real_memory_settings(tmp_path: Path) -> Settings:
+    """For an app on the real long-term memory. Generous recall budgets: on a loaded 2-core
+    CI box the query vector can miss the 0.25 s default (the turn then recalls by words
+    alone, and canon needs the vector); these tests are about what is recalled, not when."""
+    return Settings(
+        data_dir=tmp_path,
+        turns_per_minute=1000,
+        ws_frames_per_second=50,
+        memory_timeout_s=30,
+        memory_dense_budget_s=30,
+    )
+
+
 @pytest.fixture
 async def client(
     redis_client: Redis, llm: ScriptedLLM, memory: InMemoryMemory, settings: Settings

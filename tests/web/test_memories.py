@@ -14,13 +14,12 @@ from aiohttp.test_utils import TestClient, TestServer
 from redis.asyncio import Redis
 
 from roleplay.llm.scripted import ScriptedLLM
-from roleplay.settings import Settings
 from tests.characters.extract.conftest import ZH_STORY
 from web.app import create_app
 from web.editor import EDITOR
 from web.runtime import RUNTIME
 
-from .conftest import new_chat
+from .conftest import new_chat, real_memory_settings
 
 pytestmark = pytest.mark.slow  # loads the embedding model and chromadb
 
@@ -30,16 +29,7 @@ async def real(
     redis_client: Redis, llm: ScriptedLLM, tmp_path: Path
 ) -> AsyncIterator[TestClient[Any, Any]]:
     await redis_client.flushdb()  # the write queue stream must not see other tests' entries
-    # Generous recall budgets: on a loaded 2-core CI box the query vector can miss the 0.25 s
-    # default (the turn then recalls by words alone, and canon needs the vector); these tests
-    # are about what is recalled, not when.
-    settings = Settings(
-        data_dir=tmp_path,
-        turns_per_minute=1000,
-        ws_frames_per_second=50,
-        memory_timeout_s=30,
-        memory_dense_budget_s=30,
-    )
+    settings = real_memory_settings(tmp_path)
     app = create_app(settings, redis=redis_client, llm=llm)
     async with TestClient(TestServer(app)) as c:
         yield c

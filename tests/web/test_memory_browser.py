@@ -12,10 +12,10 @@ from playwright.async_api import Page, expect
 from redis.asyncio import Redis
 
 from roleplay.llm.scripted import ScriptedLLM
-from roleplay.settings import Settings
 from web.app import create_app
 from web.runtime import RUNTIME
 
+from .conftest import real_memory_settings
 from .test_browser import browser, page, send, sign_in_and_open
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -25,16 +25,7 @@ __all__ = ["browser", "page"]  # fixtures, imported to be shared
 @pytest.fixture
 async def client(redis_client: Redis, tmp_path: Path) -> AsyncIterator[TestClient[Any, Any]]:
     await redis_client.flushdb()
-    # Generous recall budgets: on a loaded 2-core CI box the query vector can miss the 0.25 s
-    # default (the turn then recalls by words alone, and canon needs the vector); these tests
-    # are about what is recalled, not when.
-    settings = Settings(
-        data_dir=tmp_path,
-        turns_per_minute=1000,
-        ws_frames_per_second=50,
-        memory_timeout_s=30,
-        memory_dense_budget_s=30,
-    )
+    settings = real_memory_settings(tmp_path)
     app = create_app(settings, redis=redis_client, llm=ScriptedLLM(default="好，我记下了。"))
     async with TestClient(TestServer(app)) as c:
         yield c
