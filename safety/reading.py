@@ -8,6 +8,7 @@ a sixth of the stream gate's time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 
 from safety.stance import (
@@ -35,6 +36,11 @@ from safety.stance import (
 _PROTECTIVE = frozenset({"protect", "defend", "report", "support", "health"})
 
 
+def _reads(stance: Callable[[str], bool]) -> cached_property[bool]:
+    """A stance that one predicate of ``safety.stance`` reads from the clean text."""
+    return cached_property(lambda self: stance(self.clean))
+
+
 class Reading:
     """``mods``: the lexicon's modifier tags; ``strong``: a slur or strong insult was
     found (it voids the benefit of the doubt); ``insulted``: someone is insulted at all;
@@ -55,10 +61,14 @@ class Reading:
         self.insulted = insulted
         self.reported = reported
 
-    @cached_property
-    def notice(self) -> bool:
-        """Says in a header that it is news or a public notice."""
-        return is_notice(self.clean)
+    notice = _reads(is_notice)  # says in a header that it is news or a public notice
+    about_bot = _reads(asks_about_bot)  # asks what the character or app can do
+    looking_back = _reads(looks_back)  # a crisis the speaker came through
+    dieting = _reads(diets_healthily)  # ordinary weight loss, no starving or purging
+    warning = _reads(warns)  # names a harm for others to avoid: 千万别学节食催吐
+    ailing = _reads(ails)  # a bodily ailment, no intent
+    critique = _reads(critiques_writing)  # a review of how a book handles violence
+    cooking = _reads(cooks)  # an animal cooked: "kill the chicken, cut the throat"
 
     @cached_property
     def news(self) -> bool:
@@ -85,44 +95,9 @@ class Reading:
         )
 
     @cached_property
-    def about_bot(self) -> bool:
-        """Asks what the character or app can do."""
-        return asks_about_bot(self.clean)
-
-    @cached_property
-    def looking_back(self) -> bool:
-        """A crisis the speaker came through."""
-        return looks_back(self.clean)
-
-    @cached_property
-    def dieting(self) -> bool:
-        """Ordinary weight loss, no starving or purging."""
-        return diets_healthily(self.clean)
-
-    @cached_property
-    def warning(self) -> bool:
-        """Names a harm for others to avoid: 千万别学节食催吐."""
-        return warns(self.clean)
-
-    @cached_property
-    def ailing(self) -> bool:
-        """A bodily ailment, no intent."""
-        return ails(self.clean)
-
-    @cached_property
     def tale(self) -> bool:
         """Told in a tale's words: knights, sects, "thee"."""
         return tells_a_tale(self.clean) and "real" not in self.mods
-
-    @cached_property
-    def critique(self) -> bool:
-        """A review of how a book handles violence."""
-        return critiques_writing(self.clean)
-
-    @cached_property
-    def cooking(self) -> bool:
-        """An animal cooked: "kill the chicken, cut the throat"."""
-        return cooks(self.clean)
 
     @cached_property
     def protective(self) -> bool:
