@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from safety import shapes
+from safety import pii, shapes
 from safety.base import CATEGORIES
 from safety.jailbreak import JailbreakSignal
 from safety.lexicon import Hit
@@ -34,23 +34,6 @@ from safety.stance import (
 )
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_PII: list[tuple[float, str, re.Pattern[str]]] = [
-    (
-        0.9,
-        "ID card number",
-        re.compile(r"(?<!\d)[1-9]\d{5}(?:19|20)\d{2}(?:0\d|1[0-2])\d{5}[\dxX](?!\d)"),
-    ),
-    (0.9, "SSN", re.compile(r"(?<!\d)\d{3}-\d{2}-\d{4}(?!\d)")),
-    (
-        0.7,
-        "phone number",
-        re.compile(
-            r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)\(?\d{3}\)?[-. ]\d{3}[-. ]\d{4}(?!\d)|"
-            r"(?<!\d)07\d{3} ?\d{6}(?!\d)"  # UK mobile
-        ),
-    ),
-    (0.6, "email address", re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]{2,}\b")),
-]
 # 被人下毒, 遭到黑客攻击: the harm was done to the speaker; "怎么" then asks how they lived
 # through it, not how to do it.
 _VICTIM = ("被", "遭", "被人", "遭人", "遭到")
@@ -74,7 +57,6 @@ _PROTECTED = (
     "sexual/minors",
 )
 _TOPIC_KEYS = frozenset({"sexual", "personal-data", "illegal"})
-_CARD = re.compile(r"(?<!\d)(?:\d[ -]?){13,19}(?!\d)")
 
 
 @dataclass(slots=True)
@@ -266,24 +248,8 @@ def _care_factor(ev: Evidence, mods: set[str]) -> float:
 
 
 def _personal_data(ev: Evidence, raw: str) -> None:
-    for weight, name, pattern in _PII:
-        if pattern.search(raw):
-            ev.raise_to("personal-data", weight, f"contains a {name}")
-    for m in _CARD.finditer(raw):
-        digits = re.sub(r"\D", "", m.group(0))
-        # 01101000 01101111...: bytes written in binary, not a card
-        if 13 <= len(digits) <= 19 and set(digits) - {"0", "1"} and _luhn(digits):
-            ev.raise_to("personal-data", 0.9, "contains a payment card number")
-
-
-def _luhn(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i % 2:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-    return total % 10 == 0
+    for weight, reason in pii.found(raw):
+        ev.raise_to("personal-data", weight, reason)
 
 
 def _aim_factor(ev: Evidence) -> float:

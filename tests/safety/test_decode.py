@@ -73,8 +73,9 @@ def test_caesar_and_atbash_are_tried_when_the_text_says_it_is_enciphered() -> No
 
 
 def test_bytes_in_binary_are_no_payment_card() -> None:
-    from safety.evidence import Evidence, _personal_data
+    from safety import pii
 
-    ev = Evidence()
-    _personal_data(ev, "01101000 01101111 01110111 00100000")
-    assert ev.scores["personal-data"] == 0.0
+    assert pii.found("01101000 01101111 01110111 00100000") == []
+    assert pii.found("card 4111 1111 1111 1111 exp 12/29") == [
+        (0.9, "contains a payment card number")
+    ]
