@@ -65,9 +65,10 @@ _WINDOW_UNITS = 6
 _LOOKBACK = 1500
 _LOOKAHEAD = 600
 _EPITHET_WINDOW = 250
-# "the old gentleman" is Fagin in one chapter and Mr. Brownlow a few later: an epithet's
-# uses this close to a tag say more about it than the book's average does.
-_EPITHET_NEAR = 12000
+# "the old gentleman" is Fagin in one chapter and Mr. Brownlow a few later: who is named
+# near an epithet's uses this close to a tag is a feature apart from the book-wide one (the
+# learned weight is negative: nearby, those named are mostly the ones it talks to).
+_EPITHET_NEAR = 5000
 
 
 class Add(Protocol):
@@ -376,7 +377,8 @@ def _epithet_near(scene: Scene, m: Mention) -> dict[str, float]:
         window = scene.narration.between(start - _EPITHET_WINDOW, start + _EPITHET_WINDOW)
         near.update({x.entity for x in window if x.pronoun is None and x.entity})
     uses = max(1, hi - lo)
-    return {e: n / uses for e, n in near.most_common(3)}
+    top = sorted(near.items(), key=lambda kv: (-kv[1], kv[0]))[:3]  # ties: by name, not hash
+    return {e: n / uses for e, n in top}
 
 
 def _future(scene: Scene, units: list[Utterance], k: int, add: Add) -> list[tuple[str, str]]:
