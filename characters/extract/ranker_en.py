@@ -162,11 +162,12 @@ def _narrator(scene: Scene, unit: Utterance, add: Add) -> None:
             add(NARRATOR, "narrator_prev_para", 1.0)
 
 
-# "said her mother": a family word in a speech tag names the possessor's relative. A
+# "said her mother", "said the son": a family word in a speech tag names a relative of
+# someone nearby (the possessor, or for "the" anyone recent). A
 # family shares a surname, and a mother or wife is "Mrs." + that surname (Mrs. Bennet for
 # Elizabeth Bennet), a father or husband "Mr."; an aunt or uncle is often called so.
 _KIN = re.compile(
-    r"^(his|her|their)\s+(?:\w+\s+)?(mother|father|sister|brother|son|daughter|wife|husband|"
+    r"^(his|her|their|the)\s+(?:\w+\s+)?(mother|father|sister|brother|son|daughter|wife|husband|"
     r"aunt|uncle|mamma|papa|grandmother|grandfather)$",
     re.I,
 )
