@@ -73,5 +73,16 @@ async def test_sigkill_mid_reply_loses_nothing_accepted(tmp_path: Path) -> None:
                     pass
                 assert frame["type"] == "start"  # the chat is free again
         finally:
-            proc.terminate()
-            proc.wait(30)
+            _stop(proc)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Graceful shutdown can take a while on a loaded box (a reply in flight, then the
+    stores); this test is about SIGKILL, so a slow exit is cut short rather than leaked
+    (a Popen still running when collected fails whichever test is running then)."""
+    proc.terminate()
+    try:
+        proc.wait(60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
