@@ -144,7 +144,9 @@ _MASKABLE = frozenset(
 _MASKED = re.compile(r"(?<![\w*#])[a-z]*[*#]+[a-z*#]*(?![\w*#])")
 
 
-def _unmask(s: str) -> str:
+def unmasked(s: str) -> str:
+    """``s`` with masked words filled in ("f*ck" -> "fuck"), for every layer that reads words."""
+
     def fill(m: re.Match[str]) -> str:
         word = m.group()
         if sum(c.isalpha() for c in word) < 2:
@@ -156,14 +158,9 @@ def _unmask(s: str) -> str:
     return _MASKED.sub(fill, s) if "*" in s or "#" in s else s
 
 
-def unmasked(clean: str) -> str:
-    """``clean`` with masked words filled in ("f*ck" -> "fuck"), for the stances and topics."""
-    return _unmask(clean)
-
-
 def _deleet(s: str) -> str:
     """Map leetspeak and masked letters back inside words (length-preserving)."""
-    s = _unmask(s)
+    s = unmasked(s)
     if not _ANY_LEET.search(s):
         return s
     chars = list(s)

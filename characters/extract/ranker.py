@@ -336,17 +336,16 @@ def _epithet(scene: Scene, surface: str) -> dict[str, float]:
     near its other occurrences, above what their overall frequency predicts."""
     key = ("epithet", surface)
     if key not in scene.static:
+        _, named = _epithet_uses(scene, surface)
         near: Counter[str] = Counter()
-        uses = [m for m in scene.narration.items if m.role and m.surface.lower() == surface]
-        for m in uses:
-            window = scene.narration.between(m.start - _EPITHET_WINDOW, m.end + _EPITHET_WINDOW)
-            near.update({x.entity for x in window if x.pronoun is None and x.entity})
+        for people in named:
+            near.update(people)
         size = max(1, len(scene.text))
         lift = {}
         for entity, n in near.items():
             ent = scene.entities.get(entity)
             base = min(1.0, (ent.mentions if ent else 0) * 2 * _EPITHET_WINDOW / size)
-            lift[entity] = n / len(uses) - base
+            lift[entity] = n / len(named) - base
         top = sorted(lift.items(), key=lambda kv: -kv[1])[:5]
         scene.static[key] = {e: v for e, v in top if v > 0}
     result: dict[str, float] = scene.static[key]
@@ -360,22 +359,34 @@ def _role_epithet(scene: Scene, m: Mention, add: Add) -> None:
         add(entity, "tag_role_near", score)
 
 
+def _epithet_uses(scene: Scene, surface: str) -> tuple[list[int], list[set[str]]]:
+    """Where the book uses an epithet, and who is named within ``_EPITHET_WINDOW`` of each use
+    (read once per book, for the book-wide and the nearby association)."""
+    key = ("epithet uses", surface)
+    if key not in scene.static:
+        uses = [m for m in scene.narration.items if m.role and m.surface.lower() == surface]
+        named = [
+            {
+                x.entity
+                for x in scene.narration.between(m.start - _EPITHET_WINDOW, m.end + _EPITHET_WINDOW)
+                if x.pronoun is None and x.entity
+            }
+            for m in uses
+        ]
+        scene.static[key] = ([m.start for m in uses], named)
+    result: tuple[list[int], list[set[str]]] = scene.static[key]
+    return result
+
+
 def _epithet_near(scene: Scene, m: Mention) -> dict[str, float]:
     """Whom the epithet means around this tag: the people named near its uses within
     ``_EPITHET_NEAR`` characters (the tag's own neighbourhood included)."""
-    surface = m.surface.lower()
-    key = ("epithet uses", surface)
-    if key not in scene.static:
-        scene.static[key] = [
-            u.start for u in scene.narration.items if u.role and u.surface.lower() == surface
-        ]
-    starts: list[int] = scene.static[key]
+    starts, named = _epithet_uses(scene, m.surface.lower())
     lo = bisect.bisect_left(starts, m.start - _EPITHET_NEAR)
     hi = bisect.bisect_right(starts, m.start + _EPITHET_NEAR)
     near: Counter[str] = Counter()
-    for start in starts[lo:hi]:
-        window = scene.narration.between(start - _EPITHET_WINDOW, start + _EPITHET_WINDOW)
-        near.update({x.entity for x in window if x.pronoun is None and x.entity})
+    for people in named[lo:hi]:
+        near.update(people)
     uses = max(1, hi - lo)
     top = sorted(near.items(), key=lambda kv: (-kv[1], kv[0]))[:3]  # ties: by name, not hash
     return {e: n / uses for e, n in top}
