@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import random
 import re
@@ -133,6 +134,8 @@ async def run(args: argparse.Namespace) -> dict[str, Any]:
     # Load the model and let the embedder measure its own speed on this machine.
     for k in range(3):
         await mod.embedder.embed([f"warm up {k}: {u}" for u in users[:8]])
+    gc.collect()
+    gc.freeze()  # as the server does once started (web/app.py)
     rng = random.Random(0)
     jobs = [(rng.choice(users), rng.choice(replies)) for _ in range(args.turns)]
     sem = asyncio.Semaphore(args.concurrency)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 from pathlib import Path
@@ -99,8 +100,14 @@ async def _runtime(app: web.Application, settings: Settings, o: Overrides) -> As
             memory = components.build_memory(settings, redis, embedder, llm)
             await memory.start()
         app[RUNTIME] = await _build(settings, o, redis, llm, embedder, memory)
+        # What start-up loaded (models, lexicons, tables) lives as long as the process: out
+        # of the collector's sight, a full collection no longer walks it, which had stalled
+        # the event loop ~45 ms at a time mid-stream (bench/safety_latency.py).
+        gc.collect()
+        gc.freeze()
         sweeper = asyncio.create_task(_sweep_forever(app[RUNTIME]))
         yield
+        gc.unfreeze()  # an app torn down in a longer-lived process (tests) is collectable again
         sweeper.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await sweeper
