@@ -88,7 +88,9 @@ def _handed_on(scene: Scene, i: int) -> bool:
         return False
     after = tag_after_en(scene.text, start, end, scene.narration)
     if after is not None and after.mention.start == before.mention.start:
-        return False  # one tag serving the quotes on both sides of it
+        if not _new_sentence(scene, i):
+            return False  # one tag serving the quotes on both sides of it
+        after = None  # '"…?" He answered, "Yes."': it leads in the next quote alone
     if before.mention.pronoun is None:
         return True
     # '"…?" He echoed her words. … for she went on:': a pronoun leads in a new
@@ -98,6 +100,14 @@ def _handed_on(scene: Scene, i: int) -> bool:
         after = tag_before_en(scene.text, p_start, p_end, scene.narration)
     sexes = {_sex(scene, t.mention) for t in (before, after) if t is not None}
     return sexes == {"m", "f"}
+
+
+def _new_sentence(scene: Scene, i: int) -> bool:
+    """Quote ``i - 1`` ends its sentence and the narration after it opens a new one."""
+    marks = "\"”’'_ \n"
+    before = scene.text[scene.quotes[i - 1].start : scene.quotes[i - 1].end].rstrip(marks)
+    narration = scene.text[scene.quotes[i - 1].end : scene.quotes[i].start].lstrip(marks)
+    return before.endswith((".", "?", "!")) and narration[:1].isupper()
 
 
 def _sex(scene: Scene, m: Mention) -> str:
@@ -129,11 +139,20 @@ def _tag_for(scene: Scene, units: list[Utterance], k: int) -> Tag | None:
             a, b, follows = _after_zh(scene, unit.quotes[0], *after[0])
             tag = tag_after_zh(text, a, b, table, follows)
         return tag
-    for a, b, _ in after:
+    for j, (a, b, same) in zip(unit.quotes, after, strict=True):
         tag = tag_after_en(text, a, min(b, para_end), table)
-        if tag is not None:
+        if tag is not None and not (same and j == unit.quotes[-1] and _leads_on(scene, j + 1, tag)):
             return tag
     return tag_before_en(text, pre_start, pre_end, table)
+
+
+def _leads_on(scene: Scene, i: int, tag: Tag) -> bool:
+    """'"…?" He answered, "Yes."': a tag opening a new sentence before quote ``i`` of
+    another utterance is that quote's, not the one before's."""
+    start, end = scene.quotes[i - 1].end + 1, scene.quotes[i].start - 1
+    before = tag_before_en(scene.text, start, end, scene.narration)
+    same = before is not None and before.mention.start == tag.mention.start
+    return same and _new_sentence(scene, i)
 
 
 def _after_zh(scene: Scene, index: int, a: int, b: int, follows: bool) -> tuple[int, int, bool]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from characters.extract.lexicon import EN_SAY
 from characters.extract.mentions import ROLE_GENDER
-from characters.extract.model import Mention
+from characters.extract.model import Mention, Reference
 
 _EN_SAY = "|".join(sorted(EN_SAY, key=len, reverse=True))
 _EN_INVERTED = re.compile(
@@ -158,13 +158,18 @@ def tag_before_en(text: str, start: int, end: int, table: MentionTable) -> Tag |
     if not re.search(rf"(?:[,:—\-]|\b(?:{_EN_SAY}|with))\s*$", seg):
         return None
     sentence = table.between(start + cut, end)
-    for m in sentence:
-        if _EN_VERB_AFTER.match(text, m.end, end):
-            return Tag(m, _kind(m) + " before", 0.9)
-    # "Mr. John Knightley smiled, and replied,": the sentence's subject, a speech verb later
-    if sentence and _EN_SAY_WORD.search(text, sentence[0].end, end):
-        subject = _clause_subject(text, sentence) or sentence[0]
-        return Tag(subject, _kind(subject) + " before (sentence)", 0.8)
+    # The clause next to the quote first: "he asked, smiling; and she looked at him with
+    # surprise, and answered:" is hers, though "he asked" is a speech tag earlier on.
+    last = [m for m in sentence if ";" not in text[m.end : end]]
+    tag = _said_by(text, last, end) or _heard(seg, start)
+    for clause in (last, sentence):
+        tag = tag or _said_by(text, clause, end)
+        # "Mr. John Knightley smiled, and replied,": the subject, a speech verb later
+        if tag is None and clause and _EN_SAY_WORD.search(text, clause[0].end, end):
+            subject = _clause_subject(text, clause) or clause[0]
+            tag = Tag(subject, _kind(subject) + " before (sentence)", 0.8)
+    if tag is not None:
+        return tag
     # "He diverted it as follows:", "she interrupted him with": whatever the verb, a colon
     # or a "with" right before the quote leads it in; the subject opening the sentence speaks
     if not sentence or not re.search(r"(?::|\bwith)\s*$", seg):
@@ -172,6 +177,35 @@ def tag_before_en(text: str, start: int, end: int, table: MentionTable) -> Tag |
     if len(text[start + cut : sentence[0].start].split()) <= 2:  # opens the sentence
         return Tag(sentence[0], _kind(sentence[0]) + " before (loose)", 0.6)
     return None
+
+
+def _said_by(text: str, mentions: list[Mention], end: int) -> Tag | None:
+    """The first of the mentions a speech verb follows ("she had said,")."""
+    for m in mentions:
+        if _EN_VERB_AFTER.match(text, m.end, end):
+            return Tag(m, _kind(m) + " before", 0.9)
+    return None
+
+
+def _heard(seg: str, start: int) -> Tag | None:
+    """ "he heard her say:": the one heard speaks, not the one hearing."""
+    heard = _EN_HEARD_SAY.search(seg)
+    if heard is None:
+        return None
+    pronoun: Reference = "f" if heard["who"] == "her" else "m"
+    at = start + heard.start("who")
+    return Tag(
+        Mention(at, start + heard.end("who"), "", heard["who"], pronoun),
+        "anaphoric before (heard)",
+        0.85,
+    )
+
+
+_EN_HEARD_SAY = re.compile(
+    r"\b(?:heard|hear|hears|hearing)\s+(?P<who>him|her)\s+(?:\w+ly\s+)?"
+    r"(?:say|saying|exclaim|exclaiming|cry|crying|call|calling|murmur|murmuring|mutter"
+    r"|muttering|whisper|whispering|add|ask|asking|answer|reply|begin|beginning)\b[^.!?;]*$"
+)
 
 
 _EN_OBJECT_BEFORE = re.compile(r"\b(?:to|with|at|by|from|upon|for|of|on|than|towards)\s+$", re.I)

@@ -112,6 +112,24 @@ def test_en_lower_case_pronoun_after_a_question_is_its_tag() -> None:
     assert got[2] != "Arthur"  # the one who hears is not the speaker
 
 
+def test_en_lead_ins_heard_and_in_the_clause_next_to_the_quote() -> None:
+    people = roster(("Clara", [], "f"), ("Arthur", [], "m"))
+    text = (
+        'Clara and Arthur stood at the gate.\n\n"Is it far?" he asked.\n\n'
+        'After a while he heard her say:\n\n"Not far now."'
+    )
+    assert [s for _, s in speakers(analyse(text, "en", entities=people))] == ["Arthur", "Clara"]
+    # the clause nearest the quote speaks, not an earlier tag in the same sentence
+    text = (
+        'Clara and Arthur stood at the gate.\n\n"Is it far?" he asked, smiling; and she '
+        'looked at him with surprise, and answered: "Not far."'
+    )
+    assert [s for _, s in speakers(analyse(text, "en", entities=people))] == ["Arthur", "Clara"]
+    # a new sentence leading into the next quote is its tag, not the tag of the one before
+    text = 'Clara and Arthur waited. Then she said: "Is the ferry gone?" He answered, "Yes."'
+    assert [s for _, s in speakers(analyse(text, "en", entities=people))] == ["Clara", "Arthur"]
+
+
 def test_en_lead_in_after_a_quoted_phrase_in_the_narration() -> None:
     people = roster(("Clara", [], "f"), ("Arthur", [], "m"))
     text = (
