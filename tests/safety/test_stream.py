@@ -221,6 +221,20 @@ def test_a_grey_last_clause_is_checked_deep_unless_the_reader_would_wait(
     assert unsure(Busy(3, 0.005), grey, last=False)  # mid-stream the budget is wider
 
 
+async def test_a_closing_mark_alone_is_not_worth_an_embedding(
+    moderator: LayeredModerator,
+) -> None:
+    embedder = Busy(0, 0.2)  # idle: anything the hot layers are unsure of would be embedded
+    mod = LayeredModerator(models=moderator.models, lexicon=moderator.lexicon,
+                           embedder=embedder, deep_input="off")  # fmt: skip
+    assert mod.wants_deep(mod.hot("”", role="assistant")[1])  # the n-gram head's hunch
+    gate = StreamGate(mod, TEEN)
+    shown, verdict = await run(gate, ["“今晚", "月色很好。", "”"])
+    assert verdict is None and shown == "“今晚月色很好。”"
+    assert embedder.calls == 0
+    assert mod.triage("🍄💊🌿", role="assistant", last=True)[2]  # emoji still say something
+
+
 async def test_a_look_every_few_characters_holds_no_more_than_the_window(
     moderator: LayeredModerator,
 ) -> None:
