@@ -38,6 +38,7 @@ def cluster_english(counts: dict[str, int]) -> list[Entity]:
             groups.setdefault(name, [])
         else:
             groups[target].append((name, rule))
+    _article_forms(groups)
     join_pet_names(groups, names)
     for seed, members in groups.items():
         forms = [seed] + [a for a, _ in members]
@@ -253,6 +254,16 @@ def _single_home(
     if len(titled) == 1 and not lasts:
         return titled[0], f"surname alone refers to {titled[0]}"
     return None, ""
+
+
+def _article_forms(groups: Groups) -> None:
+    """ "the Hatter" is the Hatter: a capitalised name the book mostly writes after "the"
+    (Alice's Hatter and Caterpillar, Oliver Twist's Dodger) is one person with and without it."""
+    for seed in [s for s in groups if s.startswith("the ") and len(s.split()) == 2]:
+        bare = seed.split()[1]
+        home = bare if bare in groups else _group_holding(groups, bare)
+        if home is not None and home != seed and seed in groups:
+            groups[home] += [(seed, "the same name after its article"), *groups.pop(seed)]
 
 
 def _group_holding(groups: Groups, alias: str) -> str | None:

@@ -58,6 +58,15 @@ def test_capitalised_epithet_after_the_keeps_its_article() -> None:
     assert "Thames" in stats.count and "the Thames" not in stats.count  # places never speak
 
 
+def test_a_name_written_with_and_without_its_article_is_one_person() -> None:
+    # "The Tinker" opening a sentence is counted as "Tinker"; "said the Tinker" keeps "the"
+    counts = {"the Tinker": 30, "Tinker": 7, "Grey Hare": 6, "Hare": 2, "the Hare": 9, "Anna": 5}
+    entities = cluster_english(counts)
+    assert {"the Tinker", "Tinker"} == _home(entities, "Tinker")
+    assert {"Grey Hare", "Hare", "the Hare"} == _home(entities, "the Hare")
+    assert _home(entities, "Anna") == {"Anna"}
+
+
 def test_titled_surname_written_with_the_full_name_rarely_is_one_person() -> None:
     counts = {"Mr. Tom Fenn": 1, "Tom Fenn": 4, "Mr. Fenn": 12, "Tom": 10}
     assert {"Mr. Fenn", "Tom Fenn"} <= _home(cluster_english(counts), "Tom")
