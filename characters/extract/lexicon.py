@@ -50,7 +50,8 @@ EN_NOT_NAMES = frozenset(
     Another One Two Three Four Five Six Seven Eight Nine Ten First Second Third Last Next Hush
     Mamma Papa Mama Papa Thank Thanks Please Pray Hullo Hello Good-bye Goodbye Alas Ay Aye
     Never Ever Always Nothing Everything Something Anything Nobody Somebody Everybody Anybody
-    Don't Can't Won't Isn't Wasn't Didn't Couldn't Wouldn't Shouldn't Haven't Hasn't""".split()
+    Don't Can't Won't Isn't Wasn't Didn't Couldn't Wouldn't Shouldn't Haven't Hasn't
+    Majesty Highness Excellency Lordship Ladyship Worship Eminence Holiness""".split()
 )
 EN_PRONOUNS = {"he": "m", "she": "f", "He": "m", "She": "f", "I": ""}
 

@@ -67,6 +67,14 @@ def test_a_name_written_with_and_without_its_article_is_one_person() -> None:
     assert _home(entities, "Anna") == {"Anna"}
 
 
+def test_a_form_of_address_is_nobody_s_name() -> None:
+    text = "\n\n".join(
+        ['"Your Majesty is kind," said Anna Bell.', '"Majesty, the bridge is down," said Tom.']
+        * 3
+    )
+    assert "Majesty" not in collect_names(text, []).count
+
+
 def test_titled_surname_written_with_the_full_name_rarely_is_one_person() -> None:
     counts = {"Mr. Tom Fenn": 1, "Tom Fenn": 4, "Mr. Fenn": 12, "Tom": 10}
     assert {"Mr. Fenn", "Tom Fenn"} <= _home(cluster_english(counts), "Tom")
