@@ -295,16 +295,24 @@ TOLD_APART = 5
 # Mr. George Emerson 5 vs his father's 77; Mr. Sillerton Jackson 19 vs Mr. Jackson 39 is
 # one man whose author likes his full name.
 TOLD_APART_RATIO = 4
+# ... and is called by his given name alone at least once for every four full-name uses
+GIVEN_SHARE = 4
 
 
 def told_apart(title: str, full_names: list[str], counts: dict[str, int], short: int) -> bool:
     """Written again and again, yet less often than the short "Mr. Knightley" (``short``
     uses): the full form is the exception that marks another man. Written more often
-    than the short form ("Mr. Frank Churchill"), it is simply how the book names him."""
+    than the short form ("Mr. Frank Churchill"), it is simply how the book names him. And
+    a man the book never calls by his given name alone is the short form's own formal name:
+    "Mr. Sherlock Holmes" (11) beside "Mr. Holmes" (70), but never a bare "Sherlock"; Mr.
+    Knightley's brother is "John" 29 times."""
     bare = title.rstrip(".")
-    uses = 0
+    uses = given = full = 0
     for alias in full_names:
         t, words = split_title(alias)
         if not t and len(words) >= 2:
             uses += sum(counts.get(f"{form} {alias}", 0) for form in (bare, bare + "."))
-    return TOLD_APART <= uses and TOLD_APART_RATIO * uses < short
+            full += counts.get(alias, 0)
+            given = max(given, counts.get(words[0], 0))
+    known_by_given = given * GIVEN_SHARE >= uses + full
+    return TOLD_APART <= uses and TOLD_APART_RATIO * uses < short and known_by_given

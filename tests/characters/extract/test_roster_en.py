@@ -12,11 +12,12 @@ def _home(entities: list, alias: str) -> set[str]:  # type: ignore[type-arg]
     return next(set(e.aliases) for e in entities if alias in e.aliases)
 
 
-def _grey_story(full_titled: int, short: int = 12) -> str:
+def _grey_story(full_titled: int, short: int = 12, given: int = 4) -> str:
     """Walter Grey, called Mr. Grey far more often than by his full name."""
     parts = ["Walter Grey came into the hall. He took off his hat and he sat down."] * 3
     parts += ["Mr. Grey looked at the fire. He was tired, and he said nothing."] * short
     parts += ["Mr. Walter Grey was announced. He bowed."] * full_titled
+    parts += ["At noon Walter laughed at the dog. He was happy."] * given
     parts += ["Then Nora Pike laughed. She poured the tea, and she smiled."] * 4
     return "\n\n".join(parts)
 
@@ -30,6 +31,10 @@ def test_title_with_the_full_name_written_often_tells_two_people_apart() -> None
     # written again and again, yet far rarer than the short form: another Mr. Grey
     entities = build_roster_en(_grey_story(full_titled=6, short=30), [])
     assert "Walter Grey" not in _home(entities, "Mr. Grey")
+    # ...unless the book never calls him "Walter" alone: then "Mr. Walter Grey" is simply
+    # Mr. Grey's formal name ("Mr. Sherlock Holmes" beside "Mr. Holmes", never "Sherlock")
+    entities = build_roster_en(_grey_story(full_titled=6, short=30, given=0), [])
+    assert "Walter Grey" in _home(entities, "Mr. Grey")
     # half as often as the short form: an author who likes his full name (Mr. Sillerton
     # Jackson 19 times, Mr. Jackson 39, in The Age of Innocence)
     entities = build_roster_en(_grey_story(full_titled=6, short=12), [])
