@@ -20,7 +20,7 @@ _TITLE_RE = "|".join(re.escape(t) for t in _TITLES)
 _WORD = r"(?:O['’]|Mc|Mac)?[A-Z][a-zà-ÿ]+(?:-[A-Z]?[a-zà-ÿ]+)?"
 _ALL_TITLES = EN_MALE_TITLES | EN_FEMALE_TITLES
 _PLACE_BEFORE = re.compile(r"\b(?:at|in|to|from|near|into|towards|through|round|leave|reach)\s+$")
-_PARTICLE = r"(?:de|De|von|van|van der|der|du|le|La|la|di|da)\s+"
+_PARTICLE = r"(?:de|De|von|van|van der|der|du|le|La|la|di|da|St\.)\s+"
 _CANDIDATE = re.compile(
     rf"\b(?:(?P<title>(?:{_TITLE_RE})\.?)\s+)?"
     rf"(?P<name>(?:{_PARTICLE})?{_WORD}(?:\s+(?:{_PARTICLE})?{_WORD}){{0,2}})"
@@ -328,8 +328,8 @@ def _with_particles(words: list[str]) -> list[str]:
     out: list[str] = []
     run: list[str] = []
     for word in words:
-        if word.lower() in _PARTICLES:
-            run.append(word.lower())
+        if word.lower() in _PARTICLES or word == "St.":  # Lord St. Simon, Neville St. Clair
+            run.append(word if word == "St." else word.lower())
             continue
         out.append(" ".join([*run, word]))
         run = []

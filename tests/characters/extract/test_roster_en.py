@@ -80,6 +80,17 @@ def test_a_form_of_address_is_nobody_s_name() -> None:
     assert "Majesty" not in collect_names(text, []).count
 
 
+def test_saint_in_a_surname_is_part_of_it() -> None:
+    text = "\n\n".join(
+        ["Lord Robert St. Clare came in. He bowed to Anna Bell."]
+        + ['"We are late," said Lord St. Clare. He smiled.'] * 4
+        + ["At noon Mr. St. Clare rode out. He was gone."] * 2
+    )
+    home = _home(build_roster_en(text, []), "Lord St. Clare")
+    assert {"Lord Robert St. Clare", "Mr. St. Clare"} <= home
+    assert split_title("Lord Robert St. Clare") == ("Lord", ["Robert", "St. Clare"])
+
+
 def test_titled_surname_written_with_the_full_name_rarely_is_one_person() -> None:
     counts = {"Mr. Tom Fenn": 1, "Tom Fenn": 4, "Mr. Fenn": 12, "Tom": 10}
     assert {"Mr. Fenn", "Tom Fenn"} <= _home(cluster_english(counts), "Tom")
