@@ -19,7 +19,10 @@ _TITLES = sorted(EN_MALE_TITLES | EN_FEMALE_TITLES, key=len, reverse=True)
 _TITLE_RE = "|".join(re.escape(t) for t in _TITLES)
 _WORD = r"(?:O['’]|Mc|Mac)?[A-Z][a-zà-ÿ]+(?:-[A-Z]?[a-zà-ÿ]+)?"
 _ALL_TITLES = EN_MALE_TITLES | EN_FEMALE_TITLES
-_PLACE_BEFORE = re.compile(r"\b(?:at|in|to|from|near|into|towards|through|round|leave|reach)\s+$")
+# "at Hartfield", "to the Grange": where one goes or stays is a place
+_PLACE_BEFORE = re.compile(
+    r"\b(?:at|in|to|from|near|into|towards|through|round|leave|reach)\s+(?:the\s+)?$"
+)
 _PARTICLE = r"(?:de|De|von|van|van der|der|du|le|La|la|di|da|St\.)\s+"
 _CANDIDATE = re.compile(
     rf"\b(?:(?P<title>(?:{_TITLE_RE})\.?)\s+)?"
@@ -140,7 +143,7 @@ def _count(
         stats.sentence_start[key] += 1
     if _SAY_AFTER.match(text, end) or _SAY_BEFORE.search(text, max(0, start - 20), start):
         stats.speaker[key] += 1
-    if _PLACE_BEFORE.search(text, max(0, start - 8), start):
+    if _PLACE_BEFORE.search(text, max(0, start - 12), start):
         stats.place[key] += 1
 
 

@@ -91,6 +91,14 @@ def test_saint_in_a_surname_is_part_of_it() -> None:
     assert split_title("Lord Robert St. Clare") == ("Lord", ["Robert", "St. Clare"])
 
 
+def test_a_house_one_goes_to_or_stays_at_is_a_place() -> None:
+    parts = ["In the evening Anna Bell walked back to the Grange. She was cold."] * 3
+    parts += ["Tom Reed stayed at the Grange, and the Grange was quiet. He slept."] * 3
+    parts += ['"Good night," said Anna Bell.'] * 2
+    names = {e.name for e in build_roster_en("\n\n".join(parts), [])}
+    assert "Grange" not in names and "Anna Bell" in names
+
+
 def test_titled_surname_written_with_the_full_name_rarely_is_one_person() -> None:
     counts = {"Mr. Tom Fenn": 1, "Tom Fenn": 4, "Mr. Fenn": 12, "Tom": 10}
     assert {"Mr. Fenn", "Tom Fenn"} <= _home(cluster_english(counts), "Tom")
