@@ -76,6 +76,7 @@ class NameStats:
     speaker: Counter[str] = field(default_factory=Counter)  # subject of a speech verb
     sentence_start: Counter[str] = field(default_factory=Counter)
     place: Counter[str] = field(default_factory=Counter)  # "at Hartfield", "to London"
+    after_the: Counter[str] = field(default_factory=Counter)  # "the Lintons"
     lower: Counter[str] = field(default_factory=Counter)  # "rose" for "Rose"
     # "Now, Ben," inside a quote: the indexes of the quotes that speak to the name
     spoken_to: dict[str, list[int]] = field(default_factory=dict)
@@ -145,6 +146,8 @@ def _count(
         stats.speaker[key] += 1
     if _PLACE_BEFORE.search(text, max(0, start - 12), start):
         stats.place[key] += 1
+    if text[max(0, start - 4) : start].lower() == "the ":
+        stats.after_the[key] += 1
 
 
 def _noun(text: str, word: str, cache: dict[str, bool]) -> bool:
@@ -293,10 +296,19 @@ def person_names(stats: NameStats, min_count: int = 2) -> dict[str, int]:
             and not (stats.speaker[name] and n >= _ROLE_USES)
         ):
             continue  # a role in lower case ("the policeman") must speak more than once
+        if _household(name, n, stats):
+            continue
         placey = stats.place[name] > 0.25 * n and not titled
         if (titled or says or mid >= 3) and not (placey and stats.speaker[name] < 2):
             keep[name] = n
     return keep
+
+
+def _household(name: str, n: int, stats: NameStats) -> bool:
+    """ "the Lintons": the plural of a name the book uses more, mostly after "the", is a
+    family, not a person ("Williams" beside "William" is a surname: no "the")."""
+    single = name[:-1] if name.endswith("s") and " " not in name else ""
+    return bool(single) and stats.count[single] >= n and 2 * stats.after_the[name] >= n
 
 
 def title_gender(name: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from characters.extract.aliases_en import cluster_english
-from characters.extract.names_en import collect_names, split_title
+from characters.extract.names_en import collect_names, person_names, split_title
 from characters.extract.quotes import find_quotes, paragraphs
 from characters.extract.roster_en import build_roster_en
 
@@ -97,6 +97,15 @@ def test_a_house_one_goes_to_or_stays_at_is_a_place() -> None:
     parts += ['"Good night," said Anna Bell.'] * 2
     names = {e.name for e in build_roster_en("\n\n".join(parts), [])}
     assert "Grange" not in names and "Anna Bell" in names
+
+
+def test_a_family_in_the_plural_is_nobody() -> None:
+    parts = ["At noon Tom Reed met Linton by the gate. Linton smiled, and he left."] * 4
+    parts += ["At dusk the Reeds dined with the Lintons. Anna Bell was there."] * 3
+    parts += ['"Come," said Linton.', '"Go," said Tom Reed.']
+    stats = collect_names("\n\n".join(parts), [])
+    assert "Lintons" in stats.count and "Lintons" not in person_names(stats)
+    assert "Linton" in person_names(stats)
 
 
 def test_titled_surname_written_with_the_full_name_rarely_is_one_person() -> None:
