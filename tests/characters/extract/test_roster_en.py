@@ -74,8 +74,7 @@ def test_a_name_written_with_and_without_its_article_is_one_person() -> None:
 
 def test_a_form_of_address_is_nobody_s_name() -> None:
     text = "\n\n".join(
-        ['"Your Majesty is kind," said Anna Bell.', '"Majesty, the bridge is down," said Tom.']
-        * 3
+        ['"Your Majesty is kind," said Anna Bell.', '"Majesty, the bridge is down," said Tom.'] * 3
     )
     assert "Majesty" not in collect_names(text, []).count
 
