@@ -99,10 +99,16 @@ def contained_names(clusters: Clusters) -> None:
 
 
 def _extends(long: str, short: str) -> bool:
-    """孙悟空 ends with 悟空, 袭人姐姐 is 袭人 + a form of address; 唐王御弟 is not 唐王."""
+    """孙悟空 ends with 悟空, 袭人姐姐 is 袭人 + a form of address; 唐王御弟 is not 唐王,
+    and 林冲娘子 is Lin Chong's wife: a wife's title after a whole name is someone else."""
     if long.endswith(short):
         return True
-    return long.startswith(short) and long[len(short) :] in _ADDRESS_SUFFIXES
+    suffix = long[len(short) :]
+    spouse = suffix in _SPOUSE_SUFFIXES and len(short) >= 2
+    return long.startswith(short) and suffix in _ADDRESS_SUFFIXES and not spouse
+
+
+_SPOUSE_SUFFIXES = frozenset({"娘子", "夫人", "太太", "奶奶", "嫂子"})
 
 
 def naming_phrases(

@@ -84,7 +84,7 @@ _QUANTITY = re.compile(
     "[一二三四五六七八九十两几]+[百千万里年月日次个只条斤丈尺]"
 )  # 八百里: a measure
 _PREPOSITIONS = set("向对和与跟叫把被让给同及并问")
-_PLACE_MARKS = set("国郡寺宫山洞府城州县庙观殿庄村岭关")  # 天竺国, 慈云寺: places, not people
+_PLACE_MARKS = set("国郡寺宫山洞府城州县庙观殿庄村岭关泊寨")  # 天竺国, 慈云寺, 梁山泊: places
 
 
 def _drop_extensions(keep: Counter[str]) -> Counter[str]:

@@ -73,6 +73,14 @@ def test_naming_phrase_apposition_and_surname_title() -> None:
     assert "naming phrase" in rules and "title before the name" in rules
 
 
+def test_a_wifes_title_after_a_whole_name_is_his_wife() -> None:
+    c = zh_clusters({"林青石": 40, "林青石娘子": 6, "柳如烟": 30, "柳如烟姐姐": 4})
+    contained_names(c)
+    groups = groups_of(build_entities(c, Counter()))
+    assert {"林青石"} in groups and {"林青石娘子"} in groups  # his wife, not him
+    assert {"柳如烟", "柳如烟姐姐"} in groups  # a form of address
+
+
 def test_plural_subject_is_not_named() -> None:
     text = "青石等人都称为少侠。"
     c = zh_clusters({"青石": 5, "少侠": 3})
