@@ -161,13 +161,13 @@ def tag_before_en(text: str, start: int, end: int, table: MentionTable) -> Tag |
     # The clause next to the quote first: "he asked, smiling; and she looked at him with
     # surprise, and answered:" is hers, though "he asked" is a speech tag earlier on.
     last = [m for m in sentence if ";" not in text[m.end : end]]
-    tag = _said_by(text, last, end) or _heard(seg, start)
-    for clause in (last, sentence):
-        tag = tag or _said_by(text, clause, end)
-        # "Mr. John Knightley smiled, and replied,": the subject, a speech verb later
-        if tag is None and clause and _EN_SAY_WORD.search(text, clause[0].end, end):
-            subject = _clause_subject(text, clause) or clause[0]
-            tag = Tag(subject, _kind(subject) + " before (sentence)", 0.8)
+    tag = (
+        _said_by(text, last, end)
+        or _heard(seg, start)
+        or _subject_saying(text, last, end)
+        or _said_by(text, sentence, end)
+        or _subject_saying(text, sentence, end)
+    )
     if tag is not None:
         return tag
     # "He diverted it as follows:", "she interrupted him with": whatever the verb, a colon
@@ -185,6 +185,14 @@ def _said_by(text: str, mentions: list[Mention], end: int) -> Tag | None:
         if _EN_VERB_AFTER.match(text, m.end, end):
             return Tag(m, _kind(m) + " before", 0.9)
     return None
+
+
+def _subject_saying(text: str, mentions: list[Mention], end: int) -> Tag | None:
+    """ "Mr. John Knightley smiled, and replied,": the subject, a speech verb later."""
+    if not mentions or not _EN_SAY_WORD.search(text, mentions[0].end, end):
+        return None
+    subject = _clause_subject(text, mentions) or mentions[0]
+    return Tag(subject, _kind(subject) + " before (sentence)", 0.8)
 
 
 def _heard(seg: str, start: int) -> Tag | None:
