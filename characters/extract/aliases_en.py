@@ -257,8 +257,8 @@ def _single_home(
 
 
 def _article_forms(groups: Groups) -> None:
-    """ "the Hatter" is the Hatter: a capitalised name the book mostly writes after "the"
-    (Alice's Hatter and Caterpillar, Oliver Twist's Dodger) is one person with and without it."""
+    """ "the Hatter" and a bare "Hatter" (at a sentence start, or "White Rabbit" beside "the
+    Rabbit") are one person: a capitalised name is the same with and without its article."""
     for seed in [s for s in groups if s.startswith("the ") and len(s.split()) == 2]:
         bare = seed.split()[1]
         home = bare if bare in groups else _group_holding(groups, bare)

@@ -29,6 +29,7 @@ from characters.extract.surnames import COMPOUND_SURNAMES, SURNAMES
 _PLURAL = re.compile("[等们皆都众俱]")
 _COMPARE = set("比对向与和同跟给被把让")
 _ADDRESS_SUFFIXES = frozenset(ZH_TITLE_SUFFIX) | {"儿", "哥", "姐", "妹", "兄", "弟"}
+_SPOUSE_SUFFIXES = frozenset({"娘子", "夫人", "太太", "奶奶", "嫂子"})  # after a name: his wife
 _TAG_AND_QUOTE = re.compile(r"^[^“”「」，。]{0,4}?[道说曰][：:]?[“「][^”」]*[”」]")
 _CLAUSE_BREAK = re.compile("[，。！？；：、,.!?;:“”「」的之]")
 _SENTENCE_BREAK = re.compile("[。！？；：、.!?;:“”「」的之]")
@@ -107,8 +108,6 @@ def _extends(long: str, short: str) -> bool:
     spouse = suffix in _SPOUSE_SUFFIXES and len(short) >= 2
     return long.startswith(short) and suffix in _ADDRESS_SUFFIXES and not spouse
 
-
-_SPOUSE_SUFFIXES = frozenset({"娘子", "夫人", "太太", "奶奶", "嫂子"})
 
 
 def naming_phrases(
