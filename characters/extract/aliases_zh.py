@@ -109,7 +109,6 @@ def _extends(long: str, short: str) -> bool:
     return long.startswith(short) and suffix in _ADDRESS_SUFFIXES and not spouse
 
 
-
 def naming_phrases(
     clusters: Clusters, text: str, mentions: list[tuple[int, int, str]], quoted: list[bool]
 ) -> None:
